@@ -1,0 +1,37 @@
+import uuid
+
+from django.urls import reverse
+from django.utils import translation
+
+from allauth.account.adapter import DefaultAccountAdapter
+from network_portal.mail import mail_enqueue
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        return reverse("members:dashboard")
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails (verification, password reset) go through the portal's outbox too."""
+        request = context.get("request")
+        ctx = {"email": email, **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (content for content, mimetype in getattr(message, "alternatives", [])
+             if mimetype == "text/html"),
+            "",
+        )
+        # Each of these mails is wanted every time it is asked for, so every call gets its key.
+        mail_enqueue(
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            to=email,
+            rendered=(message.subject, message.body, html),
+            language=translation.get_language() or getattr(request, "LANGUAGE_CODE", "de"),
+        )
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.language = (translation.get_language() or "de")[:2]
+        if commit:
+            user.save()
+        return user

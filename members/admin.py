@@ -1,0 +1,236 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "language"]}),
+        (
+            _("Berechtigungen"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Daten"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = [
+        "salutation",
+        "title",
+        "first_name",
+        "last_name",
+        "function",
+        "email",
+        "phone",
+        "wants_meeting_invitations",
+        "wants_newsletter",
+        "user",
+    ]
+    raw_id_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = CompanyMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+def _status_action(service, done_message, name, description):
+    def action(modeladmin, request, queryset):
+        done = 0
+        for company in queryset:
+            try:
+                service(company=company, by_user=request.user)
+            except ValidationError as error:
+                modeladmin.message_user(request, "; ".join(error.messages), messages.WARNING)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+    action.__name__ = name
+    action.short_description = description
+    action.allowed_permissions = ("change",)
+    return action
+
+
+approve = _status_action(
+    services.company_approve,
+    lambda n: ngettext(
+        "%(n)d Unternehmen freigegeben und benachrichtigt.",
+        "%(n)d Unternehmen freigegeben und benachrichtigt.",
+        n,
+    )
+    % {"n": n},
+    "approve",
+    _("Ausgewählte Anmeldungen freigeben"),
+)
+reject = _status_action(
+    services.company_reject,
+    lambda n: ngettext(
+        "%(n)d Anmeldung abgelehnt und benachrichtigt.",
+        "%(n)d Anmeldungen abgelehnt und benachrichtigt.",
+        n,
+    )
+    % {"n": n},
+    "reject",
+    _("Ausgewählte Anmeldungen ablehnen"),
+)
+pause = _status_action(
+    services.company_pause,
+    lambda n: ngettext(
+        "%(n)d Mitgliedschaft pausiert.", "%(n)d Mitgliedschaften pausiert.", n
+    )
+    % {"n": n},
+    "pause",
+    _("Mitgliedschaft pausieren"),
+)
+mark_left = _status_action(
+    services.company_mark_left,
+    lambda n: ngettext(
+        "%(n)d Unternehmen als ausgetreten markiert.",
+        "%(n)d Unternehmen als ausgetreten markiert.",
+        n,
+    )
+    % {"n": n},
+    "mark_left",
+    _("Als ausgetreten markieren"),
+)
+reactivate = _status_action(
+    services.company_reactivate,
+    lambda n: ngettext(
+        "%(n)d Mitgliedschaft wieder aktiviert.", "%(n)d Mitgliedschaften wieder aktiviert.", n
+    )
+    % {"n": n},
+    "reactivate",
+    _("Mitgliedschaft wieder aktivieren"),
+)
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "status",
+        "size_class",
+        "industry",
+        "city",
+        "directory_consent",
+        "registered_at",
+        "member_since",
+    ]
+    list_filter = ["status", "size_class", "industry", "directory_consent", "legal_form"]
+    search_fields = ["name", "city", "postcode", "contacts__last_name", "contacts__email"]
+    date_hierarchy = "registered_at"
+    readonly_fields = ["status", "registered_at", "status_changed_at", "member_since"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ContactPersonInline, MembershipInline]
+    actions = [approve, reject, pause, mark_left, reactivate]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "slug", "legal_form", "industry", "size_class", "description"]},
+        ),
+        (_("Adresse und Web"), {"fields": ["street", "postcode", "city", "website", "logo"]}),
+        (
+            _("Mitgliedschaft"),
+            {
+                "fields": [
+                    "status",
+                    "registered_at",
+                    "member_since",
+                    "status_changed_at",
+                    "directory_consent",
+                    "internal_notes",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "company",
+        "function",
+        "email",
+        "wants_meeting_invitations",
+        "wants_newsletter",
+    ]
+    list_filter = [
+        "function",
+        "wants_meeting_invitations",
+        "wants_newsletter",
+        "company__status",
+    ]
+    search_fields = ["first_name", "last_name", "email", "company__name"]
+    list_select_related = ["company"]
+    raw_id_fields = ["company", "user"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "status", "created_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "company__name"]
+    list_select_related = ["user", "company", "decided_by"]
+    readonly_fields = ["user", "company", "message", "status", "created_at", "decided_at",
+                       "decided_by"]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _decide(self, request, queryset, accept):
+        for join_request in queryset:
+            try:
+                services.join_request_decide(
+                    join_request=join_request, accept=accept, by_user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{join_request}: {'; '.join(error.messages)}", messages.WARNING
+                )
+            else:
+                self.message_user(request, str(join_request), messages.SUCCESS)
+
+    @admin.action(description=_("Ausgewählte Anfragen annehmen"), permissions=["change"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Ausgewählte Anfragen ablehnen"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(CompanyInvitation)
+class CompanyInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "invited_by", "created_at", "expires_at", "accepted_at",
+                    "revoked_at"]
+    search_fields = ["email", "company__name"]
+    list_select_related = ["company", "invited_by"]
+    readonly_fields = ["company", "email", "invited_by", "created_at", "expires_at",
+                       "accepted_at", "accepted_by", "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,347 @@
+"""Every state change of companies, memberships, join requests and invitations.
+
+Views and the admin call these functions; each validates, saves inside a transaction and
+writes its mails through the outbox, so nothing is half-done and no mail goes out twice.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from allauth.account.models import EmailAddress
+from network_portal.mail import mail_enqueue
+from network_portal.signing import make_token
+
+from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest, User
+
+INVITATION_PURPOSE = "company-invitation"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def coordinators():
+    return User.objects.filter(is_staff=True, is_active=True).order_by("pk")
+
+
+def company_admins(company: Company):
+    return User.objects.filter(
+        membership__company=company, membership__role=CompanyMembership.Role.ADMIN, is_active=True
+    ).order_by("pk")
+
+
+def unique_company_slug(name: str) -> str:
+    base = slugify(name)[:200] or "unternehmen"
+    slug, n = base, 2
+    while Company.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _notify_users(*, users, key: str, template: str, context: dict) -> None:
+    for user in users:
+        mail_enqueue(
+            key=f"{key}:user:{user.pk}",
+            to=user.email,
+            template=template,
+            context={"recipient_name": user.get_full_name(), **context},
+            language=user.language,
+        )
+
+
+def _contact_for_user(*, company: Company, user: User, **fields) -> ContactPerson:
+    """The user's contact person at ``company``, created or linked by email."""
+    contact = ContactPerson.objects.filter(company=company, email__iexact=user.email).first()
+    if contact is None:
+        contact = ContactPerson(company=company, email=user.email)
+    contact.user = user
+    contact.first_name = contact.first_name or user.first_name or user.email.split("@")[0]
+    contact.last_name = contact.last_name or user.last_name or "–"
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.save()
+    return contact
+
+
+def _require_no_company(user: User) -> None:
+    if CompanyMembership.objects.filter(user=user).exists():
+        raise ValidationError(_("Ihr Zugang gehört bereits zu einem Unternehmen."))
+
+
+@transaction.atomic
+def company_register(*, user: User, company: Company, contact_fields: dict) -> Company:
+    """A verified user registers a new company; it waits for a coordinator's approval."""
+    _require_no_company(user)
+    company.slug = unique_company_slug(company.name)
+    company.status = Company.Status.PENDING
+    company.registered_at = company.status_changed_at = timezone.now()
+    company.save()
+    CompanyMembership.objects.create(user=user, company=company, role=CompanyMembership.Role.ADMIN)
+    _contact_for_user(company=company, user=user, **contact_fields)
+    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    context = {"company_name": company.name}
+    _notify_users(
+        users=[user],
+        key=f"company:{company.pk}:registered",
+        template="members/emails/registration_received",
+        context=context,
+    )
+    _notify_users(
+        users=coordinators(),
+        key=f"company:{company.pk}:to-review",
+        template="members/emails/registration_to_review",
+        context={
+            **context,
+            "registered_by": user.get_full_name() or user.email,
+            "review_url": _absolute(reverse("admin:members_company_change", args=[company.pk])),
+        },
+    )
+    return company
+
+
+def _change_status(*, company: Company, allowed_from: set, to: str) -> None:
+    if company.status not in allowed_from:
+        raise ValidationError(
+            _("„%(company)s“ ist %(status)s; diese Änderung ist nicht möglich.")
+            % {"company": company.name, "status": company.get_status_display()}
+        )
+    company.status = to
+    company.status_changed_at = timezone.now()
+
+
+@transaction.atomic
+def company_approve(*, company: Company, by_user: User) -> None:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    _change_status(company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.ACTIVE)
+    company.member_since = company.member_since or timezone.localdate()
+    company.save(update_fields=["status", "status_changed_at", "member_since"])
+    _notify_users(
+        users=company_admins(company),
+        key=f"company:{company.pk}:approved",
+        template="members/emails/company_approved",
+        context={
+            "company_name": company.name,
+            "profile_url": _absolute(reverse("members:company")),
+        },
+    )
+
+
+@transaction.atomic
+def company_reject(*, company: Company, by_user: User, reason: str = "") -> None:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    _change_status(
+        company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.REJECTED
+    )
+    company.save(update_fields=["status", "status_changed_at"])
+    _notify_users(
+        users=company_admins(company),
+        key=f"company:{company.pk}:rejected",
+        template="members/emails/company_rejected",
+        context={"company_name": company.name, "reason": reason},
+    )
+
+
+@transaction.atomic
+def company_pause(*, company: Company, by_user: User) -> None:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    _change_status(company=company, allowed_from={Company.Status.ACTIVE}, to=Company.Status.PAUSED)
+    company.save(update_fields=["status", "status_changed_at"])
+
+
+@transaction.atomic
+def company_mark_left(*, company: Company, by_user: User) -> None:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    _change_status(
+        company=company,
+        allowed_from={Company.Status.ACTIVE, Company.Status.PAUSED},
+        to=Company.Status.LEFT,
+    )
+    company.save(update_fields=["status", "status_changed_at"])
+
+
+@transaction.atomic
+def company_reactivate(*, company: Company, by_user: User) -> None:
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    _change_status(
+        company=company,
+        allowed_from={Company.Status.PAUSED, Company.Status.LEFT},
+        to=Company.Status.ACTIVE,
+    )
+    company.member_since = company.member_since or timezone.localdate()
+    company.save(update_fields=["status", "status_changed_at", "member_since"])
+
+
+@transaction.atomic
+def join_request_create(*, user: User, company: Company, message: str = "") -> JoinRequest:
+    """A verified user without company asks to act for an existing active company."""
+    _require_no_company(user)
+    if not company.is_active_member:
+        raise ValidationError(_("Diesem Unternehmen kann derzeit niemand beitreten."))
+    if JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).exists():
+        raise ValidationError(_("Sie haben bereits eine offene Beitrittsanfrage."))
+    join_request = JoinRequest.objects.create(user=user, company=company, message=message)
+    deciders = list(company_admins(company)) or list(coordinators())
+    _notify_users(
+        users=deciders,
+        key=f"join-request:{join_request.pk}:received",
+        template="members/emails/join_request_received",
+        context={
+            "company_name": company.name,
+            "requester_name": user.get_full_name() or user.email,
+            "requester_email": user.email,
+            "message": message,
+            "decide_url": _absolute(reverse("members:company")),
+        },
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: User) -> None:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("Über diese Anfrage wurde bereits entschieden."))
+    user = join_request.user
+    if accept:
+        _require_no_company(user)
+        CompanyMembership.objects.create(
+            user=user, company=join_request.company, role=CompanyMembership.Role.MEMBER
+        )
+        _contact_for_user(company=join_request.company, user=user)
+    join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = by_user
+    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    _notify_users(
+        users=[user],
+        key=f"join-request:{join_request.pk}:decided",
+        template="members/emails/join_request_decided",
+        context={
+            "company_name": join_request.company.name,
+            "accepted": accept,
+            "next_url": _absolute(
+                reverse("members:company") if accept else reverse("members:onboarding")
+            ),
+        },
+    )
+
+
+@transaction.atomic
+def join_request_withdraw(*, join_request: JoinRequest, by_user: User) -> None:
+    if join_request.user_id != by_user.pk or join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("Diese Anfrage kann nicht mehr zurückgezogen werden."))
+    join_request.delete()
+
+
+def invitation_token(invitation: CompanyInvitation) -> str:
+    return make_token(
+        purpose=INVITATION_PURPOSE, payload={"i": invitation.pk, "e": invitation.email.lower()}
+    )
+
+
+def invitation_max_age_seconds() -> int:
+    return settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
+
+
+@transaction.atomic
+def invitation_create(*, company: Company, email: str, invited_by: User) -> CompanyInvitation:
+    email = email.strip()
+    if CompanyMembership.objects.filter(user__email__iexact=email).exists():
+        raise ValidationError(_("Diese Adresse gehört bereits zu einem Zugang eines Unternehmens."))
+    # A fresh invitation replaces an open older one, so only the newest link works.
+    CompanyInvitation.objects.filter(
+        company=company, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = CompanyInvitation.objects.create(
+        company=company,
+        email=email,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    mail_enqueue(
+        key=f"invitation:{invitation.pk}",
+        to=email,
+        template="members/emails/invitation",
+        context={
+            "company_name": company.name,
+            "inviter_name": invited_by.get_full_name() or invited_by.email,
+            "accept_url": _absolute(
+                reverse("members:invitation_accept", args=[invitation_token(invitation)])
+            ),
+            "expires_at": invitation.expires_at,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: CompanyInvitation, by_user: User) -> None:
+    if not invitation.is_open:
+        raise ValidationError(_("Diese Einladung ist nicht mehr offen."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: CompanyInvitation, user: User) -> CompanyMembership:
+    """The invited colleague, logged in with the invited and verified address, joins."""
+    invitation = CompanyInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Diese Einladung wurde bereits verwendet."))
+    if not invitation.is_open:
+        raise ValidationError(_("Diese Einladung ist abgelaufen oder wurde zurückgezogen."))
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        raise ValidationError(
+            _(
+                "Diese Einladung gilt für %(email)s. Bitte melden Sie sich mit dieser bestätigten "
+                "Adresse an."
+            )
+            % {"email": invitation.email}
+        )
+    _require_no_company(user)
+    membership = CompanyMembership.objects.create(
+        user=user, company=invitation.company, role=CompanyMembership.Role.MEMBER
+    )
+    _contact_for_user(company=invitation.company, user=user)
+    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: CompanyMembership, role: str, by_user: User) -> None:
+    membership = CompanyMembership.objects.select_for_update().get(pk=membership.pk)
+    if role != CompanyMembership.Role.ADMIN and membership.is_admin:
+        _require_other_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+@transaction.atomic
+def membership_remove(*, membership: CompanyMembership, by_user: User) -> None:
+    membership = CompanyMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_admin:
+        _require_other_admin(membership)
+    ContactPerson.objects.filter(user=membership.user).update(user=None)
+    membership.delete()
+
+
+def _require_other_admin(membership: CompanyMembership) -> None:
+    others = CompanyMembership.objects.filter(
+        company_id=membership.company_id, role=CompanyMembership.Role.ADMIN
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(
+            _("Ein Unternehmen braucht mindestens einen Unternehmens-Admin.")
+        )

@@ -1,0 +1,42 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.MemberDirectoryView.as_view(), name="directory"),
+    path("directory/", views.PublicDirectoryView.as_view(), name="public_directory"),
+    path("start/", views.DashboardView.as_view(), name="dashboard"),
+    path("welcome/", views.OnboardingView.as_view(), name="onboarding"),
+    path("register/", views.CompanyRegisterView.as_view(), name="register"),
+    path("join/", views.JoinRequestCreateView.as_view(), name="join"),
+    path("join/<int:pk>/withdraw/", views.JoinRequestWithdrawView.as_view(), name="join_withdraw"),
+    path("company/", views.CompanyProfileView.as_view(), name="company"),
+    path("company/edit/", views.CompanyEditView.as_view(), name="company_edit"),
+    path("company/contacts/add/", views.ContactFormView.as_view(), name="contact_add"),
+    path("company/contacts/<int:pk>/edit/", views.ContactFormView.as_view(), name="contact_edit"),
+    path(
+        "company/contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"
+    ),
+    path("company/invitations/new/", views.InvitationCreateView.as_view(), name="invitation_add"),
+    path(
+        "company/invitations/<int:pk>/revoke/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
+    re_path(
+        r"^company/join-requests/(?P<pk>\d+)/(?P<decision>accept|decline)/$",
+        views.JoinRequestDecideView.as_view(),
+        name="join_request_decide",
+    ),
+    re_path(
+        r"^company/accounts/(?P<pk>\d+)/(?P<action>make-admin|make-member|remove)/$",
+        views.MembershipChangeView.as_view(),
+        name="membership_change",
+    ),
+    path(
+        "invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
+    ),
+    path("logo/<slug:slug>/", views.CompanyLogoView.as_view(), name="logo"),
+]

@@ -1,0 +1,139 @@
+"""The one way every mail leaves the portal.
+
+A service calls :func:`mail_enqueue`; it renders the mail in the recipient's language, stores
+one :class:`OutboxMail` row per unique key and schedules the send task after commit. The task
+(:func:`send_pending`) sends pending rows over one SMTP connection and marks each one, so a
+second run, or a run after a crash, sends nothing twice.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxMail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+SUBJECT_PREFIX = "[Attraktive Unternehmen Trier] "
+
+
+def render_mail(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language``.
+
+    The HTML part comes from ``<template>.html`` where a kind needs its own layout; otherwise the
+    text is wrapped in ``emails/base.html``, so both parts always say the same.
+    """
+    ctx = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = SUBJECT_PREFIX + " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        text = render_to_string(f"{template}.txt", ctx).strip()
+        try:
+            html = render_to_string(f"{template}.html", ctx)
+        except TemplateDoesNotExist:
+            html = render_to_string(
+                "emails/base.html", {**ctx, "subject": subject, "text": text, "language": language}
+            )
+    return subject, text, html
+
+
+def mail_enqueue(
+    *,
+    key: str,
+    to: str,
+    template: str | None = None,
+    context: dict | None = None,
+    language: str | None = None,
+    rendered: tuple[str, str, str] | None = None,
+    headers: dict | None = None,
+) -> OutboxMail | None:
+    """Store a mail for ``to`` under ``key`` unless one exists; send it after commit.
+
+    Returns the new row, or None when a mail with this key was already written.
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if rendered is None:
+        rendered = render_mail(template=template, context=context or {}, language=language)
+    subject, text, html = rendered
+    try:
+        with transaction.atomic():
+            mail = OutboxMail.objects.create(
+                key=key,
+                to=to,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                subject=subject[:300],
+                body_text=text,
+                body_html=html,
+                headers=headers or {},
+                language=language,
+            )
+    except IntegrityError:
+        return None
+    from .tasks import send_pending_mail
+
+    transaction.on_commit(lambda: send_pending_mail.delay(mail_ids=[mail.pk]))
+    return mail
+
+
+def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        from_email=mail.from_email,
+        to=[mail.to],
+        headers=mail.headers,
+        connection=connection,
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    return message
+
+
+def send_pending(*, mail_ids: list[int] | None = None, batch_size: int = 100) -> int:
+    """Send pending mails (all, or those in ``mail_ids``); return how many were sent.
+
+    Each row is claimed with a row lock that skips rows another worker holds, and marked sent
+    in the same transaction as its SMTP hand-over: a worker that dies mid-way leaves the row
+    pending for the next run, and a row marked sent is never sent again.
+    """
+    sent = 0
+    tried: set[int] = set()
+    connection = get_connection()
+    try:
+        while True:
+            with transaction.atomic():
+                pending = OutboxMail.objects.select_for_update(skip_locked=True).filter(
+                    status=OutboxMail.Status.PENDING
+                )
+                if mail_ids is not None:
+                    pending = pending.filter(pk__in=mail_ids)
+                # A row that failed in this run waits for the next sweep instead of looping.
+                batch = list(pending.exclude(pk__in=tried).order_by("pk")[:batch_size])
+                if not batch:
+                    break
+                for mail in batch:
+                    tried.add(mail.pk)
+                    mail.attempts += 1
+                    try:
+                        _message(mail, connection).send()
+                    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded
+                        logger.warning("Mail %s to %s failed: %s", mail.key, mail.to, exc)
+                        mail.last_error = str(exc)[:2000]
+                        if mail.attempts >= MAX_ATTEMPTS:
+                            mail.status = OutboxMail.Status.FAILED
+                        mail.save(update_fields=["attempts", "last_error", "status"])
+                        continue
+                    mail.status = OutboxMail.Status.SENT
+                    mail.sent_at = timezone.now()
+                    mail.save(update_fields=["attempts", "status", "sent_at"])
+                    sent += 1
+            if len(batch) < batch_size:
+                break
+    finally:
+        connection.close()
+    return sent

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.flatpages import views as flatpage_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Attraktive Unternehmen Trier – Koordination")
+admin.site.site_title = _("Koordination")
+admin.site.index_title = _("Verwaltung des Netzwerks")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("members.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("impressum/", flatpage_views.flatpage, {"url": "/impressum/"}, name="imprint"),
+    path("datenschutz/", flatpage_views.flatpage, {"url": "/datenschutz/"}, name="privacy"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SealConfig(AppConfig):
+    name = "seal"
+    verbose_name = _("Siegel „Mein Top Job Trier“")
