@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
-    verbose_name = _("Netzwerktreffen")
+    verbose_name = _("Network meetings")

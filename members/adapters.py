@@ -1,9 +1,10 @@
 import uuid
 
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
 
-from allauth.account.adapter import DefaultAccountAdapter
 from network_portal.mail import mail_enqueue
 
 
@@ -14,11 +15,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (verification, password reset) go through the portal's outbox too."""
         request = context.get("request")
-        ctx = {"email": email, **context}
+        ctx = {"email": email, "current_site": get_current_site(request), **context}
         message = self.render_mail(template_prefix, email, ctx)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", [])
-             if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             "",
         )
         # Each of these mails is wanted every time it is asked for, so every call gets its key.

@@ -1,10 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import services
+from . import csv_io, services
 from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest, User
 
 
@@ -140,7 +144,7 @@ class CompanyAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "registered_at", "status_changed_at", "member_since"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ContactPersonInline, MembershipInline]
-    actions = [approve, reject, pause, mark_left, reactivate]
+    actions = [approve, reject, pause, mark_left, reactivate, "export_csv"]
     fieldsets = [
         (
             None,
@@ -164,6 +168,99 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    @admin.action(description=_("Als CSV exportieren"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return csv_io.export_response(queryset)
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_csv_view)
+        return [
+            path("import/", import_view, name="members_company_import"),
+            *super().get_urls(),
+        ]
+
+    def import_csv_view(self, request):
+        """Upload → dry-run preview → confirm; the logic lives in :mod:`members.csv_io`."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and request.POST.get("step") == "confirm":
+            return self._import_confirm(request)
+        if request.method == "POST":
+            form = csv_io.MemberCsvUploadForm(request.POST, request.FILES)
+        else:
+            form = csv_io.MemberCsvUploadForm()
+        if form.is_bound and form.is_valid():
+            preview = csv_io.parse_member_csv(form.text)
+            return self._import_preview(request, preview, form.cleaned_data["file"].name, form.text)
+        return self._import_upload(request, form)
+
+    def _import_context(self, request, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "columns": csv_io.COLUMNS,
+            "required_columns": csv_io.REQUIRED_COLUMNS,
+        }
+
+    def _import_upload(self, request, form, status=200, import_errors=()):
+        context = {
+            **self._import_context(request, gettext("Mitgliederliste importieren")),
+            "form": form,
+            "import_errors": list(import_errors),
+        }
+        return TemplateResponse(
+            request, "admin/members/company/csv_import.html", context, status=status
+        )
+
+    def _import_preview(self, request, preview, filename, text):
+        context = {
+            **self._import_context(request, gettext("Vorschau des Imports")),
+            "preview": preview,
+            "filename": filename,
+            "column_labels": [(c, csv_io.COLUMN_LABELS[c]) for c in csv_io.COLUMNS],
+        }
+        if preview.is_valid:
+            context["confirm_form"] = csv_io.MemberCsvConfirmForm(
+                initial={
+                    "payload": csv_io.sign_payload(text=text, filename=filename, user=request.user)
+                },
+                user=request.user,
+            )
+        return TemplateResponse(request, "admin/members/company/csv_import_preview.html", context)
+
+    def _import_confirm(self, request):
+        confirm = csv_io.MemberCsvConfirmForm(request.POST, user=request.user)
+        if not confirm.is_valid():
+            errors = confirm.errors.get("payload", [])
+            return self._import_upload(
+                request, csv_io.MemberCsvUploadForm(), status=400, import_errors=errors
+            )
+        data = confirm.cleaned_data["payload"]
+        # Checked again: the database may have changed since the preview.
+        preview = csv_io.parse_member_csv(data["csv"])
+        if not preview.is_valid:
+            return self._import_preview(request, preview, data["name"], data["csv"])
+        try:
+            companies, contacts = csv_io.import_member_csv(preview)
+        except IntegrityError:
+            self.message_user(
+                request,
+                gettext(
+                    "Der Import ist fehlgeschlagen, weil sich die Daten inzwischen geändert "
+                    "haben. Es wurde nichts importiert; bitte laden Sie die Datei erneut hoch."
+                ),
+                messages.ERROR,
+            )
+            return redirect(reverse("admin:members_company_import"))
+        self.message_user(
+            request,
+            gettext("Import abgeschlossen: %(summary)s angelegt.")
+            % {"summary": csv_io.summary_text(len(companies), len(contacts))},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:members_company_changelist"))
 
 
 @admin.register(ContactPerson)

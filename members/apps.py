@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = _("Mitgliedsunternehmen")
+    verbose_name = _("Member companies")

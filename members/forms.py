@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from network_portal.uploads import validate_image_upload
 
@@ -14,8 +14,8 @@ from .models import Company, CompanyMembership, ContactPerson, Industry, SizeCla
 class SignupNameForm(forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    first_name = forms.CharField(label=gettext_lazy("Vorname"), max_length=100)
-    last_name = forms.CharField(label=gettext_lazy("Nachname"), max_length=100)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
 
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"]
@@ -47,7 +47,7 @@ class CompanyForm(forms.ModelForm):
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
         if not re.fullmatch(r"\d{5}", postcode):
-            raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
+            raise forms.ValidationError(_("Please enter a five-digit postcode."))
         return postcode
 
     def clean_name(self):
@@ -57,10 +57,7 @@ class CompanyForm(forms.ModelForm):
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
             raise forms.ValidationError(
-                _(
-                    "Ein Unternehmen mit diesem Namen ist bereits registriert. Sie können ihm "
-                    "stattdessen beitreten."
-                )
+                _("A company with this name is already registered. You can join it instead.")
             )
         return name
 
@@ -106,31 +103,29 @@ class ContactPersonForm(forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(
-                _("Für diese E-Mail-Adresse gibt es in Ihrem Unternehmen schon einen Eintrag.")
+                _("Your company already has an entry for this email address.")
             )
         return email
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-Mail-Adresse der Kollegin / des Kollegen"))
+    email = forms.EmailField(label=gettext_lazy("Your colleague’s email address"))
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if CompanyMembership.objects.filter(user__email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Diese Adresse hat bereits einen Zugang zu einem Unternehmen.")
-            )
+            raise forms.ValidationError(_("This address already has an account with a company."))
         return email
 
 
 class JoinRequestForm(forms.Form):
     company = forms.ModelChoiceField(
-        label=gettext_lazy("Unternehmen"),
+        label=gettext_lazy("Company"),
         queryset=Company.objects.active(),
-        empty_label=gettext_lazy("Bitte wählen …"),
+        empty_label=gettext_lazy("Please choose …"),
     )
     message = forms.CharField(
-        label=gettext_lazy("Nachricht an Ihr Unternehmen (optional)"),
+        label=gettext_lazy("Message to your company (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -138,14 +133,16 @@ class JoinRequestForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Suche"), required=False, max_length=100)
-    industry = forms.ChoiceField(label=gettext_lazy("Branche"), required=False)
-    size_class = forms.ChoiceField(label=gettext_lazy("Größenklasse"), required=False)
+    q = forms.CharField(
+        label=pgettext_lazy("directory filter", "Search"), required=False, max_length=100
+    )
+    industry = forms.ChoiceField(label=gettext_lazy("Industry"), required=False)
+    size_class = forms.ChoiceField(label=gettext_lazy("Size class"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = [("", _("alle Branchen")), *Industry.choices]
-        self.fields["size_class"].choices = [("", _("alle Größen")), *SizeClass.choices]
+        self.fields["industry"].choices = [("", _("all industries")), *Industry.choices]
+        self.fields["size_class"].choices = [("", _("all sizes")), *SizeClass.choices]
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -36,9 +36,9 @@ class User(AbstractUser):
     """A person who logs in. Identified by email; acts for at most one company."""
 
     username = None
-    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    email = models.EmailField(_("Email address"), unique=True)
     language = models.CharField(
-        _("Sprache"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("Language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
     USERNAME_FIELD = "email"
@@ -47,8 +47,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("Benutzer/in")
-        verbose_name_plural = _("Benutzer/innen")
+        verbose_name = pgettext_lazy("portal user", "User")
+        verbose_name_plural = pgettext_lazy("portal user", "Users")
         ordering = ["email"]
 
     def __str__(self):
@@ -58,41 +58,41 @@ class User(AbstractUser):
 class SizeClass(models.TextChoices):
     """INQA size classes by number of employees."""
 
-    SMALL = "small", _("klein (1–9 Beschäftigte)")
-    MEDIUM = "medium", _("mittel (10–249 Beschäftigte)")
-    LARGE = "large", _("groß (ab 250 Beschäftigten)")
+    SMALL = "small", _("small (1–9 employees)")
+    MEDIUM = "medium", _("medium (10–249 employees)")
+    LARGE = "large", _("large (250 employees or more)")
 
 
 class LegalForm(models.TextChoices):
-    EINZELUNTERNEHMEN = "einzel", _("Einzelunternehmen")
+    EINZELUNTERNEHMEN = "einzel", _("Sole proprietorship")
     EK = "ek", "e. K."
     GBR = "gbr", "GbR"
     OHG = "ohg", "OHG"
     KG = "kg", "KG"
     GMBH = "gmbh", "GmbH"
-    UG = "ug", _("UG (haftungsbeschränkt)")
+    UG = "ug", _("UG (limited liability)")
     GMBH_CO_KG = "gmbh_co_kg", "GmbH & Co. KG"
     AG = "ag", "AG"
     EG = "eg", "eG"
     EV = "ev", "e. V."
-    PUBLIC = "public", _("Körperschaft/Anstalt des öffentlichen Rechts")
-    OTHER = "other", _("andere")
+    PUBLIC = "public", _("Public-law corporation or institution")
+    OTHER = "other", pgettext_lazy("legal form", "other")
 
 
 class Industry(models.TextChoices):
-    CRAFTS = "crafts", _("Handwerk")
-    CONSTRUCTION = "construction", _("Bau")
-    MANUFACTURING = "manufacturing", _("Industrie und Produktion")
-    TRADE = "trade", _("Handel")
-    HOSPITALITY = "hospitality", _("Gastronomie und Hotellerie")
-    HEALTH = "health", _("Gesundheit und Pflege")
-    SOCIAL = "social", _("Soziales und Bildung")
-    IT = "it", _("IT und Kommunikation")
-    SERVICES = "services", _("Dienstleistungen")
-    FINANCE = "finance", _("Banken und Versicherungen")
-    LOGISTICS = "logistics", _("Transport und Logistik")
-    PUBLIC = "public", _("Öffentliche Verwaltung")
-    OTHER = "other", _("Sonstiges")
+    CRAFTS = "crafts", _("Skilled trades")
+    CONSTRUCTION = "construction", _("Construction")
+    MANUFACTURING = "manufacturing", _("Industry and manufacturing")
+    TRADE = "trade", _("Retail and wholesale")
+    HOSPITALITY = "hospitality", _("Restaurants and hotels")
+    HEALTH = "health", _("Health and care")
+    SOCIAL = "social", _("Social services and education")
+    IT = "it", _("IT and communications")
+    SERVICES = "services", _("Services")
+    FINANCE = "finance", _("Banking and insurance")
+    LOGISTICS = "logistics", _("Transport and logistics")
+    PUBLIC = "public", _("Public administration")
+    OTHER = "other", _("Other")
 
 
 def logo_upload_to(instance, filename):
@@ -110,41 +110,41 @@ class CompanyQuerySet(models.QuerySet):
 
 class Company(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("wartet auf Freigabe")
-        ACTIVE = "active", _("aktiv")
-        PAUSED = "paused", _("pausiert")
-        LEFT = "left", _("ausgetreten")
-        REJECTED = "rejected", _("abgelehnt")
+        PENDING = "pending", pgettext_lazy("company status", "awaiting approval")
+        ACTIVE = "active", pgettext_lazy("company status", "active")
+        PAUSED = "paused", pgettext_lazy("company status", "paused")
+        LEFT = "left", pgettext_lazy("company status", "left")
+        REJECTED = "rejected", pgettext_lazy("company status", "rejected")
 
     name = models.CharField(_("Name"), max_length=200, unique=True)
-    slug = models.SlugField(_("Kurzname"), max_length=220, unique=True)
-    legal_form = models.CharField(_("Rechtsform"), max_length=20, choices=LegalForm.choices)
-    industry = models.CharField(_("Branche"), max_length=20, choices=Industry.choices)
-    size_class = models.CharField(_("Größenklasse"), max_length=10, choices=SizeClass.choices)
-    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
-    postcode = models.CharField(_("PLZ"), max_length=5)
-    city = models.CharField(_("Ort"), max_length=100)
+    slug = models.SlugField(_("Short name"), max_length=220, unique=True)
+    legal_form = models.CharField(_("Legal form"), max_length=20, choices=LegalForm.choices)
+    industry = models.CharField(_("Industry"), max_length=20, choices=Industry.choices)
+    size_class = models.CharField(_("Size class"), max_length=10, choices=SizeClass.choices)
+    street = models.CharField(_("Street and house number"), max_length=200)
+    postcode = models.CharField(_("Postcode"), max_length=5)
+    city = models.CharField(_("City"), max_length=100)
     website = models.URLField(_("Website"), blank=True)
     logo = models.ImageField(_("Logo"), upload_to=logo_upload_to, blank=True)
-    description = models.TextField(_("Kurzbeschreibung"), blank=True, max_length=2000)
+    description = models.TextField(_("Short description"), blank=True, max_length=2000)
     directory_consent = models.BooleanField(
-        _("im öffentlichen Verzeichnis zeigen"),
+        _("show in the public directory"),
         default=False,
-        help_text=_("Name, Branche, Ort, Website und Beschreibung sind öffentlich sichtbar."),
+        help_text=_("Name, industry, city, website and description are publicly visible."),
     )
     status = models.CharField(
-        _("Mitgliedsstatus"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("Membership status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    registered_at = models.DateTimeField(_("registriert am"), default=timezone.now)
-    member_since = models.DateField(_("Mitglied seit"), null=True, blank=True)
-    status_changed_at = models.DateTimeField(_("Status geändert am"), default=timezone.now)
-    internal_notes = models.TextField(_("interne Notizen der Koordination"), blank=True)
+    registered_at = models.DateTimeField(_("registered on"), default=timezone.now)
+    member_since = models.DateField(_("Member since"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed on"), default=timezone.now)
+    internal_notes = models.TextField(_("internal notes of the coordination team"), blank=True)
 
     objects = CompanyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Mitgliedsunternehmen")
-        verbose_name_plural = _("Mitgliedsunternehmen")
+        verbose_name = _("Member company")
+        verbose_name_plural = _("Member companies")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"])]
 
@@ -160,24 +160,24 @@ class CompanyMembership(models.Model):
     """A login acting for a company; a user acts for one company only."""
 
     class Role(models.TextChoices):
-        ADMIN = "admin", _("Unternehmens-Admin")
-        MEMBER = "member", _("Mitarbeiter/in")
+        ADMIN = "admin", _("Company admin")
+        MEMBER = "member", _("Employee")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="membership",
-        verbose_name=_("Benutzer/in"),
+        verbose_name=pgettext_lazy("portal user", "User"),
     )
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Unternehmen")
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Company")
     )
-    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(_("seit"), auto_now_add=True)
+    role = models.CharField(_("Role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("Unternehmenszugang")
-        verbose_name_plural = _("Unternehmenszugänge")
+        verbose_name = _("Company account")
+        verbose_name_plural = _("Company accounts")
 
     def __str__(self):
         return f"{self.user} – {self.company} ({self.get_role_display()})"
@@ -189,19 +189,19 @@ class CompanyMembership(models.Model):
 
 class ContactPerson(models.Model):
     class Salutation(models.TextChoices):
-        MS = "ms", pgettext_lazy("salutation", "Frau")
-        MR = "mr", pgettext_lazy("salutation", "Herr")
-        NONE = "", _("keine Angabe")
+        MS = "ms", pgettext_lazy("salutation", "Ms")
+        MR = "mr", pgettext_lazy("salutation", "Mr")
+        NONE = "", _("not specified")
 
     class Function(models.TextChoices):
-        MANAGEMENT = "management", _("Geschäftsführung")
-        HR = "hr", _("Personal")
-        TRAINING = "training", _("Ausbildung")
+        MANAGEMENT = "management", _("Management")
+        HR = "hr", _("Human resources")
+        TRAINING = "training", _("Vocational training")
         MARKETING = "marketing", _("Marketing")
-        OTHER = "other", _("Sonstiges")
+        OTHER = "other", _("Other")
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Unternehmen")
+        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Company")
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -209,25 +209,27 @@ class ContactPerson(models.Model):
         null=True,
         blank=True,
         related_name="contact",
-        verbose_name=_("Zugang"),
+        verbose_name=_("Account"),
     )
     salutation = models.CharField(
-        _("Anrede"), max_length=5, choices=Salutation.choices, blank=True
+        _("Salutation"), max_length=5, choices=Salutation.choices, blank=True
     )
-    title = models.CharField(_("Titel"), max_length=50, blank=True, help_text=_("z. B. Dr."))
-    first_name = models.CharField(_("Vorname"), max_length=100)
-    last_name = models.CharField(_("Nachname"), max_length=100)
+    title = models.CharField(_("Title"), max_length=50, blank=True, help_text=_("e.g. Dr."))
+    first_name = models.CharField(_("First name"), max_length=100)
+    last_name = models.CharField(_("Last name"), max_length=100)
     function = models.CharField(
-        _("Funktion"), max_length=20, choices=Function.choices, default=Function.OTHER
+        _("Position"), max_length=20, choices=Function.choices, default=Function.OTHER
     )
-    email = models.EmailField(_("E-Mail-Adresse"))
-    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
-    wants_meeting_invitations = models.BooleanField(_("Einladungen zu Netzwerktreffen"), default=True)
+    email = models.EmailField(_("Email address"))
+    phone = models.CharField(_("Phone"), max_length=50, blank=True)
+    wants_meeting_invitations = models.BooleanField(
+        _("Invitations to network meetings"), default=True
+    )
     wants_newsletter = models.BooleanField(_("Newsletter"), default=True)
 
     class Meta:
-        verbose_name = _("Ansprechpartner/in")
-        verbose_name_plural = _("Ansprechpartner/innen")
+        verbose_name = _("Contact")
+        verbose_name_plural = _("Contacts")
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(
@@ -247,40 +249,40 @@ class JoinRequest(models.Model):
     """A verified user asks to act for an existing company."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("offen")
-        ACCEPTED = "accepted", _("angenommen")
-        DECLINED = "declined", _("abgelehnt")
+        PENDING = "pending", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="join_requests",
-        verbose_name=_("Benutzer/in"),
+        verbose_name=pgettext_lazy("portal user", "User"),
     )
     company = models.ForeignKey(
         Company,
         on_delete=models.CASCADE,
         related_name="join_requests",
-        verbose_name=_("Unternehmen"),
+        verbose_name=_("Company"),
     )
-    message = models.TextField(_("Nachricht"), blank=True, max_length=1000)
+    message = models.TextField(_("Message"), blank=True, max_length=1000)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    created_at = models.DateTimeField(_("gestellt am"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("entschieden von"),
+        verbose_name=_("decided by"),
     )
 
     class Meta:
-        verbose_name = _("Beitrittsanfrage")
-        verbose_name_plural = _("Beitrittsanfragen")
+        verbose_name = _("Join request")
+        verbose_name_plural = _("Join requests")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -298,32 +300,32 @@ class CompanyInvitation(models.Model):
     """A company admin invites a colleague by email; the link expires and works once."""
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Unternehmen")
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Company")
     )
-    email = models.EmailField(_("E-Mail-Adresse"))
+    email = models.EmailField(_("Email address"))
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("eingeladen von"),
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(_("eingeladen am"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("gültig bis"))
-    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("angenommen von"),
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Einladung")
-        verbose_name_plural = _("Einladungen")
+        verbose_name = _("Invitation")
+        verbose_name_plural = _("Invitations")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -340,9 +342,9 @@ class CompanyInvitation(models.Model):
     @property
     def state_label(self):
         if self.accepted_at:
-            return _("angenommen")
+            return _("accepted")
         if self.revoked_at:
-            return _("zurückgezogen")
+            return _("withdrawn")
         if self.expires_at <= timezone.now():
-            return _("abgelaufen")
-        return _("offen")
+            return _("expired")
+        return _("open")

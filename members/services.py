@@ -6,6 +6,7 @@ writes its mails through the outbox, so nothing is half-done and no mail goes ou
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from allauth.account.models import EmailAddress
 from network_portal.mail import mail_enqueue
 from network_portal.signing import make_token
 
@@ -72,7 +72,7 @@ def _contact_for_user(*, company: Company, user: User, **fields) -> ContactPerso
 
 def _require_no_company(user: User) -> None:
     if CompanyMembership.objects.filter(user=user).exists():
-        raise ValidationError(_("Ihr Zugang gehört bereits zu einem Unternehmen."))
+        raise ValidationError(_("Your account already belongs to a company."))
 
 
 @transaction.atomic
@@ -109,7 +109,7 @@ def company_register(*, user: User, company: Company, contact_fields: dict) -> C
 def _change_status(*, company: Company, allowed_from: set, to: str) -> None:
     if company.status not in allowed_from:
         raise ValidationError(
-            _("„%(company)s“ ist %(status)s; diese Änderung ist nicht möglich.")
+            _("“%(company)s” has the status “%(status)s”; this change is not possible.")
             % {"company": company.name, "status": company.get_status_display()}
         )
     company.status = to
@@ -183,9 +183,9 @@ def join_request_create(*, user: User, company: Company, message: str = "") -> J
     """A verified user without company asks to act for an existing active company."""
     _require_no_company(user)
     if not company.is_active_member:
-        raise ValidationError(_("Diesem Unternehmen kann derzeit niemand beitreten."))
+        raise ValidationError(_("Nobody can join this company at the moment."))
     if JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).exists():
-        raise ValidationError(_("Sie haben bereits eine offene Beitrittsanfrage."))
+        raise ValidationError(_("You already have an open join request."))
     join_request = JoinRequest.objects.create(user=user, company=company, message=message)
     deciders = list(company_admins(company)) or list(coordinators())
     _notify_users(
@@ -207,7 +207,7 @@ def join_request_create(*, user: User, company: Company, message: str = "") -> J
 def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: User) -> None:
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
-        raise ValidationError(_("Über diese Anfrage wurde bereits entschieden."))
+        raise ValidationError(_("This request has already been decided."))
     user = join_request.user
     if accept:
         _require_no_company(user)
@@ -236,7 +236,7 @@ def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: Use
 @transaction.atomic
 def join_request_withdraw(*, join_request: JoinRequest, by_user: User) -> None:
     if join_request.user_id != by_user.pk or join_request.status != JoinRequest.Status.PENDING:
-        raise ValidationError(_("Diese Anfrage kann nicht mehr zurückgezogen werden."))
+        raise ValidationError(_("This request can no longer be withdrawn."))
     join_request.delete()
 
 
@@ -254,7 +254,7 @@ def invitation_max_age_seconds() -> int:
 def invitation_create(*, company: Company, email: str, invited_by: User) -> CompanyInvitation:
     email = email.strip()
     if CompanyMembership.objects.filter(user__email__iexact=email).exists():
-        raise ValidationError(_("Diese Adresse gehört bereits zu einem Zugang eines Unternehmens."))
+        raise ValidationError(_("This address already belongs to a company account."))
     # A fresh invitation replaces an open older one, so only the newest link works.
     CompanyInvitation.objects.filter(
         company=company, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -284,7 +284,7 @@ def invitation_create(*, company: Company, email: str, invited_by: User) -> Comp
 @transaction.atomic
 def invitation_revoke(*, invitation: CompanyInvitation, by_user: User) -> None:
     if not invitation.is_open:
-        raise ValidationError(_("Diese Einladung ist nicht mehr offen."))
+        raise ValidationError(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
 
@@ -294,17 +294,14 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> CompanyMe
     """The invited colleague, logged in with the invited and verified address, joins."""
     invitation = CompanyInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ValidationError(_("Diese Einladung wurde bereits verwendet."))
+        raise ValidationError(_("This invitation has already been used."))
     if not invitation.is_open:
-        raise ValidationError(_("Diese Einladung ist abgelaufen oder wurde zurückgezogen."))
+        raise ValidationError(_("This invitation has expired or has been withdrawn."))
     if not EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists():
         raise ValidationError(
-            _(
-                "Diese Einladung gilt für %(email)s. Bitte melden Sie sich mit dieser bestätigten "
-                "Adresse an."
-            )
+            _("This invitation is for %(email)s. Please log in with this confirmed address.")
             % {"email": invitation.email}
         )
     _require_no_company(user)
@@ -342,6 +339,4 @@ def _require_other_admin(membership: CompanyMembership) -> None:
         company_id=membership.company_id, role=CompanyMembership.Role.ADMIN
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise ValidationError(
-            _("Ein Unternehmen braucht mindestens einen Unternehmens-Admin.")
-        )
+        raise ValidationError(_("A company needs at least one company admin."))

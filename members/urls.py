@@ -17,7 +17,9 @@ urlpatterns = [
     path("company/contacts/add/", views.ContactFormView.as_view(), name="contact_add"),
     path("company/contacts/<int:pk>/edit/", views.ContactFormView.as_view(), name="contact_edit"),
     path(
-        "company/contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"
+        "company/contacts/<int:pk>/delete/",
+        views.ContactDeleteView.as_view(),
+        name="contact_delete",
     ),
     path("company/invitations/new/", views.InvitationCreateView.as_view(), name="invitation_add"),
     path(
@@ -35,8 +37,6 @@ urlpatterns = [
         views.MembershipChangeView.as_view(),
         name="membership_change",
     ),
-    path(
-        "invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
-    ),
+    path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("logo/<slug:slug>/", views.CompanyLogoView.as_view(), name="logo"),
 ]

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from allauth.account.models import EmailAddress
 from network_portal.signing import LinkExpired, LinkInvalid, read_token
 
 from . import services
@@ -89,7 +89,7 @@ class CompanyRegisterView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and membership_of(request.user):
-            messages.info(request, _("Ihr Zugang gehört bereits zu einem Unternehmen."))
+            messages.info(request, _("Your account already belongs to a company."))
             return redirect("members:company")
         return super().dispatch(request, *args, **kwargs)
 
@@ -112,8 +112,8 @@ class CompanyRegisterView(LoginRequiredMixin, View):
                 messages.success(
                     request,
                     _(
-                        "Vielen Dank! „%(company)s“ ist registriert. Die Koordination prüft die "
-                        "Anmeldung und meldet sich per E-Mail."
+                        "Thank you! “%(company)s” is registered. The coordination team will "
+                        "review the registration and get back to you by email."
                     )
                     % {"company": company.name},
                 )
@@ -153,7 +153,10 @@ class JoinRequestCreateView(LoginRequiredMixin, View):
             else:
                 messages.success(
                     request,
-                    _("Ihre Anfrage ist verschickt. Sie erhalten eine E-Mail, sobald entschieden ist."),
+                    _(
+                        "Your request has been sent. You will receive an email as soon as it "
+                        "has been decided."
+                    ),
                 )
                 return redirect("members:onboarding")
         return render(request, self.template_name, {"form": form})
@@ -167,7 +170,7 @@ class JoinRequestWithdrawView(LoginRequiredMixin, View):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, _("Ihre Beitrittsanfrage wurde zurückgezogen."))
+            messages.success(request, _("Your join request has been withdrawn."))
         return redirect("members:onboarding")
 
 
@@ -202,7 +205,7 @@ class CompanyEditView(CompanyAdminRequiredMixin, View):
         form = CompanyForm(request.POST, request.FILES, instance=self.company)
         if form.is_valid():
             form.save()
-            messages.success(request, _("Das Unternehmensprofil ist gespeichert."))
+            messages.success(request, _("The company profile has been saved."))
             return redirect("members:company")
         return render(request, self.template_name, {"form": form})
 
@@ -225,7 +228,7 @@ class ContactFormView(CompanyAdminRequiredMixin, View):
         form = ContactPersonForm(request.POST, instance=self.get_contact(pk), company=self.company)
         if form.is_valid():
             form.save()
-            messages.success(request, _("Die Ansprechperson ist gespeichert."))
+            messages.success(request, _("The contact person has been saved."))
             return redirect("members:company")
         return render(request, self.template_name, {"form": form, "is_new": pk is None})
 
@@ -240,7 +243,7 @@ class ContactDeleteView(CompanyAdminRequiredMixin, View):
     def post(self, request, pk):
         contact = get_object_or_404(ContactPerson, pk=pk, company=self.company)
         contact.delete()
-        messages.success(request, _("Die Ansprechperson wurde entfernt."))
+        messages.success(request, _("The contact person has been removed."))
         return redirect("members:company")
 
 
@@ -269,7 +272,7 @@ class InvitationCreateView(CompanyAdminRequiredMixin, View):
             else:
                 messages.success(
                     request,
-                    _("Die Einladung an %(email)s ist verschickt.") % {"email": invitation.email},
+                    _("The invitation to %(email)s has been sent.") % {"email": invitation.email},
                 )
                 return redirect("members:company")
         return self._render(form)
@@ -283,7 +286,7 @@ class InvitationRevokeView(CompanyAdminRequiredMixin, View):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, _("Die Einladung wurde zurückgezogen."))
+            messages.success(request, _("The invitation has been withdrawn."))
         return redirect("members:company")
 
 
@@ -301,9 +304,11 @@ class JoinRequestDecideView(CompanyAdminRequiredMixin, View):
             name = join_request.user.get_full_name() or join_request.user.email
             messages.success(
                 request,
-                (_("%(name)s gehört jetzt zu Ihrem Unternehmen.") if accept else _(
-                    "Die Anfrage von %(name)s wurde abgelehnt."
-                ))
+                (
+                    _("%(name)s now belongs to your company.")
+                    if accept
+                    else _("The request from %(name)s has been declined.")
+                )
                 % {"name": name},
             )
         return redirect("members:company")
@@ -327,7 +332,7 @@ class MembershipChangeView(CompanyAdminRequiredMixin, View):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, _("Die Zugänge Ihres Unternehmens sind aktualisiert."))
+            messages.success(request, _("Your company’s accounts have been updated."))
         if action == "remove" and membership.user_id == request.user.pk:
             return redirect("members:onboarding")
         return redirect("members:company")
@@ -346,20 +351,20 @@ class InvitationAcceptView(View):
                 max_age_seconds=services.invitation_max_age_seconds(),
             )
         except LinkExpired:
-            return None, _("Dieser Einladungslink ist abgelaufen. Bitten Sie um eine neue Einladung.")
+            return None, _("This invitation link has expired. Please ask for a new invitation.")
         except LinkInvalid:
-            return None, _("Dieser Einladungslink ist ungültig.")
+            return None, _("This invitation link is invalid.")
         invitation = (
             CompanyInvitation.objects.select_related("company")
             .filter(pk=payload.get("i"), email__iexact=payload.get("e", ""))
             .first()
         )
         if invitation is None or invitation.revoked_at:
-            return None, _("Diese Einladung wurde zurückgezogen.")
+            return None, _("This invitation has been withdrawn.")
         if invitation.accepted_at:
-            return None, _("Diese Einladung wurde bereits verwendet.")
+            return None, _("This invitation has already been used.")
         if not invitation.is_open:
-            return None, _("Dieser Einladungslink ist abgelaufen. Bitten Sie um eine neue Einladung.")
+            return None, _("This invitation link has expired. Please ask for a new invitation.")
         return invitation, None
 
     def get(self, request, token):
@@ -385,7 +390,7 @@ class InvitationAcceptView(View):
             return redirect(request.path)
         messages.success(
             request,
-            _("Willkommen! Sie handeln jetzt für „%(company)s“.") % {"company": invitation.company},
+            _("Welcome! You now act for “%(company)s”.") % {"company": invitation.company},
         )
         return redirect("members:company")
 
@@ -400,7 +405,7 @@ class MemberDirectoryView(LoginRequiredMixin, ListView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_see_member_directory(request.user):
             raise PermissionDenied(
-                _("Das Mitgliederverzeichnis sehen nur Mitglieder aktiver Mitgliedsunternehmen.")
+                _("Only members of active member companies can see the member directory.")
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -444,5 +449,3 @@ class CompanyLogoView(View):
         response = FileResponse(company.logo.open("rb"))
         response["Cache-Control"] = "private, max-age=3600"
         return response
-
-

@@ -31,7 +31,9 @@ def render_mail(*, template: str, context: dict, language: str) -> tuple[str, st
     """
     ctx = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = SUBJECT_PREFIX + " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        subject = SUBJECT_PREFIX + " ".join(
+            render_to_string(f"{template}_subject.txt", ctx).split()
+        )
         text = render_to_string(f"{template}.txt", ctx).strip()
         try:
             html = render_to_string(f"{template}.html", ctx)

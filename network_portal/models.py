@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxMail(models.Model):
@@ -10,29 +11,29 @@ class OutboxMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("wartet")
-        SENT = "sent", _("gesendet")
-        FAILED = "failed", _("fehlgeschlagen")
+        PENDING = "pending", pgettext_lazy("mail status", "pending")
+        SENT = "sent", pgettext_lazy("mail status", "sent")
+        FAILED = "failed", pgettext_lazy("mail status", "failed")
 
-    key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
-    to = models.EmailField(_("Empfänger"))
-    from_email = models.CharField(_("Absender"), max_length=254)
-    subject = models.CharField(_("Betreff"), max_length=300)
+    key = models.CharField(_("Key"), max_length=200, unique=True)
+    to = models.EmailField(_("Recipient"))
+    from_email = models.CharField(_("Sender"), max_length=254)
+    subject = models.CharField(_("Subject"), max_length=300)
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML"), blank=True)
-    headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
-    language = models.CharField(_("Sprache"), max_length=10)
+    headers = models.JSONField(_("Headers"), default=dict, blank=True)
+    language = models.CharField(_("Language"), max_length=10)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
-    last_error = models.TextField(_("letzter Fehler"), blank=True)
-    created_at = models.DateTimeField(_("erstellt"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("ausgehende E-Mail")
-        verbose_name_plural = _("ausgehende E-Mails")
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -18,7 +18,7 @@ def validate_image_upload(upload, *, max_bytes: int) -> str:
 
     if upload.size > max_bytes:
         raise ValidationError(
-            _("Die Datei ist zu groß (höchstens %(max)s).") % {"max": filesizeformat(max_bytes)}
+            _("The file is too large (at most %(max)s).") % {"max": filesizeformat(max_bytes)}
         )
     try:
         upload.seek(0)
@@ -28,12 +28,12 @@ def validate_image_upload(upload, *, max_bytes: int) -> str:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
-            _("Die Datei ist kein gültiges Bild. Erlaubt sind PNG, JPEG und WebP.")
+            _("The file is not a valid image. PNG, JPEG and WebP are allowed.")
         ) from None
     finally:
         upload.seek(0)
     if image_format not in IMAGE_FORMATS:
-        raise ValidationError(_("Erlaubt sind nur Bilder im Format PNG, JPEG oder WebP."))
+        raise ValidationError(_("Only images in PNG, JPEG or WebP format are allowed."))
     if width * height > MAX_IMAGE_PIXELS:
-        raise ValidationError(_("Das Bild hat zu viele Bildpunkte."))
+        raise ValidationError(_("The image has too many pixels."))
     return IMAGE_FORMATS[image_format]

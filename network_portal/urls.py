@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-admin.site.site_header = _("Attraktive Unternehmen Trier – Koordination")
-admin.site.site_title = _("Koordination")
-admin.site.index_title = _("Verwaltung des Netzwerks")
+admin.site.site_header = _("Attraktive Unternehmen Trier – Coordination")
+admin.site.site_title = _("Coordination")
+admin.site.index_title = _("Network administration")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

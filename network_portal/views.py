@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -12,9 +13,7 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            member_count=Company.objects.active().count(), **kwargs
-        )
+        return super().get_context_data(member_count=Company.objects.active().count(), **kwargs)
 
 
 def _database_ok() -> bool:
@@ -28,7 +27,7 @@ def _database_ok() -> bool:
 
 def _broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
         return True
     except Exception:  # noqa: BLE001
@@ -39,5 +38,9 @@ def _broker_ok() -> bool:
 def healthz(request):
     database, broker = _database_ok(), _broker_ok()
     return JsonResponse(
-        {"status": "ok" if database and broker else "degraded", "database": database, "broker": broker}
+        {
+            "status": "ok" if database and broker else "degraded",
+            "database": database,
+            "broker": broker,
+        }
     )

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class NewsletterConfig(AppConfig):
     name = "newsletter"
-    verbose_name = _("Verteiler")
+    verbose_name = _("Mailing lists")

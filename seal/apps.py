@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class SealConfig(AppConfig):
     name = "seal"
-    verbose_name = _("Siegel „Mein Top Job Trier“")
+    verbose_name = _("“Mein Top Job Trier” seal")

@@ -1,6 +1,14 @@
+import os
+
 import pytest
 
-from tests.factories import CompanyAdminFactory, CompanyFactory, CoordinatorFactory, MembershipFactory
+from tests.factories import (
+    CompanyAdminFactory,
+    CompanyFactory,
+    CoordinatorFactory,
+    MembershipFactory,
+)
+from tests.utils import CHROMIUM, skip_or_fail
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +42,33 @@ def other_company_admin(db):
 @pytest.fixture
 def coordinator(db):
     return CoordinatorFactory(email="koordination@example.org")
+
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        skip_or_fail("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Start the portal on the embedded defaults (SQLite, SQLite broker, mails in var/mail/):
+# web server, Celery worker and Celery beat together; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+VENV="${VENV:-.venv}"
+mkdir -p var/mail
+
+"$VENV/bin/python" manage.py migrate --noinput
+"$VENV/bin/python" manage.py seed_demo
+
+trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
+"$VENV/bin/celery" -A network_portal worker --loglevel=INFO --pool=solo &
+"$VENV/bin/celery" -A network_portal beat --loglevel=INFO &
+
+cat <<TXT
+
+  Portal:  http://127.0.0.1:8000/        Admin: http://127.0.0.1:8000/admin/
+  Mails:   written to var/mail/ (one file per mail)
+  Logins:  koordination@demo.example, personal@demo.example, jury@demo.example
+           password: demo-trier
+  Ctrl-C stops web server, worker and beat.
+
+TXT
+"$VENV/bin/python" manage.py runserver 127.0.0.1:8000

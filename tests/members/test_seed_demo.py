@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from members.models import Company, CompanyMembership, ContactPerson, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Company.objects.count(),
+        ContactPerson.objects.count(),
+        User.objects.count(),
+        CompanyMembership.objects.count(),
+    )
+
+
+def test_seed_demo_runs_twice_without_duplicates(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    assert first[0] == 30
+    assert set(Company.objects.values_list("size_class", flat=True)) == {"small", "medium", "large"}
+    assert all(pc.startswith("5429") for pc in Company.objects.values_list("postcode", flat=True))
+
+    assert client.login(email="personal@demo.example", password="demo-trier")
+    membership = CompanyMembership.objects.get(user__email="personal@demo.example")
+    assert membership.is_admin and membership.company.status == "active"
+    coordinator = User.objects.get(email="koordination@demo.example")
+    assert coordinator.is_staff and coordinator.check_password("demo-trier")
+    juror = User.objects.get(email="jury@demo.example")
+    assert juror.groups.filter(name="Jury").exists()
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DJANGO_DEBUG off"):
+        call_command("seed_demo")
+    assert Company.objects.count() == 0
+    call_command("seed_demo", "--force")
+    assert Company.objects.count() == 30

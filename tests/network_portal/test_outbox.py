@@ -1,0 +1,74 @@
+"""The outbox: one row per key, sent once, failures kept for the next run."""
+
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+
+from network_portal.mail import mail_enqueue, send_pending
+from network_portal.models import OutboxMail
+
+pytestmark = pytest.mark.django_db
+
+
+def enqueue(key="test:1", to="anna@example.org"):
+    return mail_enqueue(
+        key=key,
+        to=to,
+        template="members/emails/company_approved",
+        context={"company_name": "Moselblick Pflege GmbH", "profile_url": "http://x/p/"},
+        language="de",
+    )
+
+
+def test_same_key_writes_one_row_and_sends_one_mail(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = enqueue()
+        second = enqueue()
+    assert first is not None and second is None
+    assert OutboxMail.objects.count() == 1
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.subject == (
+        "[Attraktive Unternehmen Trier] "
+        "Willkommen im Netzwerk: „Moselblick Pflege GmbH“ ist freigegeben"
+    )
+    html = sent.alternatives[0]
+    assert html[1] == "text/html" and "Moselblick Pflege GmbH" in html[0]
+
+
+def test_running_the_send_twice_sends_nothing_twice():
+    enqueue(key="a")
+    enqueue(key="b", to="b@example.org")
+    assert send_pending() == 2
+    assert send_pending() == 0
+    assert len(mail.outbox) == 2
+    assert set(OutboxMail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_smtp_failure_keeps_the_mail_pending_for_the_next_run():
+    enqueue(key="fails")
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPServerDisconnected("connection lost"),
+    ):
+        assert send_pending() == 0
+    row = OutboxMail.objects.get()
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "connection lost")
+    assert send_pending() == 1
+    row.refresh_from_db()
+    assert row.status == "sent" and row.attempts == 2
+
+
+def test_mail_is_rendered_in_the_recipients_language():
+    mail_enqueue(
+        key="en",
+        to="anna@example.org",
+        template="members/emails/company_approved",
+        context={"company_name": "Moselblick Pflege GmbH", "profile_url": "http://x/p/"},
+        language="en",
+    )
+    row = OutboxMail.objects.get()
+    assert row.language == "en"
+    assert "Welcome" in row.subject

@@ -1,0 +1,271 @@
+"""Deployment: the compose stack, the Dockerfile, and the production settings.
+
+The compose tests only read files (no Docker engine needed). The settings tests run
+manage.py in subprocesses with production environment variables, so the test settings
+of this suite (network_portal.test_settings) do not leak into what they check.
+"""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+DOCKERFILE = REPO_ROOT / "Dockerfile"
+DOCKERIGNORE = REPO_ROOT / ".dockerignore"
+APP_SERVICES = ("web", "worker", "beat")
+ALLOWED_HOST = "portal.example.org"
+
+
+# --- docker-compose.yml ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+def command_of(service: dict) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def environment_of(service: dict) -> dict:
+    environment = service.get("environment", {})
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    return {key: str(value) for key, value in environment.items()}
+
+
+def published_container_ports(service: dict) -> set[int]:
+    """Container-side ports of ``ports`` (short or long syntax) and ``expose``."""
+    ports = set()
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            ports.add(int(entry["target"]))
+        else:
+            ports.add(int(str(entry).rsplit(":", 1)[-1].split("/")[0]))
+    ports.update(int(str(entry).split("/")[0]) for entry in service.get("expose", []))
+    return ports
+
+
+def test_compose_has_all_services(compose):
+    assert {"postgres", "redis", "web", "worker", "beat", "mailpit"} <= set(compose["services"])
+
+
+def test_compose_backing_services(compose):
+    services = compose["services"]
+    postgres = services["postgres"]
+    assert postgres["image"].startswith("postgres:16")
+    assert postgres.get("volumes"), "the database needs a named volume"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "healthcheck" in services["redis"]
+
+    mailpit = services["mailpit"]
+    assert mailpit["image"].startswith("axllent/mailpit")
+    assert {1025, 8025} <= published_container_ports(mailpit)
+
+
+def test_compose_web_runs_migrations_then_gunicorn(compose):
+    web = compose["services"]["web"]
+    command = command_of(web)
+    assert "gunicorn network_portal.wsgi:application" in command
+    assert "--bind 0.0.0.0:8000" in command
+    migrate = command.index("manage.py migrate")
+    collectstatic = command.index("manage.py collectstatic --noinput")
+    assert migrate < collectstatic < command.index("gunicorn")
+    assert 8000 in published_container_ports(web)
+    for backing in ("postgres", "redis"):
+        assert web["depends_on"][backing]["condition"] == "service_healthy"
+
+
+def test_compose_worker_and_beat(compose):
+    services = compose["services"]
+    assert re.search(r"\bcelery -A network_portal worker\b", command_of(services["worker"]))
+    beat = command_of(services["beat"])
+    assert re.search(r"\bcelery -A network_portal beat\b", beat)
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+
+
+def test_compose_app_services_share_image_and_backends(compose):
+    services = compose["services"]
+    builds = {json.dumps(services[name].get("build"), sort_keys=True) for name in APP_SERVICES}
+    images = {services[name].get("image") for name in APP_SERVICES}
+    assert len(builds) == 1 and builds != {"null"}, "web, worker and beat need the same build"
+    assert len(images) == 1
+
+    environments = [environment_of(services[name]) for name in APP_SERVICES]
+    for name, environment in zip(APP_SERVICES, environments, strict=True):
+        assert environment == environments[0], f"{name} has a different environment"
+        database = urlsplit(environment["DATABASE_URL"])
+        assert database.scheme in {"postgres", "postgresql"}
+        assert database.hostname == "postgres"
+        assert urlsplit(environment["CELERY_BROKER_URL"]).scheme == "redis"
+        assert urlsplit(environment["CELERY_BROKER_URL"]).hostname == "redis"
+        assert environment["DJANGO_DEBUG"] == "0"
+        # A required variable: compose refuses to start without it instead of using a default.
+        assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+
+
+def test_compose_environment_names_are_read_by_settings(compose):
+    """A typo in a variable name would silently fall back to the settings default."""
+    settings_source = (REPO_ROOT / "network_portal" / "settings.py").read_text(encoding="utf-8")
+    environment = environment_of(compose["services"]["web"])
+    unknown = [
+        name
+        for name in environment
+        if name != "DJANGO_SETTINGS_MODULE" and f'"{name}"' not in settings_source
+    ]
+    assert not unknown, f"settings.py reads no variable named {unknown}"
+
+
+def test_compose_web_healthcheck_script_exists(compose):
+    test = compose["services"]["web"]["healthcheck"]["test"]
+    script = next(part for part in test if part.startswith("/app/"))
+    assert (REPO_ROOT / script.removeprefix("/app/")).is_file()
+
+
+# --- Dockerfile ------------------------------------------------------------------------------
+
+
+def test_dockerfile_installs_project_and_runs_unprivileged():
+    dockerfile = DOCKERFILE.read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)
+    assert "pip install -c constraints.txt ." in dockerfile
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu"):
+        assert package in dockerfile
+    assert "DJANGO_SETTINGS_MODULE=network_portal.settings" in dockerfile
+    # The source tree is the code that runs (templates/, static/ and locale/ are not packaged).
+    assert re.search(r"^COPY \. \.$", dockerfile, re.MULTILINE)
+    assert "PYTHONPATH=/app" in dockerfile
+    users = re.findall(r"^USER (\S+)", dockerfile, re.MULTILINE)
+    assert users and users[-1] not in {"root", "0"}
+
+
+def test_dockerignore_keeps_what_the_image_needs():
+    patterns = [
+        line.strip()
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for needed in (
+        "templates",
+        "static",
+        "manage.py",
+        "pyproject.toml",
+        "constraints.txt",
+        "network_portal",
+        "docker",
+        "README.md",
+        "locale",
+    ):
+        assert needed not in patterns, f".dockerignore excludes {needed}"
+
+
+# --- production settings ---------------------------------------------------------------------
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """The current environment without DJANGO_* switches, plus production values."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="network_portal.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS=ALLOWED_HOST,
+    )
+    env.update(overrides)
+    return env
+
+
+def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_env():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+
+
+def test_check_deploy_flags_the_default_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "security.W009" in output
+
+
+HEADERS_SCRIPT = """
+import json
+
+import django
+from django.core.management import call_command
+
+django.setup()
+call_command("migrate", verbosity=0, interactive=False)
+call_command("collectstatic", verbosity=0, interactive=False)
+
+from django.test import Client
+
+response = Client().get(
+    "/", secure=True, HTTP_HOST="portal.example.org", HTTP_X_FORWARDED_PROTO="https"
+)
+print("RESULT " + json.dumps({"status": response.status_code, "headers": dict(response.headers)}))
+"""
+
+
+def test_security_headers_of_home_page_in_production(tmp_path):
+    env = production_env(
+        DJANGO_SECURE_PROXY_SSL_HEADER="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        CELERY_BROKER_URL="memory://",
+        CACHE_URL="locmemcache://",
+        EMAIL_URL="memorymail://",
+    )
+    result = run_python(["-c", HEADERS_SCRIPT], env)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    assert result.returncode == 0 and lines, result.stdout + result.stderr
+    answer = json.loads(lines[-1].removeprefix("RESULT "))
+    assert answer["status"] == 200
+    headers = {key.lower(): value for key, value in answer["headers"].items()}
+
+    hsts = re.search(r"max-age=(\d+)", headers["strict-transport-security"])
+    assert hsts and int(hsts.group(1)) >= 31536000
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers.get("referrer-policy")
+    assert headers["x-frame-options"] == "DENY"
+
+    csp = headers["content-security-policy"]
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp
