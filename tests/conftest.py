@@ -70,5 +70,16 @@ def page(browser, live_server):
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The pages must work under the strict Content-Security-Policy: any violation fails the test.
+    csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert csp_violations == []

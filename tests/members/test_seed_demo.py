@@ -41,3 +41,19 @@ def test_seed_demo_refuses_without_debug(settings):
     assert Company.objects.count() == 0
     call_command("seed_demo", "--force")
     assert Company.objects.count() == 30
+
+
+def test_coordinator_group_can_manage_member_companies(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import CompanyFactory, UserFactory
+
+    group = Group.objects.get(name="Koordination")
+    assert group.permissions.filter(codename="change_company").exists()
+    staff = UserFactory(is_staff=True)
+    staff.groups.add(group)
+    CompanyFactory(name="Schreinerei Olewig")
+    client.force_login(staff)
+    response = client.get("/admin/members/company/")
+    assert response.status_code == 200
+    assert "Schreinerei Olewig" in response.content.decode()

@@ -23,12 +23,12 @@ from members.models import (
     SizeClass,
     User,
 )
+from members.roles import COORDINATOR_GROUP, JURY_GROUP
 
 DEMO_PASSWORD = "demo-trier"  # noqa: S105 - documented demo login, seed_demo refuses production
 COORDINATOR_EMAIL = "koordination@demo.example"
 COMPANY_ADMIN_EMAIL = "personal@demo.example"
 JUROR_EMAIL = "jury@demo.example"
-JURY_GROUP = "Jury"
 
 # (name, legal form, industry, size class, street, postcode, city, status, directory consent)
 COMPANIES = [
@@ -495,13 +495,14 @@ class Command(BaseCommand):
         return user
 
     def seed_logins(self, companies: dict[str, Company]) -> None:
-        self._login(
+        coordinator = self._login(
             COORDINATOR_EMAIL,
             first_name="Klara",
             last_name="Koordinatorin",
             is_staff=True,
             is_superuser=True,
         )
+        coordinator.groups.add(Group.objects.get_or_create(name=COORDINATOR_GROUP)[0])
         hr = self._login(COMPANY_ADMIN_EMAIL, first_name="Petra", last_name="Personal")
         company = companies["moselblick-pflege-gmbh"]
         CompanyMembership.objects.update_or_create(
