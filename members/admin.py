@@ -22,10 +22,10 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "language"]}),
         (
-            _("Berechtigungen"),
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Daten"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
@@ -75,54 +75,56 @@ def _status_action(service, done_message, name, description):
 
 approve = _status_action(
     services.company_approve,
-    lambda n: ngettext(
-        "%(n)d Unternehmen freigegeben und benachrichtigt.",
-        "%(n)d Unternehmen freigegeben und benachrichtigt.",
-        n,
-    )
-    % {"n": n},
+    lambda n: (
+        ngettext(
+            "%(n)d company approved and notified.",
+            "%(n)d companies approved and notified.",
+            n,
+        )
+        % {"n": n}
+    ),
     "approve",
-    _("Ausgewählte Anmeldungen freigeben"),
+    _("Approve selected registrations"),
 )
 reject = _status_action(
     services.company_reject,
-    lambda n: ngettext(
-        "%(n)d Anmeldung abgelehnt und benachrichtigt.",
-        "%(n)d Anmeldungen abgelehnt und benachrichtigt.",
-        n,
-    )
-    % {"n": n},
+    lambda n: (
+        ngettext(
+            "%(n)d registration rejected and notified.",
+            "%(n)d registrations rejected and notified.",
+            n,
+        )
+        % {"n": n}
+    ),
     "reject",
-    _("Ausgewählte Anmeldungen ablehnen"),
+    _("Reject selected registrations"),
 )
 pause = _status_action(
     services.company_pause,
-    lambda n: ngettext(
-        "%(n)d Mitgliedschaft pausiert.", "%(n)d Mitgliedschaften pausiert.", n
-    )
-    % {"n": n},
+    lambda n: ngettext("%(n)d membership paused.", "%(n)d memberships paused.", n) % {"n": n},
     "pause",
-    _("Mitgliedschaft pausieren"),
+    _("Pause membership"),
 )
 mark_left = _status_action(
     services.company_mark_left,
-    lambda n: ngettext(
-        "%(n)d Unternehmen als ausgetreten markiert.",
-        "%(n)d Unternehmen als ausgetreten markiert.",
-        n,
-    )
-    % {"n": n},
+    lambda n: (
+        ngettext(
+            "%(n)d company marked as having left.",
+            "%(n)d companies marked as having left.",
+            n,
+        )
+        % {"n": n}
+    ),
     "mark_left",
-    _("Als ausgetreten markieren"),
+    _("Mark as having left"),
 )
 reactivate = _status_action(
     services.company_reactivate,
-    lambda n: ngettext(
-        "%(n)d Mitgliedschaft wieder aktiviert.", "%(n)d Mitgliedschaften wieder aktiviert.", n
-    )
-    % {"n": n},
+    lambda n: (
+        ngettext("%(n)d membership reactivated.", "%(n)d memberships reactivated.", n) % {"n": n}
+    ),
     "reactivate",
-    _("Mitgliedschaft wieder aktivieren"),
+    _("Reactivate membership"),
 )
 
 
@@ -150,9 +152,9 @@ class CompanyAdmin(admin.ModelAdmin):
             None,
             {"fields": ["name", "slug", "legal_form", "industry", "size_class", "description"]},
         ),
-        (_("Adresse und Web"), {"fields": ["street", "postcode", "city", "website", "logo"]}),
+        (_("Address and web"), {"fields": ["street", "postcode", "city", "website", "logo"]}),
         (
-            _("Mitgliedschaft"),
+            _("Membership"),
             {
                 "fields": [
                     "status",
@@ -169,7 +171,7 @@ class CompanyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
-    @admin.action(description=_("Als CSV exportieren"), permissions=["view"])
+    @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return csv_io.export_response(queryset)
 
@@ -206,7 +208,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def _import_upload(self, request, form, status=200, import_errors=()):
         context = {
-            **self._import_context(request, gettext("Mitgliederliste importieren")),
+            **self._import_context(request, gettext("Import member list")),
             "form": form,
             "import_errors": list(import_errors),
         }
@@ -216,7 +218,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def _import_preview(self, request, preview, filename, text):
         context = {
-            **self._import_context(request, gettext("Vorschau des Imports")),
+            **self._import_context(request, gettext("Import preview")),
             "preview": preview,
             "filename": filename,
             "column_labels": [(c, csv_io.COLUMN_LABELS[c]) for c in csv_io.COLUMNS],
@@ -248,15 +250,15 @@ class CompanyAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 gettext(
-                    "Der Import ist fehlgeschlagen, weil sich die Daten inzwischen geändert "
-                    "haben. Es wurde nichts importiert; bitte laden Sie die Datei erneut hoch."
+                    "The import failed because the data has changed in the meantime. Nothing was "
+                    "imported; please upload the file again."
                 ),
                 messages.ERROR,
             )
             return redirect(reverse("admin:members_company_import"))
         self.message_user(
             request,
-            gettext("Import abgeschlossen: %(summary)s angelegt.")
+            gettext("Import complete: %(summary)s created.")
             % {"summary": csv_io.summary_text(len(companies), len(contacts))},
             messages.SUCCESS,
         )
@@ -291,8 +293,15 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["user__email", "company__name"]
     list_select_related = ["user", "company", "decided_by"]
-    readonly_fields = ["user", "company", "message", "status", "created_at", "decided_at",
-                       "decided_by"]
+    readonly_fields = [
+        "user",
+        "company",
+        "message",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
     actions = ["accept", "decline"]
 
     def has_add_permission(self, request):
@@ -311,23 +320,38 @@ class JoinRequestAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, str(join_request), messages.SUCCESS)
 
-    @admin.action(description=_("Ausgewählte Anfragen annehmen"), permissions=["change"])
+    @admin.action(description=_("Accept selected requests"), permissions=["change"])
     def accept(self, request, queryset):
         self._decide(request, queryset, True)
 
-    @admin.action(description=_("Ausgewählte Anfragen ablehnen"), permissions=["change"])
+    @admin.action(description=_("Decline selected requests"), permissions=["change"])
     def decline(self, request, queryset):
         self._decide(request, queryset, False)
 
 
 @admin.register(CompanyInvitation)
 class CompanyInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "company", "invited_by", "created_at", "expires_at", "accepted_at",
-                    "revoked_at"]
+    list_display = [
+        "email",
+        "company",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     search_fields = ["email", "company__name"]
     list_select_related = ["company", "invited_by"]
-    readonly_fields = ["company", "email", "invited_by", "created_at", "expires_at",
-                       "accepted_at", "accepted_by", "revoked_at"]
+    readonly_fields = [
+        "company",
+        "email",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
 
     def has_add_permission(self, request):
         return False

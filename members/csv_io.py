@@ -65,24 +65,24 @@ REQUIRED_CONTACT_COLUMNS = ["contact_first_name", "contact_last_name", "contact_
 
 COLUMN_LABELS = {
     "name": gettext_lazy("Name"),
-    "legal_form": gettext_lazy("Rechtsform"),
-    "industry": gettext_lazy("Branche"),
-    "size_class": gettext_lazy("Größenklasse"),
-    "street": gettext_lazy("Straße und Hausnummer"),
-    "postcode": gettext_lazy("PLZ"),
-    "city": gettext_lazy("Ort"),
+    "legal_form": gettext_lazy("Legal form"),
+    "industry": gettext_lazy("Industry"),
+    "size_class": gettext_lazy("Size class"),
+    "street": gettext_lazy("Street and house number"),
+    "postcode": gettext_lazy("Postcode"),
+    "city": gettext_lazy("City"),
     "website": gettext_lazy("Website"),
-    "status": gettext_lazy("Mitgliedsstatus"),
-    "directory_consent": gettext_lazy("im Verzeichnis"),
-    "member_since": gettext_lazy("Mitglied seit"),
-    "contact_salutation": gettext_lazy("Anrede"),
-    "contact_title": gettext_lazy("Titel"),
-    "contact_first_name": gettext_lazy("Vorname"),
-    "contact_last_name": gettext_lazy("Nachname"),
-    "contact_function": gettext_lazy("Funktion"),
-    "contact_email": gettext_lazy("E-Mail-Adresse"),
-    "contact_phone": gettext_lazy("Telefon"),
-    "contact_wants_meeting_invitations": gettext_lazy("Einladungen"),
+    "status": gettext_lazy("Membership status"),
+    "directory_consent": gettext_lazy("in the directory"),
+    "member_since": gettext_lazy("Member since"),
+    "contact_salutation": gettext_lazy("Salutation"),
+    "contact_title": gettext_lazy("Title"),
+    "contact_first_name": gettext_lazy("First name"),
+    "contact_last_name": gettext_lazy("Last name"),
+    "contact_function": gettext_lazy("Position"),
+    "contact_email": gettext_lazy("Email address"),
+    "contact_phone": gettext_lazy("Phone"),
+    "contact_wants_meeting_invitations": gettext_lazy("Invitations"),
     "contact_wants_newsletter": gettext_lazy("Newsletter"),
 }
 
@@ -206,12 +206,12 @@ class RowError:
 
     def __str__(self):
         if self.column:
-            return _("Zeile %(line)d, Spalte „%(column)s“: %(message)s") % {
+            return _("Line %(line)d, column “%(column)s”: %(message)s") % {
                 "line": self.line,
                 "column": self.column,
                 "message": self.message,
             }
-        return _("Zeile %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -302,8 +302,8 @@ class ImportPreview:
 
 def summary_text(companies: int, contacts: int) -> str:
     return "%s, %s" % (  # noqa: UP031 - two translated parts
-        ngettext("%(n)d Unternehmen", "%(n)d Unternehmen", companies) % {"n": companies},
-        ngettext("%(n)d Ansprechperson", "%(n)d Ansprechpersonen", contacts) % {"n": contacts},
+        ngettext("%(n)d company", "%(n)d companies", companies) % {"n": companies},
+        ngettext("%(n)d contact person", "%(n)d contact persons", contacts) % {"n": contacts},
     )
 
 
@@ -337,10 +337,7 @@ def decode_csv_bytes(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            _(
-                "Die Datei konnte nicht gelesen werden. Bitte speichern Sie sie als "
-                "„CSV UTF-8“ und laden Sie sie erneut hoch."
-            )
+            _("The file could not be read. Please save it as “CSV UTF-8” and upload it again.")
         ) from exc
 
 
@@ -389,10 +386,7 @@ def _parse_choice(column, raw, lookups):
     except KeyError:
         allowed = ", ".join(v for v in CHOICE_COLUMNS[column].values if v)
         raise _CellError(
-            _(
-                "Unbekannter Wert „%(value)s“. Erlaubt sind %(allowed)s oder die "
-                "deutsche Bezeichnung."
-            )
+            _("Unknown value “%(value)s”. Allowed values are %(allowed)s or the German label.")
             % {"value": raw, "allowed": allowed}
         ) from None
 
@@ -404,7 +398,8 @@ def _parse_bool(raw):
     if word in FALSE_WORDS:
         return False
     raise _CellError(
-        _("Unbekannter Wert „%(value)s“. Erlaubt sind „ja“ und „nein“.") % {"value": raw}
+        _("Unknown value “%(value)s”. Allowed values are “ja” (yes) and “nein” (no).")
+        % {"value": raw}
     )
 
 
@@ -415,7 +410,7 @@ def _parse_date(raw):
         except ValueError:
             continue
     raise _CellError(
-        _("„%(value)s“ ist kein gültiges Datum (JJJJ-MM-TT oder TT.MM.JJJJ).") % {"value": raw}
+        _("“%(value)s” is not a valid date (YYYY-MM-DD or DD.MM.YYYY).") % {"value": raw}
     )
 
 
@@ -423,26 +418,24 @@ def _parse_text(column, raw):
     max_length = _model_field(column).max_length
     if column == "postcode":
         if not _POSTCODE.fullmatch(raw):
-            raise _CellError(
-                _("„%(value)s“ ist keine gültige Postleitzahl (5 Ziffern).") % {"value": raw}
-            )
+            raise _CellError(_("“%(value)s” is not a valid postcode (5 digits).") % {"value": raw})
     elif column == "contact_email":
         try:
             EmailValidator()(raw)
         except ValidationError:
             raise _CellError(
-                _("„%(value)s“ ist keine gültige E-Mail-Adresse.") % {"value": raw}
+                _("“%(value)s” is not a valid email address.") % {"value": raw}
             ) from None
     elif column == "website":
         try:
             raw = forms.URLField(assume_scheme="https").clean(raw)
         except ValidationError:
             raise _CellError(
-                _("„%(value)s“ ist keine gültige Internetadresse.") % {"value": raw}
+                _("“%(value)s” is not a valid web address.") % {"value": raw}
             ) from None
     if max_length and len(raw) > max_length:
         raise _CellError(
-            _("Der Wert ist zu lang (höchstens %(max)d Zeichen).") % {"max": max_length}
+            _("The value is too long (at most %(max)d characters).") % {"max": max_length}
         )
     return raw
 
@@ -471,7 +464,7 @@ def _parse_row(row: ParsedRow, lookups) -> None:
         raw = row.raw[column]
         if not raw:
             if column in REQUIRED_COLUMNS:
-                row.add_error(column, _("Pflichtangabe fehlt."))
+                row.add_error(column, _("A required value is missing."))
             row.company[column] = _default(column)
             continue
         try:
@@ -486,7 +479,7 @@ def _parse_row(row: ParsedRow, lookups) -> None:
         raw = row.raw[column]
         if not raw:
             if column in REQUIRED_CONTACT_COLUMNS:
-                row.add_error(column, _("Pflichtangabe für die Ansprechperson fehlt."))
+                row.add_error(column, _("A required value for the contact person is missing."))
             row.contact[name] = _default(column)
             continue
         try:
@@ -507,7 +500,7 @@ def _read_rows(text: str, preview: ImportPreview) -> list[tuple[int, list[str]]]
             last_line = reader.line_num
     except csv.Error as exc:
         preview.file_errors.append(
-            _("Die Datei ist keine lesbare CSV-Datei (Zeile %(line)d: %(error)s).")
+            _("The file is not a readable CSV file (line %(line)d: %(error)s).")
             % {"line": reader.line_num, "error": exc}
         )
         return None
@@ -521,16 +514,16 @@ def _check_header(header: list[str], preview: ImportPreview) -> list[str] | None
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if unknown:
         preview.file_errors.append(
-            _("Unbekannte Spalten: %(columns)s. Erlaubt sind: %(allowed)s.")
+            _("Unknown columns: %(columns)s. Allowed columns are: %(allowed)s.")
             % {"columns": ", ".join(unknown), "allowed": ", ".join(COLUMNS)}
         )
     if doubled:
         preview.file_errors.append(
-            _("Mehrfach vorhandene Spalten: %(columns)s.") % {"columns": ", ".join(doubled)}
+            _("Duplicate columns: %(columns)s.") % {"columns": ", ".join(doubled)}
         )
     if missing:
         preview.file_errors.append(
-            _("Es fehlen Pflichtspalten: %(columns)s.") % {"columns": ", ".join(missing)}
+            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
     return None if (unknown or doubled or missing) else names
 
@@ -543,21 +536,21 @@ def parse_member_csv(text: str) -> ImportPreview:
     """
     preview = ImportPreview()
     if not text.strip():
-        preview.file_errors.append(_("Die Datei ist leer."))
+        preview.file_errors.append(_("The file is empty."))
         return preview
     records = _read_rows(text, preview)
     if records is None:
         return preview
     records = [(line, record) for line, record in records if any(c.strip() for c in record)]
     if not records:
-        preview.file_errors.append(_("Die Datei ist leer."))
+        preview.file_errors.append(_("The file is empty."))
         return preview
     (_header_line, header), data = records[0], records[1:]
     names = _check_header(header, preview)
     if names is None:
         return preview
     if not data:
-        preview.file_errors.append(_("Die Datei enthält keine Datenzeilen."))
+        preview.file_errors.append(_("The file contains no data rows."))
         return preview
 
     lookups = {column: _choice_lookup(choices) for column, choices in CHOICE_COLUMNS.items()}
@@ -570,7 +563,7 @@ def parse_member_csv(text: str) -> ImportPreview:
         if len(record) > len(names) and any(v.strip() for v in record[len(names) :]):
             row.add_error(
                 None,
-                _("Die Zeile hat %(found)d Spalten, die Kopfzeile nur %(expected)d.")
+                _("The row has %(found)d columns, the header row only %(expected)d.")
                 % {"found": len(record), "expected": len(names)},
             )
         _parse_row(row, lookups)
@@ -603,8 +596,8 @@ def _group_companies(preview: ImportPreview) -> None:
                     row.add_error(
                         None,
                         _(
-                            "Die Angaben zum Unternehmen „%(name)s“ weichen von Zeile "
-                            "%(first)d ab (Spalten: %(columns)s)."
+                            "The details of the company “%(name)s” differ from line %(first)d "
+                            "(columns: %(columns)s)."
                         )
                         % {
                             "name": row.company["name"],
@@ -622,8 +615,8 @@ def _group_companies(preview: ImportPreview) -> None:
                 row.add_error(
                     "contact_email",
                     _(
-                        "Die E-Mail-Adresse „%(email)s“ ist für dieses Unternehmen bereits in "
-                        "Zeile %(first)d angegeben."
+                        "The email address “%(email)s” is already given for this company in line "
+                        "%(first)d."
                     )
                     % {"email": email, "first": first_line},
                 )
@@ -634,7 +627,7 @@ def _group_companies(preview: ImportPreview) -> None:
         if key in existing:
             row.add_error(
                 "name",
-                _("Ein Unternehmen „%(name)s“ ist im Portal bereits vorhanden.")
+                _("A company “%(name)s” already exists in the portal.")
                 % {"name": row.company["name"]},
             )
     preview.companies = list(planned.values())
@@ -679,27 +672,22 @@ def read_payload(payload: str, *, user) -> dict:
     try:
         data = signing.loads(payload, salt=_salt(user), max_age=PAYLOAD_MAX_AGE_SECONDS)
     except signing.SignatureExpired:
-        raise ValidationError(
-            _("Die Vorschau ist abgelaufen. Bitte laden Sie die Datei erneut hoch.")
-        ) from None
+        raise ValidationError(_("The preview has expired. Please upload the file again.")) from None
     except signing.BadSignature:
         raise ValidationError(
-            _(
-                "Die Importdaten sind ungültig oder wurden verändert. Bitte laden Sie die "
-                "Datei erneut hoch."
-            )
+            _("The import data is invalid or has been altered. Please upload the file again.")
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("csv"), str):
-        raise ValidationError(_("Die Importdaten sind ungültig."))
+        raise ValidationError(_("The import data is invalid."))
     return data
 
 
 class MemberCsvUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("CSV-Datei"),
+        label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
-            "Höchstens 2 MB. Trennzeichen Semikolon oder Komma, Kopfzeile mit den "
-            "Spaltennamen wie beim Export."
+            "At most 2 MB. Semicolon or comma as delimiter, a header row with the column names as "
+            "in the export."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
@@ -707,9 +695,9 @@ class MemberCsvUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
-            raise ValidationError(_("Bitte laden Sie eine CSV-Datei (.csv) hoch."))
+            raise ValidationError(_("Please upload a CSV file (.csv)."))
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("Die Datei ist zu groß (höchstens 2 MB)."))
+            raise ValidationError(_("The file is too large (at most 2 MB)."))
         try:
             self.text = decode_csv_bytes(upload.read())
         except ImportFileError as error:
@@ -721,9 +709,7 @@ class MemberCsvConfirmForm(forms.Form):
     payload = forms.CharField(
         widget=forms.HiddenInput,
         error_messages={
-            "required": gettext_lazy(
-                "Die Importdaten fehlen. Bitte laden Sie die Datei erneut hoch."
-            )
+            "required": gettext_lazy("The import data is missing. Please upload the file again.")
         },
     )
 
