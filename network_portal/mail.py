@@ -53,10 +53,14 @@ def mail_enqueue(
     language: str | None = None,
     rendered: tuple[str, str, str] | None = None,
     headers: dict | None = None,
+    attachments: list[dict] | None = None,
+    send: bool = True,
 ) -> OutboxMail | None:
     """Store a mail for ``to`` under ``key`` unless one exists; send it after commit.
 
-    Returns the new row, or None when a mail with this key was already written.
+    Returns the new row, or None when a mail with this key was already written. A caller that
+    writes many mails passes ``send=False`` and calls :func:`send_after_commit` once, so they
+    go out in one task over one connection.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     if rendered is None:
@@ -72,14 +76,24 @@ def mail_enqueue(
                 body_text=text,
                 body_html=html,
                 headers=headers or {},
+                attachments=attachments or [],
                 language=language,
             )
     except IntegrityError:
         return None
+    if send:
+        send_after_commit([mail.pk])
+    return mail
+
+
+def send_after_commit(mail_ids: list[int]) -> None:
+    """Enqueue the send task for these rows once the current transaction has committed."""
+    if not mail_ids:
+        return
     from .tasks import send_pending_mail
 
-    transaction.on_commit(lambda: send_pending_mail.delay(mail_ids=[mail.pk]))
-    return mail
+    ids = list(mail_ids)
+    transaction.on_commit(lambda: send_pending_mail.delay(mail_ids=ids))
 
 
 def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
@@ -93,11 +107,16 @@ def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
+    for attachment in mail.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
 
 
-def send_pending(*, mail_ids: list[int] | None = None, batch_size: int = 100) -> int:
-    """Send pending mails (all, or those in ``mail_ids``); return how many were sent.
+def send_pending(
+    *, mail_ids: list[int] | None = None, key_prefix: str | None = None, batch_size: int = 100
+) -> int:
+    """Send pending mails (all, those in ``mail_ids`` or under ``key_prefix``); return how many
+    were sent.
 
     Each row is claimed with a row lock that skips rows another worker holds, and marked sent
     in the same transaction as its SMTP hand-over: a worker that dies mid-way leaves the row
@@ -114,6 +133,8 @@ def send_pending(*, mail_ids: list[int] | None = None, batch_size: int = 100) ->
                 )
                 if mail_ids is not None:
                     pending = pending.filter(pk__in=mail_ids)
+                if key_prefix is not None:
+                    pending = pending.filter(key__startswith=key_prefix)
                 # A row that failed in this run waits for the next sweep instead of looping.
                 batch = list(pending.exclude(pk__in=tried).order_by("pk")[:batch_size])
                 if not batch:

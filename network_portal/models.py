@@ -22,6 +22,8 @@ class OutboxMail(models.Model):
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("Headers"), default=dict, blank=True)
+    # [{"filename": ..., "content": <text>, "mimetype": ...}], e.g. a calendar entry.
+    attachments = models.JSONField(_("Attachments"), default=list, blank=True)
     language = models.CharField(_("Language"), max_length=10)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True

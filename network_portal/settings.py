@@ -180,10 +180,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Safety net: a mail whose enqueue was lost (broker down at commit time) still goes out.
     "send-pending-mail": {"task": "network_portal.send_pending_mail", "schedule": 120.0},
+    "meeting-reminders": {"task": "meetings.send_reminders", "schedule": 15 * 60.0},
+    "meeting-feedback-requests": {"task": "meetings.send_feedback_requests", "schedule": 3600.0},
 }
 
 # Links in mails and invitations.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+# Meetings: remind companies that have not answered this many days before the RSVP deadline.
+MEETING_DEADLINE_REMINDER_DAYS = env.int("MEETING_DEADLINE_REMINDER_DAYS", default=3)
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

@@ -37,3 +37,75 @@ def validate_image_upload(upload, *, max_bytes: int) -> str:
     if width * height > MAX_IMAGE_PIXELS:
         raise ValidationError(_("The image has too many pixels."))
     return IMAGE_FORMATS[image_format]
+
+
+# Documents coordinators attach to meetings: slides, handouts, photos of flip charts.
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+}
+DOCUMENT_EXTENSIONS = {
+    content_type: f".{'jpg' if kind == 'jpeg' else kind}"
+    for kind, content_type in DOCUMENT_TYPES.items()
+}
+# The main part of an Office Open XML file, by the folder it lives in.
+_OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+
+
+def _office_kind(upload) -> str | None:
+    """docx, xlsx or pptx for a readable Office Open XML package, else None."""
+    import zipfile
+
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as package:
+            names = package.namelist()
+            if "[Content_Types].xml" not in names:
+                return None
+            # Read the manifest: a broken archive fails here, not in the member's Office.
+            package.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    for folder, kind in _OOXML_PARTS.items():
+        if any(name.startswith(folder) for name in names):
+            return kind
+    return None
+
+
+def validate_document_upload(upload, *, max_bytes: int) -> str:
+    """Raise ValidationError unless ``upload`` is a PDF, a Word, Excel or PowerPoint file
+    (Office Open XML), a PNG or a JPEG within ``max_bytes``.
+
+    The type is read from the content (magic bytes, for Office files the ZIP's
+    ``[Content_Types].xml``), never from the name; returns the content type.
+    """
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (at most %(max)s).") % {"max": filesizeformat(max_bytes)}
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = None
+    if head.startswith(b"%PDF-"):
+        kind = "pdf"
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "png"
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = "jpeg"
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _office_kind(upload)
+    if kind is None:
+        raise ValidationError(
+            _(
+                "This file type is not allowed. Please upload a PDF, a Word, Excel or PowerPoint "
+                "file (.docx, .xlsx, .pptx) or an image (PNG, JPEG)."
+            )
+        )
+    return DOCUMENT_TYPES[kind]

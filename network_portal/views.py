@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from meetings.models import Meeting
 from members.models import Company
 
 from .celery import app as celery_app
@@ -13,7 +15,15 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(member_count=Company.objects.active().count(), **kwargs)
+        next_meeting = (
+            Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gte=timezone.now())
+            .select_related("host")
+            .order_by("starts_at")
+            .first()
+        )
+        return super().get_context_data(
+            member_count=Company.objects.active().count(), next_meeting=next_meeting, **kwargs
+        )
 
 
 def _database_ok() -> bool:

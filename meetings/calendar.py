@@ -1,0 +1,69 @@
+"""Calendar entries (iCalendar) for meetings: one stable UID per meeting, a rising SEQUENCE.
+
+No ORGANIZER: calendar apps would mail acceptances to it. Each event carries an alarm the day
+before.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event
+
+from .models import Meeting
+
+PRODID = "-//Wirtschaftsförderung Trier//Attraktive Unternehmen Trier//DE"
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    return cal
+
+
+def meeting_event(meeting: Meeting) -> Event:
+    event = Event()
+    event.add("uid", f"meeting-{meeting.calendar_uid}@{_domain()}")
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.title)
+    location = ", ".join(p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p)
+    event.add("location", location)
+    url = settings.SITE_URL + reverse("meetings:detail", args=[meeting.slug])
+    event.add("url", url)
+    event.add("description", "\n\n".join(p for p in (meeting.topic, meeting.description, url) if p))
+    if meeting.status == Meeting.Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", meeting.title)
+        alarm.add("trigger", timedelta(days=-1))
+        event.add_component(alarm)
+    return event
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+
+
+def meeting_ics(meeting: Meeting) -> str:
+    cal = _calendar(meeting.title)
+    cal.add_component(meeting_event(meeting))
+    return cal.to_ical().decode()
+
+
+def feed_ics(meetings) -> str:
+    cal = _calendar("Netzwerktreffen Attraktive Unternehmen Trier")
+    for meeting in meetings:
+        cal.add_component(meeting_event(meeting))
+    return cal.to_ical().decode()

@@ -1,0 +1,61 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from members.models import ContactPerson
+
+
+class ColleagueForm(forms.Form):
+    """Register a colleague: pick a contact person of the company or type name and email."""
+
+    contact = forms.ModelChoiceField(
+        label=_("Contact person of your company"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        empty_label=_("– someone else –"),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(label=pgettext_lazy("person", "Email"), required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = ContactPerson.objects.filter(company=company)
+
+    def clean(self):
+        data = super().clean()
+        contact = data.get("contact")
+        if contact is not None:
+            data["name"], data["email"] = contact.full_name, contact.email
+        elif not data.get("name") or not data.get("email"):
+            raise forms.ValidationError(
+                _("Please choose a contact person or enter name and email address.")
+            )
+        return data
+
+
+class TopicProposalForm(forms.Form):
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    description = forms.CharField(
+        label=_("Why this topic?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was the meeting for you?"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("5 = very useful, 1 = not useful"),
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,346 @@
+import secrets
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from members.models import Company, ContactPerson
+
+
+def default_reminder_days():
+    return [7, 1]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible(self):
+        """What members see: everything but drafts."""
+        return self.exclude(status=Meeting.Status.DRAFT)
+
+    def upcoming(self):
+        return self.visible().filter(ends_at__gte=timezone.now()).order_by("starts_at")
+
+    def past(self):
+        return self.visible().filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+
+class Meeting(models.Model):
+    """A network meeting (Netzwerktreffen) at a member company's premises."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("meeting status", "draft")
+        PUBLISHED = "published", pgettext_lazy("meeting status", "published")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
+        HELD = "held", pgettext_lazy("meeting status", "held")
+
+    title = models.CharField(_("Title"), max_length=200)
+    slug = models.SlugField(_("Short name"), max_length=220, unique=True)
+    topic = models.CharField(_("Topic"), max_length=300)
+    description = models.TextField(_("Description"), blank=True)
+    starts_at = models.DateTimeField(_("Starts at"))
+    ends_at = models.DateTimeField(_("Ends at"))
+    host = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("Host"),
+    )
+    venue_name = models.CharField(_("Venue"), max_length=200)
+    venue_street = models.CharField(_("Street and number"), max_length=200)
+    venue_postcode = models.CharField(_("Postcode"), max_length=5)
+    venue_city = models.CharField(_("City"), max_length=100, default="Trier")
+    room = models.CharField(_("Room"), max_length=200, blank=True)
+    directions = models.TextField(_("Directions"), blank=True)
+    capacity = models.PositiveIntegerField(_("Seats"), validators=[MinValueValidator(1)])
+    per_company_limit = models.PositiveSmallIntegerField(
+        _("Participants per company"), default=3, validators=[MinValueValidator(1)]
+    )
+    rsvp_deadline = models.DateTimeField(_("RSVP deadline"))
+    reminder_days = models.JSONField(
+        _("Reminders (days before)"),
+        default=default_reminder_days,
+        blank=True,
+        help_text=_("Days before the meeting on which participants are reminded, e.g. [7, 1]."),
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Stable calendar identity: the UID never changes, SEQUENCE rises with every change.
+    calendar_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sequence = models.PositiveIntegerField(_("Calendar revision"), default=0, editable=False)
+    published_at = models.DateTimeField(_("Published at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Network meeting")
+        verbose_name_plural = _("Network meetings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(rsvp_deadline__lte=models.F("starts_at")),
+                name="meeting_deadline_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.starts_at):%d.%m.%Y})"
+
+    @property
+    def venue_address(self):
+        return f"{self.venue_street}, {self.venue_postcode} {self.venue_city}"
+
+    @property
+    def is_open_for_answers(self):
+        return self.status == self.Status.PUBLISHED and timezone.now() <= self.rsvp_deadline
+
+    @property
+    def is_over(self):
+        return self.ends_at < timezone.now()
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Meeting")
+    )
+    starts_at = models.TimeField(pgettext_lazy("agenda", "Time"))
+    title = models.CharField(_("Title"), max_length=300)
+    speaker_contact = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Speaker from a member company"),
+    )
+    speaker_name = models.CharField(_("External speaker"), max_length=200, blank=True)
+    speaker_organisation = models.CharField(
+        _("Organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Ausländeramt, Agentur für Arbeit"),
+    )
+
+    class Meta:
+        verbose_name = _("Agenda item")
+        verbose_name_plural = _("Agenda")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return f"{self.starts_at:%H:%M} {self.title}"
+
+    @property
+    def speaker(self):
+        if self.speaker_contact_id:
+            return f"{self.speaker_contact.full_name} ({self.speaker_contact.company.name})"
+        if self.speaker_name:
+            return ", ".join(p for p in (self.speaker_name, self.speaker_organisation) if p)
+        return ""
+
+
+def material_upload_to(instance, filename):
+    # Private files under random names; downloads go through a permission-checked view.
+    return f"private/meetings/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Material(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="materials", verbose_name=_("Meeting")
+    )
+    title = models.CharField(_("Title"), max_length=200)
+    file = models.FileField(_("File"), upload_to=material_upload_to)
+    content_type = models.CharField(max_length=100, editable=False)
+    uploaded_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Material")
+        verbose_name_plural = _("Materials")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def seated(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+    def holding_a_place(self):
+        """Confirmed or on the waitlist: what counts against the per-company limit."""
+        return self.filter(
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+        )
+
+
+class Registration(models.Model):
+    """One person's answer for one meeting: yes (seated or waitlisted), no, or cancelled."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", pgettext_lazy("registration", "registered")
+        WAITLISTED = "waitlisted", pgettext_lazy("registration", "waitlist")
+        DECLINED = "declined", pgettext_lazy("registration", "not attending")
+        CANCELLED = "cancelled", pgettext_lazy("registration", "cancelled")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Meeting")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Company")
+    )
+    contact = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("Contact person"),
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    email = models.EmailField(pgettext_lazy("person", "Email"))
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Registered by"),
+    )
+    waitlisted_at = models.DateTimeField(_("On the waitlist since"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("Checked in at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Registration")
+        verbose_name_plural = _("Registrations")
+        ordering = ["company__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "email"], name="one_registration_per_person_and_meeting"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.meeting}"
+
+    @property
+    def is_attending(self):
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar feed; the secret token can be replaced to revoke the URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Calendar feed")
+        verbose_name_plural = _("Calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class TopicProposal(models.Model):
+    """A company's wish for a topic of a future meeting; members upvote."""
+
+    title = models.CharField(_("Topic"), max_length=200)
+    description = models.TextField(_("Why this topic?"), blank=True, max_length=2000)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="topic_proposals", verbose_name=_("Company")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="topic_proposals",
+        verbose_name=_("Proposed by"),
+    )
+    scheduled_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="topic_proposals",
+        verbose_name=_("Scheduled for"),
+    )
+    created_at = models.DateTimeField(_("Proposed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Topic proposal")
+        verbose_name_plural = _("Topic proposals")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class TopicVote(models.Model):
+    proposal = models.ForeignKey(TopicProposal, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_vote_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.proposal}"
+
+
+class Feedback(models.Model):
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("Registration"),
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("Meeting")
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("Rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("Comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("Given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Feedback")
+        verbose_name_plural = _("Feedback")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.rating}"

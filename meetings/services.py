@@ -1,0 +1,556 @@
+"""Every state change of meetings and registrations.
+
+Answers lock the meeting row (``SELECT … FOR UPDATE``), so two people answering at the same
+moment for the last seat are served one after the other: one gets the seat, the other the
+waitlist. Mails go through the outbox with one key per meeting, kind and person.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Company, ContactPerson
+from network_portal.mail import mail_enqueue
+from network_portal.signing import make_token
+
+from . import calendar
+from .models import Feedback, Meeting, Registration, TopicProposal, TopicVote
+
+RSVP_PURPOSE = "meeting-rsvp"
+FEEDBACK_PURPOSE = "meeting-feedback"
+# Fields whose change makes calendars and participants need an update.
+SCHEDULE_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "venue_street",
+    "venue_postcode",
+    "venue_city",
+    "room",
+}
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def eligible_contacts():
+    """Everyone who gets invitations: contacts of active companies who want them."""
+    return (
+        ContactPerson.objects.filter(
+            company__status=Company.Status.ACTIVE, wants_meeting_invitations=True
+        )
+        .select_related("company", "user")
+        .order_by("pk")
+    )
+
+
+def _language_of(contact: ContactPerson | None) -> str:
+    if contact is not None and contact.user_id:
+        return contact.user.language
+    return settings.LANGUAGE_CODE
+
+
+def rsvp_token(*, meeting: Meeting, attending: bool, contact=None, registration=None) -> str:
+    payload = {"m": meeting.pk, "a": 1 if attending else 0}
+    if contact is not None:
+        payload["c"] = contact.pk
+    else:
+        payload["r"] = registration.pk
+    return make_token(purpose=RSVP_PURPOSE, payload=payload)
+
+
+def rsvp_url(**kwargs) -> str:
+    return _absolute(reverse("meetings:rsvp", args=[rsvp_token(**kwargs)]))
+
+
+def _meeting_context(meeting: Meeting) -> dict:
+    return {
+        "meeting_title": meeting.title,
+        "meeting_topic": meeting.topic,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "venue": meeting.venue_name,
+        "venue_address": meeting.venue_address,
+        "room": meeting.room,
+        "rsvp_deadline": meeting.rsvp_deadline,
+        "detail_url": _absolute(reverse("meetings:detail", args=[meeting.slug])),
+    }
+
+
+def _ics_attachment(meeting: Meeting) -> list[dict]:
+    return [
+        {
+            "filename": f"{meeting.slug}.ics",
+            "content": calendar.meeting_ics(meeting),
+            "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
+        }
+    ]
+
+
+class _Recipient:
+    """A person to write to: an invited contact, or a registered colleague without contact."""
+
+    def __init__(self, *, email, name, contact=None, registration=None):
+        self.email, self.name = email, name
+        self.contact, self.registration = contact, registration
+
+    @property
+    def key(self):
+        if self.contact is not None:
+            return f"contact:{self.contact.pk}"
+        return f"registration:{self.registration.pk}"
+
+    def rsvp_links(self, meeting):
+        kwargs = (
+            {"contact": self.contact}
+            if self.contact is not None
+            else {"registration": self.registration}
+        )
+        return {
+            "yes_url": rsvp_url(meeting=meeting, attending=True, **kwargs),
+            "no_url": rsvp_url(meeting=meeting, attending=False, **kwargs),
+        }
+
+
+def _everyone_invited(meeting: Meeting) -> list[_Recipient]:
+    """Invited contacts plus registered colleagues who are not contacts, each address once."""
+    recipients, seen = [], set()
+    for contact in eligible_contacts():
+        if contact.email.lower() not in seen:
+            seen.add(contact.email.lower())
+            recipients.append(
+                _Recipient(email=contact.email, name=contact.full_name, contact=contact)
+            )
+    for registration in meeting.registrations.holding_a_place().select_related("contact"):
+        if registration.email.lower() not in seen:
+            seen.add(registration.email.lower())
+            recipients.append(
+                _Recipient(
+                    email=registration.email,
+                    name=registration.name,
+                    contact=registration.contact,
+                    registration=registration,
+                )
+            )
+    return recipients
+
+
+def write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
+    """Write the invitation, update or cancellation notice for everyone concerned.
+
+    Returns the ids of new outbox rows; rows that exist already (a second run) are skipped.
+    """
+    if kind == "invitation":
+        recipients = [
+            _Recipient(email=c.email, name=c.full_name, contact=c) for c in eligible_contacts()
+        ]
+        key_kind = "invitation"
+    elif kind == "update":
+        recipients = _everyone_invited(meeting)
+        key_kind = f"update-{meeting.sequence}"
+    elif kind == "cancellation":
+        recipients = _everyone_invited(meeting)
+        key_kind = "cancellation"
+    else:
+        raise ValueError(kind)
+    attachments = _ics_attachment(meeting)
+    context = _meeting_context(meeting)
+    mail_ids = []
+    for recipient in recipients:
+        mail = mail_enqueue(
+            key=f"meeting:{meeting.pk}:{key_kind}:{recipient.key}",
+            to=recipient.email,
+            template=f"meetings/emails/{kind}",
+            context={
+                **context,
+                "recipient_name": recipient.name,
+                **(recipient.rsvp_links(meeting) if kind != "cancellation" else {}),
+            },
+            language=_language_of(recipient.contact),
+            attachments=attachments,
+            send=False,
+        )
+        if mail is not None:
+            mail_ids.append(mail.pk)
+    return mail_ids
+
+
+def _enqueue_meeting_mails(meeting: Meeting, kind: str) -> None:
+    from .tasks import send_meeting_mails
+
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: send_meeting_mails.delay(meeting_id=meeting_id, kind=kind))
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, by_user=None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be published."))
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(_("A meeting in the past cannot be published."))
+    meeting.status = Meeting.Status.PUBLISHED
+    meeting.published_at = timezone.now()
+    meeting.save(update_fields=["status", "published_at"])
+    _enqueue_meeting_mails(meeting, "invitation")
+    return meeting
+
+
+@transaction.atomic
+def meeting_schedule_changed(*, meeting: Meeting, changed_fields, by_user=None) -> bool:
+    """Called after a coordinator saved a meeting: raise the calendar SEQUENCE and tell everyone
+    invited when date, time or venue of a published meeting changed. Returns whether it did."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _promote_waitlist(meeting)  # more seats may have been added
+    if meeting.status != Meeting.Status.PUBLISHED or not SCHEDULE_FIELDS & set(changed_fields):
+        return False
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence"])
+    _enqueue_meeting_mails(meeting, "update")
+    return True
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by_user=None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    was_published = meeting.status == Meeting.Status.PUBLISHED
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence"])
+    if was_published:
+        _enqueue_meeting_mails(meeting, "cancellation")
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by_user=None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PUBLISHED or meeting.starts_at > timezone.now():
+        raise ValidationError(_("Only a published meeting that has started can be marked held."))
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+def free_seats(meeting: Meeting) -> int:
+    return max(meeting.capacity - meeting.registrations.seated().count(), 0)
+
+
+def _mail_registration(registration: Registration, *, event: str, template: str) -> None:
+    meeting = registration.meeting
+    mail_enqueue(
+        key=f"meeting:{meeting.pk}:{event}:registration:{registration.pk}",
+        to=registration.email,
+        template=template,
+        context={
+            **_meeting_context(meeting),
+            "recipient_name": registration.name,
+            "status": registration.status,
+            "no_url": rsvp_url(meeting=meeting, attending=False, registration=registration),
+        },
+        language=_language_of(registration.contact),
+        attachments=_ics_attachment(meeting),
+    )
+
+
+def _promote_waitlist(meeting: Meeting) -> list[Registration]:
+    """Seat waiting people in order while seats are free. The meeting row must be locked."""
+    promoted = []
+    seated = meeting.registrations.seated().count()
+    for registration in meeting.registrations.waiting().select_for_update():
+        if seated >= meeting.capacity:
+            break
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        seated += 1
+        promoted.append(registration)
+        _mail_registration(registration, event="promoted", template="meetings/emails/promoted")
+    return promoted
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise ValidationError(_("This meeting does not take registrations."))
+    if timezone.now() > meeting.rsvp_deadline:
+        raise ValidationError(
+            _(
+                "The RSVP deadline has passed. Please contact the coordinators if you need to "
+                "change your answer."
+            )
+        )
+
+
+@transaction.atomic
+def rsvp_answer(
+    *,
+    meeting: Meeting,
+    company: Company,
+    name: str,
+    email: str,
+    attending: bool,
+    contact: ContactPerson | None = None,
+    by_user=None,
+) -> Registration:
+    """Record a yes or no for one person of ``company``; a yes takes a seat or the waitlist."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    email = email.strip()
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(meeting=meeting, email__iexact=email)
+        .first()
+    )
+    if registration is not None and registration.company_id != company.pk:
+        raise ValidationError(_("This person is already registered by another company."))
+    if attending:
+        if registration is not None and registration.is_attending:
+            return registration
+        holding = meeting.registrations.holding_a_place().filter(company=company).count()
+        if holding >= meeting.per_company_limit:
+            raise ValidationError(
+                _("Each company can register at most %(limit)d people for this meeting.")
+                % {"limit": meeting.per_company_limit}
+            )
+        seated = meeting.registrations.seated().count()
+        status = (
+            Registration.Status.CONFIRMED
+            if seated < meeting.capacity
+            else Registration.Status.WAITLISTED
+        )
+        if registration is None:
+            registration = Registration(meeting=meeting, email=email)
+        registration.company = company
+        registration.contact = contact or registration.contact
+        registration.name = name
+        registration.status = status
+        registration.registered_by = by_user
+        registration.waitlisted_at = (
+            timezone.now() if status == Registration.Status.WAITLISTED else None
+        )
+        registration.save()
+        if by_user is None or by_user.email.lower() != email.lower():
+            # Someone else (a colleague, or a one-click link) answered: confirm by mail.
+            _mail_registration(
+                registration,
+                event=f"registered-{registration.updated_at.timestamp():.0f}",
+                template="meetings/emails/registered",
+            )
+        return registration
+
+    was_seated = registration is not None and registration.status == Registration.Status.CONFIRMED
+    if registration is None:
+        registration = Registration(
+            meeting=meeting, company=company, email=email, name=name, contact=contact
+        )
+    registration.status = Registration.Status.DECLINED
+    registration.registered_by = by_user
+    registration.waitlisted_at = None
+    registration.save()
+    if was_seated:
+        _promote_waitlist(meeting)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by_user) -> Registration:
+    """A company user takes back a colleague's registration; the seat goes to the waitlist."""
+    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+    _check_open(meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_attending:
+        raise ValidationError(_("This registration is not active."))
+    was_seated = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.waitlisted_at = None
+    registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    if was_seated:
+        _promote_waitlist(meeting)
+    return registration
+
+
+@transaction.atomic
+def check_in(*, registration: Registration, present: bool, by_user=None) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.checked_in_at = (registration.checked_in_at or timezone.now()) if present else None
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    return registration
+
+
+def write_reminders(*, now=None) -> list[int]:
+    """Reminders due now: to participants N days before, and before the RSVP deadline to
+    companies that have not answered at all. Keys make a second run write nothing."""
+    now = now or timezone.now()
+    mail_ids = []
+    meetings = Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gt=now)
+    for meeting in meetings:
+        context = _meeting_context(meeting)
+        for days in sorted(set(meeting.reminder_days or []), reverse=True):
+            due = meeting.starts_at - timedelta(days=days)
+            # Only within a day after it is due: who registers later is not reminded late.
+            if not (due <= now < due + timedelta(days=1)):
+                continue
+            for registration in meeting.registrations.seated().select_related("contact__user"):
+                mail = mail_enqueue(
+                    key=f"meeting:{meeting.pk}:reminder-{days}d:registration:{registration.pk}",
+                    to=registration.email,
+                    template="meetings/emails/reminder",
+                    context={
+                        **context,
+                        "recipient_name": registration.name,
+                        "days": days,
+                        "no_url": rsvp_url(
+                            meeting=meeting, attending=False, registration=registration
+                        ),
+                    },
+                    language=_language_of(registration.contact),
+                    send=False,
+                )
+                if mail:
+                    mail_ids.append(mail.pk)
+        deadline_due = meeting.rsvp_deadline - timedelta(
+            days=settings.MEETING_DEADLINE_REMINDER_DAYS
+        )
+        if deadline_due <= now < meeting.rsvp_deadline:
+            answered = meeting.registrations.values("company_id")
+            for contact in eligible_contacts().exclude(company_id__in=answered):
+                recipient = _Recipient(email=contact.email, name=contact.full_name, contact=contact)
+                mail = mail_enqueue(
+                    key=f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}",
+                    to=contact.email,
+                    template="meetings/emails/deadline_reminder",
+                    context={
+                        **context,
+                        "recipient_name": contact.full_name,
+                        **recipient.rsvp_links(meeting),
+                    },
+                    language=_language_of(contact),
+                    send=False,
+                )
+                if mail:
+                    mail_ids.append(mail.pk)
+    return mail_ids
+
+
+def attendees(meeting: Meeting):
+    """Who came: the checked-in registrations, or every seated one if nobody was checked in."""
+    checked_in = meeting.registrations.filter(checked_in_at__isnull=False)
+    return checked_in if checked_in.exists() else meeting.registrations.seated()
+
+
+def feedback_url(registration: Registration) -> str:
+    token = make_token(purpose=FEEDBACK_PURPOSE, payload={"r": registration.pk})
+    return _absolute(reverse("meetings:feedback", args=[token]))
+
+
+def write_feedback_requests(*, now=None) -> list[int]:
+    """After a meeting (up to two weeks), ask each attendee once for feedback."""
+    now = now or timezone.now()
+    mail_ids = []
+    meetings = Meeting.objects.filter(
+        status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD],
+        ends_at__lt=now,
+        ends_at__gte=now - timedelta(days=14),
+    )
+    for meeting in meetings:
+        for registration in attendees(meeting).select_related("contact__user"):
+            mail = mail_enqueue(
+                key=f"meeting:{meeting.pk}:feedback-request:registration:{registration.pk}",
+                to=registration.email,
+                template="meetings/emails/feedback_request",
+                context={
+                    **_meeting_context(meeting),
+                    "recipient_name": registration.name,
+                    "feedback_url": feedback_url(registration),
+                },
+                language=_language_of(registration.contact),
+                send=False,
+            )
+            if mail:
+                mail_ids.append(mail.pk)
+    return mail_ids
+
+
+@transaction.atomic
+def feedback_give(*, registration: Registration, rating: int, comment: str = "") -> Feedback:
+    meeting = registration.meeting
+    if not meeting.is_over:
+        raise ValidationError(_("Feedback can be given after the meeting."))
+    feedback, _created = Feedback.objects.update_or_create(
+        registration=registration,
+        defaults={"meeting": meeting, "rating": rating, "comment": comment},
+    )
+    return feedback
+
+
+@transaction.atomic
+def topic_propose(*, company: Company, user, title: str, description: str = "") -> TopicProposal:
+    proposal = TopicProposal.objects.create(
+        company=company, proposed_by=user, title=title, description=description
+    )
+    TopicVote.objects.create(proposal=proposal, user=user)
+    return proposal
+
+
+@transaction.atomic
+def topic_vote(*, proposal: TopicProposal, user, vote: bool) -> None:
+    if vote:
+        TopicVote.objects.get_or_create(proposal=proposal, user=user)
+    else:
+        TopicVote.objects.filter(proposal=proposal, user=user).delete()
+
+
+@transaction.atomic
+def topic_schedule(*, proposal: TopicProposal, meeting: Meeting | None, by_user=None) -> None:
+    """Link a proposal to the meeting where it is on the agenda, and tell the proposer."""
+    proposal = TopicProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal.scheduled_meeting = meeting
+    proposal.save(update_fields=["scheduled_meeting"])
+    if meeting is None or proposal.proposed_by is None:
+        return
+    user = proposal.proposed_by
+    mail_enqueue(
+        key=f"topic:{proposal.pk}:scheduled:meeting:{meeting.pk}",
+        to=user.email,
+        template="meetings/emails/topic_scheduled",
+        context={
+            **_meeting_context(meeting),
+            "recipient_name": user.get_full_name(),
+            "topic_title": proposal.title,
+        },
+        language=user.language,
+    )
+
+
+def company_answer_counts(meeting: Meeting) -> list[dict]:
+    """Per active company: seated, waitlisted and declined people; no answer at all is 0/0/0."""
+    from django.db.models import Count
+
+    by_status = Q(registrations__meeting=meeting)
+    return list(
+        Company.objects.active()
+        .annotate(
+            confirmed=Count(
+                "registrations",
+                filter=by_status & Q(registrations__status=Registration.Status.CONFIRMED),
+            ),
+            waitlisted=Count(
+                "registrations",
+                filter=by_status & Q(registrations__status=Registration.Status.WAITLISTED),
+            ),
+            declined=Count(
+                "registrations",
+                filter=by_status & Q(registrations__status=Registration.Status.DECLINED),
+            ),
+        )
+        .order_by("name")
+        .values("pk", "name", "confirmed", "waitlisted", "declined")
+    )

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import calendar, feedback, meetings, rsvp, topics
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", meetings.MeetingListView.as_view(), name="list"),
+    path("calendar/", calendar.CalendarFeedView.as_view(), name="calendar"),
+    path("feed/<str:token>.ics", calendar.feed, name="feed"),
+    path("topics/", topics.TopicListView.as_view(), name="topics"),
+    path("topics/<int:pk>/vote/", topics.TopicVoteView.as_view(), name="topic_vote"),
+    path("rsvp/<str:token>/", rsvp.OneClickAnswerView.as_view(), name="rsvp"),
+    path("feedback/<str:token>/", feedback.FeedbackView.as_view(), name="feedback"),
+    path("<slug:slug>/", meetings.MeetingDetailView.as_view(), name="detail"),
+    path("<slug:slug>/calendar.ics", calendar.meeting_ics, name="ics"),
+    path("<slug:slug>/answer/", rsvp.AnswerView.as_view(), name="answer"),
+    path("<slug:slug>/colleagues/", rsvp.RegisterColleagueView.as_view(), name="register_colleague"),
+    path(
+        "<slug:slug>/registrations/<int:pk>/cancel/",
+        rsvp.CancelRegistrationView.as_view(),
+        name="cancel_registration",
+    ),
+    path(
+        "<slug:slug>/materials/<int:pk>/", meetings.MaterialDownloadView.as_view(), name="material"
+    ),
+]

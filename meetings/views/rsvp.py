@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from members.models import ContactPerson
+from network_portal.signing import LinkExpired, LinkInvalid, read_token
+
+from .. import services
+from ..forms import ColleagueForm
+from ..models import Meeting, Registration
+from ..permissions import MeetingsCompanyMixin
+
+# A link is checked against the meeting's end; the signature itself may be a year old.
+RSVP_LINK_MAX_AGE = 366 * 24 * 3600
+
+
+def _error(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class _MeetingActionView(MeetingsCompanyMixin, View):
+    def get_meeting(self, slug):
+        return get_object_or_404(Meeting.objects.visible(), slug=slug)
+
+
+class AnswerView(_MeetingActionView):
+    """The logged-in user answers yes or no for themselves."""
+
+    def post(self, request, slug):
+        meeting = self.get_meeting(slug)
+        attending = request.POST.get("attending") == "yes"
+        user = request.user
+        try:
+            registration = services.rsvp_answer(
+                meeting=meeting,
+                company=self.company,
+                name=user.get_full_name() or user.email,
+                email=user.email,
+                contact=ContactPerson.objects.filter(user=user).first(),
+                attending=attending,
+                by_user=user,
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _answer_message(registration))
+        return redirect("meetings:detail", slug=meeting.slug)
+
+
+def _answer_message(registration: Registration) -> str:
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("Thank you, you are registered.")
+    if registration.status == Registration.Status.WAITLISTED:
+        return _(
+            "The meeting is full: you are on the waitlist and move up automatically when a seat "
+            "frees up. We will let you know by email."
+        )
+    return _("Thank you for letting us know that you will not attend.")
+
+
+class RegisterColleagueView(_MeetingActionView):
+    def post(self, request, slug):
+        meeting = self.get_meeting(slug)
+        form = ColleagueForm(request.POST, company=self.company)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("meetings:detail", slug=meeting.slug)
+        try:
+            registration = services.rsvp_answer(
+                meeting=meeting,
+                company=self.company,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                contact=form.cleaned_data["contact"],
+                attending=True,
+                by_user=request.user,
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            if registration.status == Registration.Status.WAITLISTED:
+                messages.warning(
+                    request,
+                    _("%(name)s is on the waitlist; we send an email when a seat frees up.")
+                    % {"name": registration.name},
+                )
+            else:
+                messages.success(
+                    request, _("%(name)s is registered.") % {"name": registration.name}
+                )
+        return redirect("meetings:detail", slug=meeting.slug)
+
+
+class CancelRegistrationView(_MeetingActionView):
+    def post(self, request, slug, pk):
+        meeting = self.get_meeting(slug)
+        registration = get_object_or_404(Registration, pk=pk, meeting=meeting, company=self.company)
+        try:
+            services.registration_cancel(registration=registration, by_user=request.user)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                _("The registration of %(name)s is cancelled.") % {"name": registration.name},
+            )
+        return redirect("meetings:detail", slug=meeting.slug)
+
+
+class OneClickAnswerView(View):
+    """ "Ich nehme teil" / "Ich nehme nicht teil" from a mail, without login.
+
+    GET shows the answer with a button that a small script presses at once, so a person needs
+    one click while mail scanners that only fetch links change nothing. POST records it.
+    """
+
+    template_name = "meetings/rsvp_one_click.html"
+
+    def _resolve(self, token):
+        try:
+            payload = read_token(
+                purpose=services.RSVP_PURPOSE, token=token, max_age_seconds=RSVP_LINK_MAX_AGE
+            )
+        except LinkExpired:
+            return None, _("This link has expired.")
+        except LinkInvalid:
+            return None, _("This link is not valid.")
+        meeting = Meeting.objects.visible().filter(pk=payload.get("m")).first()
+        if meeting is None:
+            return None, _("This link is not valid.")
+        if meeting.is_over:
+            return None, _("This meeting is over; the link has expired.")
+        if "c" in payload:
+            person = ContactPerson.objects.select_related("company").filter(pk=payload["c"]).first()
+            if person is None:
+                return None, _("This link is not valid.")
+            who = {
+                "company": person.company,
+                "name": person.full_name,
+                "email": person.email,
+                "contact": person,
+            }
+        else:
+            registration = (
+                Registration.objects.select_related("company", "contact")
+                .filter(pk=payload.get("r"), meeting=meeting)
+                .first()
+            )
+            if registration is None:
+                return None, _("This link is not valid.")
+            who = {
+                "company": registration.company,
+                "name": registration.name,
+                "email": registration.email,
+                "contact": registration.contact,
+            }
+        return {"meeting": meeting, "attending": bool(payload.get("a")), **who}, None
+
+    def _current(self, answer):
+        return Registration.objects.filter(
+            meeting=answer["meeting"], email__iexact=answer["email"]
+        ).first()
+
+    def _other_link(self, answer):
+        """The link for the opposite answer, so the page offers a way to change it."""
+        kwargs = (
+            {"contact": answer["contact"]}
+            if answer["contact"]
+            else {"registration": self._current(answer)}
+        )
+        if kwargs.get("registration") is None and not answer["contact"]:
+            return None
+        return services.rsvp_url(
+            meeting=answer["meeting"], attending=not answer["attending"], **kwargs
+        )
+
+    def get(self, request, token):
+        answer, problem = self._resolve(token)
+        if problem:
+            return render(request, self.template_name, {"problem": problem}, status=410)
+        return render(
+            request,
+            self.template_name,
+            {"answer": answer, "registration": self._current(answer), "recorded": False},
+        )
+
+    def post(self, request, token):
+        answer, problem = self._resolve(token)
+        if problem:
+            return render(request, self.template_name, {"problem": problem}, status=410)
+        try:
+            registration = services.rsvp_answer(
+                meeting=answer["meeting"],
+                company=answer["company"],
+                name=answer["name"],
+                email=answer["email"],
+                contact=answer["contact"],
+                attending=answer["attending"],
+            )
+        except ValidationError as error:
+            return render(
+                request,
+                self.template_name,
+                {"answer": answer, "problem": " ".join(error.messages)},
+                status=409,
+            )
+        return render(
+            request,
+            self.template_name,
+            {
+                "answer": answer,
+                "registration": registration,
+                "recorded": True,
+                "message": _answer_message(registration),
+                "change_url": self._other_link(answer),
+            },
+        )

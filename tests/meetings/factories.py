@@ -1,0 +1,70 @@
+"""Factories for meetings; fictional data only."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from meetings.models import Feedback, Meeting, Registration, TopicProposal
+from tests.factories import CompanyFactory
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A published meeting in four weeks, RSVP deadline a week before."""
+
+    class Meta:
+        model = Meeting
+
+    title = factory.Sequence(lambda n: f"Netzwerktreffen {n}: Fachkräfte halten")
+    slug = factory.Sequence(lambda n: f"netzwerktreffen-{n}")
+    topic = "Weiterbildung und Mitarbeiterbindung"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=28)).replace(
+            hour=16, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    rsvp_deadline = factory.LazyAttribute(lambda o: o.starts_at - timedelta(days=7))
+    host = factory.SubFactory(CompanyFactory)
+    venue_name = "Moselblick Pflege GmbH"
+    venue_street = "Zurmaiener Straße 44"
+    venue_postcode = "54292"
+    venue_city = "Trier"
+    room = "Seminarraum 2"
+    capacity = 40
+    per_company_limit = 3
+    status = Meeting.Status.PUBLISHED
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Faker("name", locale="de_DE")
+    email = factory.Sequence(lambda n: f"teilnehmer{n}@example.org")
+    status = Registration.Status.CONFIRMED
+
+
+class TopicProposalFactory(factory.django.DjangoModelFactory):
+    """A topic wish without votes (``services.topic_propose`` adds the proposer's vote)."""
+
+    class Meta:
+        model = TopicProposal
+
+    title = factory.Sequence(lambda n: f"Themenwunsch {n}: Ausbildung im Verbund")
+    description = "Wie kleine Betriebe gemeinsam ausbilden können."
+    company = factory.SubFactory(CompanyFactory)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """Feedback of a seated participant; the meeting is the registration's."""
+
+    class Meta:
+        model = Feedback
+
+    registration = factory.SubFactory(RegistrationFactory)
+    meeting = factory.SelfAttribute("registration.meeting")
+    rating = 4
+    comment = ""
