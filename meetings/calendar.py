@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from .models import Meeting
@@ -63,7 +64,7 @@ def meeting_ics(meeting: Meeting) -> str:
 
 
 def feed_ics(meetings) -> str:
-    cal = _calendar("Netzwerktreffen Attraktive Unternehmen Trier")
+    cal = _calendar(_("Network meetings Attraktive Unternehmen Trier"))
     for meeting in meetings:
         cal.add_component(meeting_event(meeting))
     return cal.to_ical().decode()

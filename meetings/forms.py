@@ -1,5 +1,4 @@
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,7 +49,6 @@ class FeedbackForm(forms.Form):
         choices=[(i, str(i)) for i in range(5, 0, -1)],
         coerce=int,
         widget=forms.RadioSelect,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("5 = very useful, 1 = not useful"),
     )
     comment = forms.CharField(

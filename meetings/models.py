@@ -252,7 +252,7 @@ class CalendarFeed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now=True)
+    renewed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("Calendar feed")

@@ -20,7 +20,7 @@ from network_portal.mail import mail_enqueue
 from network_portal.signing import make_token
 
 from . import calendar
-from .models import Feedback, Meeting, Registration, TopicProposal, TopicVote
+from .models import CalendarFeed, Feedback, Meeting, Registration, TopicProposal, TopicVote
 
 RSVP_PURPOSE = "meeting-rsvp"
 FEEDBACK_PURPOSE = "meeting-feedback"
@@ -482,8 +482,14 @@ def write_feedback_requests(*, now=None) -> list[int]:
 @transaction.atomic
 def feedback_give(*, registration: Registration, rating: int, comment: str = "") -> Feedback:
     meeting = registration.meeting
+    if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
+        raise ValidationError(_("This meeting takes no feedback."))
     if not meeting.is_over:
         raise ValidationError(_("Feedback can be given after the meeting."))
+    if not attendees(meeting).filter(pk=registration.pk).exists():
+        raise ValidationError(_("Only participants of the meeting can give feedback."))
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("Please rate from 1 to 5."))
     feedback, _created = Feedback.objects.update_or_create(
         registration=registration,
         defaults={"meeting": meeting, "rating": rating, "comment": comment},
@@ -491,8 +497,14 @@ def feedback_give(*, registration: Registration, rating: int, comment: str = "")
     return feedback
 
 
+def _require_active(company: Company | None) -> None:
+    if company is None or company.status != Company.Status.ACTIVE:
+        raise ValidationError(_("Only users of active member companies can do this."))
+
+
 @transaction.atomic
 def topic_propose(*, company: Company, user, title: str, description: str = "") -> TopicProposal:
+    _require_active(company)
     proposal = TopicProposal.objects.create(
         company=company, proposed_by=user, title=title, description=description
     )
@@ -501,7 +513,10 @@ def topic_propose(*, company: Company, user, title: str, description: str = "") 
 
 
 @transaction.atomic
-def topic_vote(*, proposal: TopicProposal, user, vote: bool) -> None:
+def topic_vote(*, proposal: TopicProposal, user, company: Company, vote: bool) -> None:
+    _require_active(company)
+    if proposal.scheduled_meeting_id is not None:
+        raise ValidationError(_("This topic is already on the agenda; voting has closed."))
     if vote:
         TopicVote.objects.get_or_create(proposal=proposal, user=user)
     else:
@@ -528,6 +543,20 @@ def topic_schedule(*, proposal: TopicProposal, meeting: Meeting | None, by_user=
         },
         language=user.language,
     )
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """Give the user a personal feed with a new secret token; an old address stops working."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": CalendarFeed.new_token()}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_delete(*, user) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
 
 
 def company_answer_counts(meeting: Meeting) -> list[dict]:

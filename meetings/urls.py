@@ -15,7 +15,9 @@ urlpatterns = [
     path("<slug:slug>/", meetings.MeetingDetailView.as_view(), name="detail"),
     path("<slug:slug>/calendar.ics", calendar.meeting_ics, name="ics"),
     path("<slug:slug>/answer/", rsvp.AnswerView.as_view(), name="answer"),
-    path("<slug:slug>/colleagues/", rsvp.RegisterColleagueView.as_view(), name="register_colleague"),
+    path(
+        "<slug:slug>/colleagues/", rsvp.RegisterColleagueView.as_view(), name="register_colleague"
+    ),
     path(
         "<slug:slug>/registrations/<int:pk>/cancel/",
         rsvp.CancelRegistrationView.as_view(),

@@ -7,7 +7,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
+    from meetings.models import Meeting, Registration, TopicVote
+
     return (
+        Meeting.objects.count(),
+        Registration.objects.count(),
+        TopicVote.objects.count(),
         Company.objects.count(),
         ContactPerson.objects.count(),
         User.objects.count(),
@@ -21,7 +26,11 @@ def test_seed_demo_runs_twice_without_duplicates(settings, client):
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    assert first[0] == 30
+    assert first[3] == 30
+    from meetings.models import Meeting
+
+    assert Meeting.objects.upcoming().filter(status="published").exists()
+    assert Meeting.objects.filter(status="held").exists()
     assert set(Company.objects.values_list("size_class", flat=True)) == {"small", "medium", "large"}
     assert all(pc.startswith("5429") for pc in Company.objects.values_list("postcode", flat=True))
 

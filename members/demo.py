@@ -1,17 +1,14 @@
-"""Fill the database with a realistic, fictional demo of the network.
+"""Demo data of members/: fictional companies in the Trier region, contacts and demo logins.
 
 Safe to run twice: every object is found by a natural key (slug, email) and updated in place.
-Meetings, seal and newsletter add their demo data here as those apps grow.
+Called by ``manage.py seed_demo`` (network_portal), which also seeds the other apps.
 """
 
 import random
 from datetime import date
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.text import slugify
 
 from members.models import (
@@ -407,133 +404,122 @@ FUNCTIONS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create (or refresh) fictional demo companies, contacts and logins."
+def seed() -> dict[str, Company]:
+    """Companies, contacts and the three demo logins; returns the companies by slug."""
+    companies = seed_companies()
+    seed_logins(companies)
+    return companies
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="Run even when DJANGO_DEBUG is off."
-        )
 
-    def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "seed_demo fills the database with fictional data and demo logins; it refuses "
-                "to run with DJANGO_DEBUG off. Use --force if you really mean it."
-            )
-        with transaction.atomic():
-            companies = self.seed_companies()
-            self.seed_logins(companies)
-        self.stdout.write(self.style.SUCCESS(self.summary()))
+def summary() -> list[str]:
+    return [
+        f"Demo data ready: {Company.objects.count()} companies, "
+        f"{ContactPerson.objects.count()} contact persons.",
+        f"Demo logins (password: {DEMO_PASSWORD}):",
+        f"  {COORDINATOR_EMAIL:28} coordinator, admin at /admin/",
+        f"  {COMPANY_ADMIN_EMAIL:28} company admin of Moselblick Pflege GmbH",
+        f"  {JUROR_EMAIL:28} juror (group '{JURY_GROUP}')",
+    ]
 
-    def seed_companies(self) -> dict[str, Company]:
-        rng = random.Random(2019)  # the network's founding year: the same demo every run
-        companies = {}
-        for i, (
-            name,
-            legal_form,
-            industry,
-            size,
-            street,
-            postcode,
-            city,
-            status,
-            consent,
-        ) in enumerate(COMPANIES):
-            slug = slugify(name)
-            company, _ = Company.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "name": name,
-                    "legal_form": legal_form,
-                    "industry": industry,
-                    "size_class": size,
-                    "street": street,
-                    "postcode": postcode,
-                    "city": city,
-                    "status": status,
-                    "directory_consent": consent,
-                    "website": f"https://{slug}.example",
-                    "description": DESCRIPTIONS.get(industry, ""),
-                    "member_since": None
-                    if status == Company.Status.PENDING
-                    else date(2019 + i % 6, 1 + i % 12, 1),
-                },
-            )
-            companies[slug] = company
-            for n in range(1 + i % 3):
-                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-                email = f"{slugify(first)}.{slugify(last)}.{n}@{slug}.example"
-                ContactPerson.objects.update_or_create(
-                    company=company,
-                    email=email,
-                    defaults={
-                        "salutation": ContactPerson.Salutation.MS
-                        if first
-                        in {"Anna", "Julia", "Sabine", "Katrin", "Lea", "Miriam", "Petra", "Nadine"}
-                        else ContactPerson.Salutation.MR,
-                        "title": "Dr." if (i + n) % 7 == 0 else "",
-                        "first_name": first,
-                        "last_name": last,
-                        "function": FUNCTIONS[n % len(FUNCTIONS)],
-                        "phone": f"0651 {4600 + i * 10 + n}",
-                        "wants_meeting_invitations": (i + n) % 5 != 0,
-                        "wants_newsletter": (i + n) % 4 != 0,
-                    },
-                )
-        return companies
 
-    def _login(self, email, *, first_name, last_name, **flags) -> User:
-        user, _ = User.objects.update_or_create(
-            email=email, defaults={"first_name": first_name, "last_name": last_name, **flags}
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        return user
-
-    def seed_logins(self, companies: dict[str, Company]) -> None:
-        coordinator = self._login(
-            COORDINATOR_EMAIL,
-            first_name="Klara",
-            last_name="Koordinatorin",
-            is_staff=True,
-            is_superuser=True,
-        )
-        coordinator.groups.add(Group.objects.get_or_create(name=COORDINATOR_GROUP)[0])
-        hr = self._login(COMPANY_ADMIN_EMAIL, first_name="Petra", last_name="Personal")
-        company = companies["moselblick-pflege-gmbh"]
-        CompanyMembership.objects.update_or_create(
-            user=hr, defaults={"company": company, "role": CompanyMembership.Role.ADMIN}
-        )
-        ContactPerson.objects.update_or_create(
-            company=company,
-            email=COMPANY_ADMIN_EMAIL,
+def seed_companies() -> dict[str, Company]:
+    rng = random.Random(2019)  # the network's founding year: the same demo every run
+    companies = {}
+    for i, (
+        name,
+        legal_form,
+        industry,
+        size,
+        street,
+        postcode,
+        city,
+        status,
+        consent,
+    ) in enumerate(COMPANIES):
+        slug = slugify(name)
+        company, _ = Company.objects.update_or_create(
+            slug=slug,
             defaults={
-                "user": hr,
-                "salutation": ContactPerson.Salutation.MS,
-                "first_name": "Petra",
-                "last_name": "Personal",
-                "function": ContactPerson.Function.HR,
-                "phone": "0651 4699",
+                "name": name,
+                "legal_form": legal_form,
+                "industry": industry,
+                "size_class": size,
+                "street": street,
+                "postcode": postcode,
+                "city": city,
+                "status": status,
+                "directory_consent": consent,
+                "website": f"https://{slug}.example",
+                "description": DESCRIPTIONS.get(industry, ""),
+                "member_since": None
+                if status == Company.Status.PENDING
+                else date(2019 + i % 6, 1 + i % 12, 1),
             },
         )
-        juror = self._login(JUROR_EMAIL, first_name="Jens", last_name="Juror")
-        juror.groups.add(Group.objects.get_or_create(name=JURY_GROUP)[0])
+        companies[slug] = company
+        for n in range(1 + i % 3):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            email = f"{slugify(first)}.{slugify(last)}.{n}@{slug}.example"
+            ContactPerson.objects.update_or_create(
+                company=company,
+                email=email,
+                defaults={
+                    "salutation": ContactPerson.Salutation.MS
+                    if first
+                    in {"Anna", "Julia", "Sabine", "Katrin", "Lea", "Miriam", "Petra", "Nadine"}
+                    else ContactPerson.Salutation.MR,
+                    "title": "Dr." if (i + n) % 7 == 0 else "",
+                    "first_name": first,
+                    "last_name": last,
+                    "function": FUNCTIONS[n % len(FUNCTIONS)],
+                    "phone": f"0651 {4600 + i * 10 + n}",
+                    "wants_meeting_invitations": (i + n) % 5 != 0,
+                    "wants_newsletter": (i + n) % 4 != 0,
+                },
+            )
+    return companies
 
-    def summary(self) -> str:
-        return "\n".join(
-            [
-                f"Demo data ready: {Company.objects.count()} companies, "
-                f"{ContactPerson.objects.count()} contact persons.",
-                f"Demo logins (password: {DEMO_PASSWORD}):",
-                f"  {COORDINATOR_EMAIL:28} coordinator, admin at /admin/",
-                f"  {COMPANY_ADMIN_EMAIL:28} company admin of Moselblick Pflege GmbH",
-                f"  {JUROR_EMAIL:28} juror (group '{JURY_GROUP}')",
-            ]
-        )
+
+def _login(email, *, first_name, last_name, **flags) -> User:
+    user, _ = User.objects.update_or_create(
+        email=email, defaults={"first_name": first_name, "last_name": last_name, **flags}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def seed_logins(companies: dict[str, Company]) -> None:
+    coordinator = _login(
+        COORDINATOR_EMAIL,
+        first_name="Klara",
+        last_name="Koordinatorin",
+        is_staff=True,
+        is_superuser=True,
+    )
+    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATOR_GROUP)[0])
+    hr = _login(COMPANY_ADMIN_EMAIL, first_name="Petra", last_name="Personal")
+    company = companies["moselblick-pflege-gmbh"]
+    CompanyMembership.objects.update_or_create(
+        user=hr, defaults={"company": company, "role": CompanyMembership.Role.ADMIN}
+    )
+    ContactPerson.objects.update_or_create(
+        company=company,
+        email=COMPANY_ADMIN_EMAIL,
+        defaults={
+            "user": hr,
+            "salutation": ContactPerson.Salutation.MS,
+            "first_name": "Petra",
+            "last_name": "Personal",
+            "function": ContactPerson.Function.HR,
+            "phone": "0651 4699",
+        },
+    )
+    juror = _login(JUROR_EMAIL, first_name="Jens", last_name="Juror")
+    juror.groups.add(Group.objects.get_or_create(name=JURY_GROUP)[0])
 
 
 DESCRIPTIONS = {

@@ -1,0 +1,30 @@
+"""``manage.py seed_demo``: a realistic, fictional demo of the whole portal.
+
+Each app seeds its own data (``<app>/demo.py``); running the command twice changes nothing.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from meetings import demo as meetings_demo
+from members import demo as members_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) fictional demo companies, contacts, meetings and logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DJANGO_DEBUG is off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo fills the database with fictional data and demo logins; it refuses "
+                "to run with DJANGO_DEBUG off. Use --force if you really mean it."
+            )
+        with transaction.atomic():
+            companies = members_demo.seed()
+            meetings_demo.seed(companies)
+        lines = members_demo.summary() + meetings_demo.summary()
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
