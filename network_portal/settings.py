@@ -182,6 +182,9 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-mail": {"task": "network_portal.send_pending_mail", "schedule": 120.0},
     "meeting-reminders": {"task": "meetings.send_reminders", "schedule": 15 * 60.0},
     "meeting-feedback-requests": {"task": "meetings.send_feedback_requests", "schedule": 3600.0},
+    # Starts scheduled issues when their time has come, and resumes a send a dead worker left.
+    "newsletter-dispatch": {"task": "newsletter.dispatch", "schedule": 60.0},
+    "newsletter-sync-member-lists": {"task": "newsletter.sync_member_lists", "schedule": 3600.0},
 }
 
 # Links in mails and invitations.
@@ -189,6 +192,20 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 # Meetings: remind companies that have not answered this many days before the RSVP deadline.
 MEETING_DEADLINE_REMINDER_DAYS = env.int("MEETING_DEADLINE_REMINDER_DAYS", default=3)
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Newsletter (Verteiler).
+NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str(
+    "NEWSLETTER_UNSUBSCRIBE_MAILTO", default="abmelden@localhost"
+)
+# Messages per second a send may go out at (0: as fast as the SMTP server takes them).
+NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=10.0)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=50)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
+# Shared secret of the bounce webhook (Authorization: Bearer …); empty switches it off.
+NEWSLETTER_BOUNCE_TOKEN = env.str("NEWSLETTER_BOUNCE_TOKEN", default="")
+ATTACHMENT_MAX_BYTES = env.int("NEWSLETTER_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

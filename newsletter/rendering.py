@@ -1,0 +1,133 @@
+"""Turn an issue into the mail one subscriber receives."""
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from network_portal.signing import make_token
+
+from .models import Issue, Subscriber
+
+UNSUBSCRIBE_PURPOSE = "newsletter-unsubscribe"
+PREFERENCES_PURPOSE = "newsletter-preferences"
+CONFIRM_PURPOSE = "newsletter-confirm"
+
+ALLOWED_TAGS = {
+    "a",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+
+
+def body_html(text: str) -> str:
+    """Markdown to HTML, sanitised: no scripts, no event handlers, only http(s)/mailto links."""
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"])
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def salutation(subscriber: Subscriber | None) -> str:
+    """ "Sehr geehrte Frau Dr. Müller," – or "Guten Tag," when we don't know enough."""
+    if subscriber is None or not subscriber.last_name or not subscriber.salutation:
+        return _("Hello,")
+    name = " ".join(p for p in (subscriber.title, subscriber.last_name) if p)
+    if subscriber.salutation == Subscriber.Salutation.MS:
+        return pgettext("letter salutation", "Dear Ms %(name)s,") % {"name": name}
+    return pgettext("letter salutation", "Dear Mr %(name)s,") % {"name": name}
+
+
+def subscriber_links(subscriber: Subscriber) -> dict:
+    unsubscribe = make_token(purpose=UNSUBSCRIBE_PURPOSE, payload={"s": subscriber.pk})
+    preferences = make_token(purpose=PREFERENCES_PURPOSE, payload={"s": subscriber.pk})
+    return {
+        "unsubscribe_url": settings.SITE_URL
+        + reverse("newsletter:unsubscribe", args=[unsubscribe]),
+        "preferences_url": settings.SITE_URL
+        + reverse("newsletter:preferences", args=[preferences]),
+        "unsubscribe_token": unsubscribe,
+    }
+
+
+def render_issue(issue: Issue, subscriber: Subscriber | None, *, language: str) -> dict:
+    """Subject, text and HTML of ``issue`` for ``subscriber`` (None: the archive's version)."""
+    links = subscriber_links(subscriber) if subscriber is not None else {}
+    with translation.override(language):
+        context = {
+            "issue": issue,
+            "salutation": salutation(subscriber),
+            "body_html": body_html(issue.body),
+            "body_text": issue.body.strip(),
+            "site_url": settings.SITE_URL,
+            "imprint_url": settings.SITE_URL + reverse("imprint"),
+            "archive_url": settings.SITE_URL + reverse("newsletter:archive"),
+            **links,
+        }
+        return {
+            "subject": issue.subject,
+            "text": render_to_string("newsletter/emails/issue.txt", context).strip(),
+            "html": render_to_string("newsletter/emails/issue.html", context),
+            **links,
+        }
+
+
+def issue_message(issue: Issue, subscriber: Subscriber, *, attachments, connection):
+    """The complete mail, with RFC 8058 one-click unsubscribe headers."""
+    rendered = render_issue(issue, subscriber, language=subscriber.language)
+    mailto = (
+        f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}"
+        f"?subject=unsubscribe%20{rendered['unsubscribe_token']}"
+    )
+    message = EmailMultiAlternatives(
+        subject=rendered["subject"],
+        body=rendered["text"],
+        from_email=settings.NEWSLETTER_FROM_EMAIL,
+        to=[subscriber.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{rendered['unsubscribe_url']}>, <{mailto}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"Newsletter <newsletter.{_domain()}>",
+            "Precedence": "bulk",
+        },
+    )
+    message.attach_alternative(rendered["html"], "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]

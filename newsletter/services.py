@@ -1,0 +1,546 @@
+"""Every state change of the mailing lists, and the sending of issues.
+
+Sending follows the portal's outbox rule: an issue expands into one ``Delivery`` per address
+(unique per issue and address); workers claim pending deliveries with a row lock that skips
+rows another worker holds, send each over a shared SMTP connection and mark it sent before the
+next one. A second task, or a new worker after a crash, continues with what is still pending.
+"""
+
+import json
+import logging
+import smtplib
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Company, ContactPerson
+from network_portal.mail import mail_enqueue
+from network_portal.signing import make_token
+
+from . import rendering
+from .models import (
+    Bounce,
+    ConsentRecord,
+    Delivery,
+    Issue,
+    MailingList,
+    Subscriber,
+    Subscription,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Member lists ---------------------------------------------------------------------------
+
+
+def _eligible_contacts(mailing_list: MailingList):
+    contacts = ContactPerson.objects.filter(
+        company__status=Company.Status.ACTIVE, wants_newsletter=True
+    )
+    if mailing_list.contact_function:
+        contacts = contacts.filter(function=mailing_list.contact_function)
+    return contacts
+
+
+@transaction.atomic
+def sync_member_lists() -> None:
+    """Make every member list match the contacts who should be on it now.
+
+    Someone who unsubscribed stays unsubscribed; someone who is no longer an eligible contact
+    (company left, newsletter switched off) is ended, and added again when eligible again.
+    """
+    for mailing_list in MailingList.objects.filter(kind=MailingList.Kind.MEMBERS):
+        wanted = {}
+        for contact in _eligible_contacts(mailing_list).select_related("user"):
+            wanted.setdefault(contact.email.strip().lower(), contact)
+        existing = {
+            s.subscriber.email: s for s in mailing_list.subscriptions.select_related("subscriber")
+        }
+        for email, contact in wanted.items():
+            subscription = existing.get(email)
+            if subscription and subscription.status in (
+                Subscription.Status.CONFIRMED,
+                Subscription.Status.UNSUBSCRIBED,
+            ):
+                continue
+            subscriber, _created = Subscriber.objects.get_or_create(
+                email=email,
+                defaults={
+                    "salutation": contact.salutation,
+                    "title": contact.title,
+                    "first_name": contact.first_name,
+                    "last_name": contact.last_name,
+                    "contact": contact,
+                    "language": contact.user.language if contact.user_id else "de",
+                },
+            )
+            Subscription.objects.update_or_create(
+                subscriber=subscriber,
+                mailing_list=mailing_list,
+                defaults={
+                    "status": Subscription.Status.CONFIRMED,
+                    "source": "member-contact",
+                    "confirmed_at": timezone.now(),
+                },
+            )
+        gone = [
+            s.pk
+            for email, s in existing.items()
+            if email not in wanted
+            and s.status == Subscription.Status.CONFIRMED
+            and s.source == "member-contact"
+        ]
+        Subscription.objects.filter(pk__in=gone).update(status=Subscription.Status.ENDED)
+
+
+# --- Double opt-in ----------------------------------------------------------------------------
+
+
+def confirm_max_age_seconds() -> int:
+    return settings.NEWSLETTER_CONFIRM_DAYS * 24 * 3600
+
+
+@transaction.atomic
+def subscription_request(
+    *,
+    email: str,
+    lists,
+    consent_text: str,
+    form: str,
+    salutation: str = "",
+    title: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "de",
+) -> list[Subscription]:
+    """Someone asks to join public lists: record the consent and mail a confirmation link.
+
+    Until confirmed, the address gets nothing but that confirmation mail. The answer is the
+    same whether the address was known or not, so the form reveals nobody's subscriptions.
+    """
+    lists = [ml for ml in lists if ml.kind == MailingList.Kind.PUBLIC]
+    if not lists:
+        raise ValidationError(_("Please choose at least one list."))
+    subscriber, created = Subscriber.objects.get_or_create(
+        email=email.strip().lower(),
+        defaults={
+            "salutation": salutation,
+            "title": title,
+            "first_name": first_name,
+            "last_name": last_name,
+            "language": language,
+        },
+    )
+    if subscriber.suppressed_at:
+        return []
+    requested = []
+    for mailing_list in lists:
+        subscription, _created = Subscription.objects.get_or_create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            defaults={"status": Subscription.Status.PENDING, "source": form},
+        )
+        if subscription.status == Subscription.Status.CONFIRMED:
+            continue
+        subscription.status = Subscription.Status.PENDING
+        subscription.source = form
+        subscription.save(update_fields=["status", "source"])
+        ConsentRecord.objects.create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            action=ConsentRecord.Action.REQUESTED,
+            form=form,
+            consent_text=consent_text,
+        )
+        requested.append(subscription)
+    if requested:
+        token = make_token(
+            purpose=rendering.CONFIRM_PURPOSE,
+            payload={"s": subscriber.pk, "l": sorted(s.mailing_list_id for s in requested)},
+        )
+        mail_enqueue(
+            key=f"newsletter:confirm:{subscriber.pk}:{token[-16:]}",
+            to=subscriber.email,
+            template="newsletter/emails/confirm",
+            context={
+                "confirm_url": settings.SITE_URL + reverse("newsletter:confirm", args=[token]),
+                "lists": [s.mailing_list.name for s in requested],
+                "days": settings.NEWSLETTER_CONFIRM_DAYS,
+            },
+            language=subscriber.language,
+        )
+    return requested
+
+
+@transaction.atomic
+def subscription_confirm(*, subscriber: Subscriber, list_ids) -> list[Subscription]:
+    confirmed = []
+    for subscription in subscriber.subscriptions.select_for_update().filter(
+        mailing_list_id__in=list_ids, status=Subscription.Status.PENDING
+    ):
+        subscription.status = Subscription.Status.CONFIRMED
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["status", "confirmed_at"])
+        ConsentRecord.objects.create(
+            subscriber=subscriber,
+            mailing_list=subscription.mailing_list,
+            action=ConsentRecord.Action.CONFIRMED,
+            form="confirmation-link",
+        )
+        confirmed.append(subscription)
+    return confirmed
+
+
+# --- Preferences and unsubscribe ------------------------------------------------------------
+
+
+@transaction.atomic
+def unsubscribe_all(*, subscriber: Subscriber, form: str) -> int:
+    """Leave every list; holds for every later send (member lists included)."""
+    active = subscriber.subscriptions.select_for_update().filter(
+        status__in=[Subscription.Status.CONFIRMED, Subscription.Status.PENDING]
+    )
+    count = 0
+    for subscription in active:
+        subscription.status = Subscription.Status.UNSUBSCRIBED
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["status", "unsubscribed_at"])
+        ConsentRecord.objects.create(
+            subscriber=subscriber,
+            mailing_list=subscription.mailing_list,
+            action=ConsentRecord.Action.WITHDRAWN,
+            form=form,
+        )
+        count += 1
+    # Deliveries not yet out are dropped: the unsubscribe holds from this moment.
+    Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.FAILED, last_error="unsubscribed"
+    )
+    return count
+
+
+@transaction.atomic
+def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str) -> None:
+    """The preference page: keep exactly the chosen lists. The link came by mail to this
+    address, so a public list chosen here needs no second confirmation."""
+    wanted = {ml.pk: ml for ml in wanted_lists}
+    for subscription in subscriber.subscriptions.select_for_update():
+        if subscription.mailing_list_id in wanted:
+            continue
+        if subscription.status in (Subscription.Status.CONFIRMED, Subscription.Status.PENDING):
+            subscription.status = Subscription.Status.UNSUBSCRIBED
+            subscription.unsubscribed_at = timezone.now()
+            subscription.save(update_fields=["status", "unsubscribed_at"])
+            ConsentRecord.objects.create(
+                subscriber=subscriber,
+                mailing_list=subscription.mailing_list,
+                action=ConsentRecord.Action.WITHDRAWN,
+                form="preferences",
+            )
+    for mailing_list in wanted.values():
+        subscription = subscriber.subscriptions.filter(mailing_list=mailing_list).first()
+        if subscription and subscription.status == Subscription.Status.CONFIRMED:
+            continue
+        if mailing_list.kind == MailingList.Kind.MEMBERS and subscription is None:
+            continue  # member lists are joined as a member contact, not by choice
+        Subscription.objects.update_or_create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            defaults={
+                "status": Subscription.Status.CONFIRMED,
+                "source": "preferences",
+                "confirmed_at": timezone.now(),
+                "unsubscribed_at": None,
+            },
+        )
+        ConsentRecord.objects.create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            action=ConsentRecord.Action.CONFIRMED,
+            form="preferences",
+            consent_text=consent_text,
+        )
+
+
+# --- Bounces --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bounce_record(*, email: str, kind: str, diagnostic: str = "", source: str) -> Bounce:
+    """Record a bounce; a hard bounce suppresses the address for every later send."""
+    email = email.strip().lower()
+    bounce = Bounce.objects.create(email=email, kind=kind, diagnostic=diagnostic, source=source)
+    if kind == Bounce.Kind.HARD:
+        Subscriber.objects.filter(email=email, suppressed_at__isnull=True).update(
+            suppressed_at=timezone.now(), suppression_reason=_("hard bounce")
+        )
+        Delivery.objects.filter(email=email, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.FAILED, last_error="suppressed after a hard bounce"
+        )
+    return bounce
+
+
+# --- Issues ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_send(*, issue: Issue, at=None, by_user=None) -> Issue:
+    """Send now, or schedule for ``at``. Only a draft with at least one list can be sent."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != Issue.Status.DRAFT:
+        raise ValidationError(_("This issue has already been sent or scheduled."))
+    if not issue.lists.exists():
+        raise ValidationError(_("Please choose at least one list."))
+    if at is not None and at > timezone.now():
+        issue.status = Issue.Status.SCHEDULED
+        issue.scheduled_at = at
+        issue.save(update_fields=["status", "scheduled_at"])
+        return issue
+    _start_sending(issue)
+    return issue
+
+
+@transaction.atomic
+def issue_unschedule(*, issue: Issue, by_user=None) -> Issue:
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != Issue.Status.SCHEDULED:
+        raise ValidationError(_("Only a scheduled issue can be taken back."))
+    issue.status = Issue.Status.DRAFT
+    issue.scheduled_at = None
+    issue.save(update_fields=["status", "scheduled_at"])
+    return issue
+
+
+def _start_sending(issue: Issue) -> None:
+    issue.status = Issue.Status.SENDING
+    issue.sending_started_at = timezone.now()
+    issue.save(update_fields=["status", "sending_started_at"])
+    from .tasks import send_issue
+
+    issue_id = issue.pk
+    transaction.on_commit(lambda: send_issue.delay(issue_id=issue_id))
+
+
+def issue_expand(*, issue: Issue) -> int:
+    """One delivery per confirmed, unsuppressed address on any of the issue's lists.
+
+    Someone on several lists gets one copy; running it twice adds nothing.
+    """
+    sync_member_lists()
+    subscribers = (
+        Subscriber.objects.filter(
+            suppressed_at__isnull=True,
+            subscriptions__mailing_list__in=issue.lists.all(),
+            subscriptions__status=Subscription.Status.CONFIRMED,
+        )
+        .distinct()
+        .values_list("pk", "email")
+    )
+    rows = [Delivery(issue=issue, subscriber_id=pk, email=email) for pk, email in subscribers]
+    created = Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(created)
+
+
+def _attachments(issue: Issue) -> list[tuple]:
+    result = []
+    for attachment in issue.attachments.all():
+        with attachment.file.open("rb") as handle:
+            result.append((attachment.filename, handle.read(), attachment.content_type))
+    return result
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _msg in error.recipients.values())
+    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def issue_send_deliveries(*, issue: Issue, limit: int | None = None) -> dict:
+    """Send the pending deliveries of ``issue`` (up to ``limit``), throttled; returns counts.
+
+    Each delivery is claimed in its own transaction (``FOR UPDATE SKIP LOCKED``) and marked
+    sent right after the SMTP server accepted it, so a worker killed between two messages
+    leaves exactly the unsent ones pending.
+    """
+    rate = settings.NEWSLETTER_RATE_PER_SECOND
+    interval = 1.0 / rate if rate > 0 else 0.0
+    attachments = _attachments(issue)
+    connection = get_connection()
+    counts = {"sent": 0, "failed": 0, "retry": 0}
+    tried: set[int] = set()
+    try:
+        while limit is None or sum(counts.values()) < limit:
+            started = time.monotonic()
+            with transaction.atomic():
+                delivery = (
+                    Delivery.objects.select_for_update(skip_locked=True)
+                    .filter(issue=issue, status=Delivery.Status.PENDING)
+                    .filter(
+                        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+                    )
+                    .exclude(pk__in=tried)
+                    .select_related("subscriber")
+                    .order_by("pk")
+                    .first()
+                )
+                if delivery is None:
+                    break
+                tried.add(delivery.pk)
+                _send_one(issue, delivery, attachments, connection, counts)
+            if interval:
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    finally:
+        connection.close()
+    issue_finish_if_done(issue=issue)
+    return counts
+
+
+def _send_one(issue, delivery, attachments, connection, counts) -> None:
+    subscriber = delivery.subscriber
+    delivery.attempts += 1
+    if subscriber is None or subscriber.suppressed_at:
+        delivery.status = Delivery.Status.FAILED
+        delivery.last_error = "suppressed"
+        delivery.save(update_fields=["status", "attempts", "last_error"])
+        counts["failed"] += 1
+        return
+    try:
+        message = rendering.issue_message(
+            issue, subscriber, attachments=attachments, connection=connection
+        )
+        message.send()
+    except Exception as error:  # noqa: BLE001 - every SMTP failure is recorded on the row
+        delivery.last_error = str(error)[:2000]
+        if _is_temporary(error) and delivery.attempts < settings.NEWSLETTER_MAX_ATTEMPTS:
+            delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
+            counts["retry"] += 1
+            connection.close()  # a broken connection is opened anew for the next message
+        else:
+            delivery.status = Delivery.Status.FAILED
+            counts["failed"] += 1
+        delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+        logger.warning("Newsletter %s to %s: %s", issue.pk, delivery.email, error)
+        return
+    delivery.status = Delivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "sent_at"])
+    counts["sent"] += 1
+
+
+def issue_finish_if_done(*, issue: Issue) -> bool:
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status != Issue.Status.SENDING:
+            return False
+        if issue.deliveries.filter(status=Delivery.Status.PENDING).exists():
+            return False
+        issue.status = Issue.Status.SENT
+        issue.sent_at = timezone.now()
+        issue.save(update_fields=["status", "sent_at"])
+        return True
+
+
+def issue_progress(issue: Issue) -> dict:
+    counts = issue.deliveries.aggregate(
+        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+        pending=Count("pk", filter=Q(status=Delivery.Status.PENDING)),
+    )
+    return counts
+
+
+def issues_due(*, now=None):
+    """Scheduled issues whose time has come, and sends a dead worker left unfinished."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        for issue in Issue.objects.select_for_update(skip_locked=True).filter(
+            status=Issue.Status.SCHEDULED, scheduled_at__lte=now
+        ):
+            _start_sending(issue)
+    return list(Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True))
+
+
+def issue_send_test(*, issue: Issue, to_user) -> None:
+    """A copy for the coordinator to check, marked as a test, sent at once."""
+    subscriber = Subscriber(
+        email=to_user.email,
+        first_name=to_user.first_name,
+        last_name=to_user.last_name,
+        language=to_user.language,
+    )
+    rendered = rendering.render_issue(issue, None, language=to_user.language)
+    mail_enqueue(
+        key=f"newsletter:test:{issue.pk}:{to_user.pk}:{timezone.now().timestamp():.0f}",
+        to=to_user.email,
+        rendered=(f"[TEST] {rendered['subject']}", rendered["text"], rendered["html"]),
+        language=subscriber.language,
+    )
+
+
+# --- Privacy --------------------------------------------------------------------------------
+
+
+def subscriber_export(subscriber: Subscriber) -> str:
+    """Everything stored about an address, as JSON (GDPR Art. 15)."""
+    data = {
+        "email": subscriber.email,
+        "salutation": subscriber.salutation,
+        "title": subscriber.title,
+        "first_name": subscriber.first_name,
+        "last_name": subscriber.last_name,
+        "language": subscriber.language,
+        "created_at": subscriber.created_at.isoformat(),
+        "suppressed_at": subscriber.suppressed_at.isoformat() if subscriber.suppressed_at else None,
+        "subscriptions": [
+            {
+                "list": s.mailing_list.name,
+                "status": s.status,
+                "source": s.source,
+                "created_at": s.created_at.isoformat(),
+                "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+                "unsubscribed_at": s.unsubscribed_at.isoformat() if s.unsubscribed_at else None,
+            }
+            for s in subscriber.subscriptions.select_related("mailing_list").order_by("pk")
+        ],
+        "consent_log": [
+            {
+                "list": c.mailing_list.name if c.mailing_list else None,
+                "action": c.action,
+                "form": c.form,
+                "text": c.consent_text,
+                "at": c.created_at.isoformat(),
+            }
+            for c in subscriber.consent_records.select_related("mailing_list")
+        ],
+        "deliveries": [
+            {
+                "issue": d.issue.subject,
+                "status": d.status,
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            }
+            for d in subscriber.deliveries.select_related("issue").order_by("pk")
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@transaction.atomic
+def subscriber_erase(*, subscriber: Subscriber) -> None:
+    """Remove the person's data (GDPR Art. 17); send counts of past issues stay, anonymous."""
+    subscriber.deliveries.update(email="", subscriber=None, last_error="")
+    subscriber.delete()  # subscriptions and consent records go with it

@@ -1,0 +1,3 @@
+# being written
+def bounce_webhook(request):  # placeholder until the view lands
+    raise NotImplementedError
