@@ -86,11 +86,14 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(rsvp_deadline__lte=models.F("starts_at")),
                 name="meeting_deadline_before_start",
+                violation_error_message=_("The RSVP deadline must be before the meeting starts."),
             ),
         ]
 
@@ -160,7 +163,7 @@ class Material(models.Model):
     )
     title = models.CharField(_("Title"), max_length=200)
     file = models.FileField(_("File"), upload_to=material_upload_to)
-    content_type = models.CharField(max_length=100, editable=False)
+    content_type = models.CharField(_("File type"), max_length=100, editable=False)
     uploaded_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
 
     class Meta:

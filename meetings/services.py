@@ -380,6 +380,8 @@ def registration_cancel(*, registration: Registration, by_user) -> Registration:
 @transaction.atomic
 def check_in(*, registration: Registration, present: bool, by_user=None) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if present and registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(_("Only registered participants can be checked in."))
     registration.checked_in_at = (registration.checked_in_at or timezone.now()) if present else None
     registration.save(update_fields=["checked_in_at", "updated_at"])
     return registration
@@ -526,6 +528,13 @@ def topic_vote(*, proposal: TopicProposal, user, company: Company, vote: bool) -
 @transaction.atomic
 def topic_schedule(*, proposal: TopicProposal, meeting: Meeting | None, by_user=None) -> None:
     """Link a proposal to the meeting where it is on the agenda, and tell the proposer."""
+    if meeting is not None and meeting.status not in (
+        Meeting.Status.PUBLISHED,
+        Meeting.Status.HELD,
+    ):
+        raise ValidationError(
+            _("Please link the topic once the meeting is published, so members can open it.")
+        )
     proposal = TopicProposal.objects.select_for_update().get(pk=proposal.pk)
     proposal.scheduled_meeting = meeting
     proposal.save(update_fields=["scheduled_meeting"])
@@ -579,7 +588,11 @@ def company_answer_counts(meeting: Meeting) -> list[dict]:
                 "registrations",
                 filter=by_status & Q(registrations__status=Registration.Status.DECLINED),
             ),
+            cancelled=Count(
+                "registrations",
+                filter=by_status & Q(registrations__status=Registration.Status.CANCELLED),
+            ),
         )
         .order_by("name")
-        .values("pk", "name", "confirmed", "waitlisted", "declined")
+        .values("pk", "name", "confirmed", "waitlisted", "declined", "cancelled")
     )

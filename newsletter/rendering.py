@@ -93,6 +93,7 @@ def render_issue(issue: Issue, subscriber: Subscriber | None, *, language: str) 
             "site_url": settings.SITE_URL,
             "imprint_url": settings.SITE_URL + reverse("imprint"),
             "archive_url": settings.SITE_URL + reverse("newsletter:archive"),
+            "language": language,
             **links,
         }
         return {

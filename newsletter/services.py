@@ -10,6 +10,7 @@ import json
 import logging
 import smtplib
 import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
 from network_portal.mail import mail_enqueue
+from network_portal.models import OutboxMail
 from network_portal.signing import make_token
 
 from . import rendering
@@ -92,12 +94,11 @@ def sync_member_lists() -> None:
                     "confirmed_at": timezone.now(),
                 },
             )
+        # Whoever is no longer an eligible contact leaves a member list, however they joined.
         gone = [
             s.pk
             for email, s in existing.items()
-            if email not in wanted
-            and s.status == Subscription.Status.CONFIRMED
-            and s.source == "member-contact"
+            if email not in wanted and s.status == Subscription.Status.CONFIRMED
         ]
         Subscription.objects.filter(pk__in=gone).update(status=Subscription.Status.ENDED)
 
@@ -167,8 +168,10 @@ def subscription_request(
             purpose=rendering.CONFIRM_PURPOSE,
             payload={"s": subscriber.pk, "l": sorted(s.mailing_list_id for s in requested)},
         )
+        # At most one confirmation mail an hour per address: the public form cannot be used
+        # to flood someone else's inbox.
         mail_enqueue(
-            key=f"newsletter:confirm:{subscriber.pk}:{token[-16:]}",
+            key=f"newsletter:confirm:{subscriber.pk}:{timezone.now():%Y%m%d%H}",
             to=subscriber.email,
             template="newsletter/emails/confirm",
             context={
@@ -250,14 +253,18 @@ def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str)
         subscription = subscriber.subscriptions.filter(mailing_list=mailing_list).first()
         if subscription and subscription.status == Subscription.Status.CONFIRMED:
             continue
-        if mailing_list.kind == MailingList.Kind.MEMBERS and subscription is None:
+        if mailing_list.kind == MailingList.Kind.MEMBERS and (
+            subscription is None or subscription.status == Subscription.Status.ENDED
+        ):
             continue  # member lists are joined as a member contact, not by choice
         Subscription.objects.update_or_create(
             subscriber=subscriber,
             mailing_list=mailing_list,
             defaults={
                 "status": Subscription.Status.CONFIRMED,
-                "source": "preferences",
+                "source": "member-contact"
+                if mailing_list.kind == MailingList.Kind.MEMBERS
+                else "preferences",
                 "confirmed_at": timezone.now(),
                 "unsubscribed_at": None,
             },
@@ -388,7 +395,7 @@ def issue_send_deliveries(*, issue: Issue, limit: int | None = None) -> dict:
             started = time.monotonic()
             with transaction.atomic():
                 delivery = (
-                    Delivery.objects.select_for_update(skip_locked=True)
+                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(issue=issue, status=Delivery.Status.PENDING)
                     .filter(
                         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
@@ -485,7 +492,7 @@ def issue_send_test(*, issue: Issue, to_user) -> None:
     )
     rendered = rendering.render_issue(issue, None, language=to_user.language)
     mail_enqueue(
-        key=f"newsletter:test:{issue.pk}:{to_user.pk}:{timezone.now().timestamp():.0f}",
+        key=f"newsletter:test:{issue.pk}:{to_user.pk}:{uuid.uuid4().hex}",
         to=to_user.email,
         rendered=(f"[TEST] {rendered['subject']}", rendered["text"], rendered["html"]),
         language=subscriber.language,
@@ -541,6 +548,15 @@ def subscriber_export(subscriber: Subscriber) -> str:
 
 @transaction.atomic
 def subscriber_erase(*, subscriber: Subscriber) -> None:
-    """Remove the person's data (GDPR Art. 17); send counts of past issues stay, anonymous."""
+    """Remove the person's data (GDPR Art. 17); send counts of past issues stay, anonymous.
+
+    A member contact is also switched off for the newsletter, so the next sync of the member
+    lists does not bring the address back.
+    """
+    if subscriber.contact_id:
+        ContactPerson.objects.filter(pk=subscriber.contact_id).update(wants_newsletter=False)
+    ContactPerson.objects.filter(email__iexact=subscriber.email).update(wants_newsletter=False)
     subscriber.deliveries.update(email="", subscriber=None, last_error="")
+    Bounce.objects.filter(email=subscriber.email).delete()
+    OutboxMail.objects.filter(key__startswith=f"newsletter:confirm:{subscriber.pk}:").delete()
     subscriber.delete()  # subscriptions and consent records go with it

@@ -14,7 +14,9 @@ urlpatterns = [
     path("archive/<int:pk>/", archive.PublicIssueView.as_view(), name="archive_issue"),
     path("members-archive/", archive.MembersArchiveView.as_view(), name="members_archive"),
     path(
-        "members-archive/<int:pk>/", archive.MembersIssueView.as_view(), name="members_archive_issue"
+        "members-archive/<int:pk>/",
+        archive.MembersIssueView.as_view(),
+        name="members_archive_issue",
     ),
     path("bounces/", bounces.bounce_webhook, name="bounce_webhook"),
 ]

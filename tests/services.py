@@ -25,7 +25,7 @@ def require_real_services():
 
 
 @contextmanager
-def celery_worker(*, email_url: str, queue: str):
+def celery_worker(*, email_url: str, queue: str, extra_env: dict | None = None):
     """A worker process on the test database; yields the Popen, stops it afterwards."""
     db = connection.settings_dict
     env = {
@@ -36,8 +36,11 @@ def celery_worker(*, email_url: str, queue: str):
         ),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # Tasks the worker itself sends (e.g. from beat's dispatch) stay on the test's queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_URL": email_url,
         "SITE_URL": settings.SITE_URL,
+        **(extra_env or {}),
     }
     log = tempfile.NamedTemporaryFile(mode="w+", prefix="celery-worker-", suffix=".log")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(
@@ -66,7 +69,8 @@ def celery_worker(*, email_url: str, queue: str):
     try:
         yield process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Create (or refresh) fictional demo companies, contacts, meetings and logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Run even when DJANGO_DEBUG is off.")
+        parser.add_argument(
+            "--force", action="store_true", help="Run even when DJANGO_DEBUG is off."
+        )
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
