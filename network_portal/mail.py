@@ -124,7 +124,10 @@ def send_pending(
     """
     sent = 0
     tried: set[int] = set()
+    # Opened here, so every message goes over this one connection (send_messages would
+    # otherwise open and close one per message).
     connection = get_connection()
+    connection.open()
     try:
         while True:
             with transaction.atomic():

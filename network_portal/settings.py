@@ -202,6 +202,8 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str(
 # Messages per second a send may go out at (0: as fast as the SMTP server takes them).
 NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=10.0)
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=50)
+# Senders working through one issue at the same time, each over its own SMTP connection.
+NEWSLETTER_PARALLEL_SENDERS = env.int("NEWSLETTER_PARALLEL_SENDERS", default=2)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
 # Shared secret of the bounce webhook (Authorization: Bearer …); empty switches it off.

@@ -246,7 +246,7 @@ class Delivery(models.Model):
                 name="one_delivery_per_issue_and_address",
             )
         ]
-        indexes = [models.Index(fields=["issue", "status"])]
+        indexes = [models.Index(fields=["issue", "status", "id"])]
 
     def __str__(self):
         return f"{self.issue} → {self.email}"

@@ -1,11 +1,14 @@
 """Turn an issue into the mail one subscriber receives."""
 
+import functools
+
 import markdown
 import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -47,8 +50,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 
 
+@functools.lru_cache(maxsize=32)
 def body_html(text: str) -> str:
-    """Markdown to HTML, sanitised: no scripts, no event handlers, only http(s)/mailto links."""
+    """Markdown to HTML, sanitised: no scripts, no event handlers, only http(s)/mailto links.
+
+    Cached: an issue's body is rendered once, not once per recipient."""
     html = markdown.markdown(text, extensions=["extra", "sane_lists"])
     return nh3.clean(
         html,
@@ -81,27 +87,50 @@ def subscriber_links(subscriber: Subscriber) -> dict:
     }
 
 
-def render_issue(issue: Issue, subscriber: Subscriber | None, *, language: str) -> dict:
-    """Subject, text and HTML of ``issue`` for ``subscriber`` (None: the archive's version)."""
-    links = subscriber_links(subscriber) if subscriber is not None else {}
+# Placeholders for what differs per recipient: the issue's templates are rendered once per
+# issue and language, and each mail only fills these in.
+_PERSONAL = {
+    "salutation": "\x00SALUTATION\x00",
+    "unsubscribe_url": "\x00UNSUBSCRIBE\x00",
+    "preferences_url": "\x00PREFERENCES\x00",
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _issue_layout(
+    issue_pk: int, revision: str, language: str, personal: bool, site_url: str
+) -> tuple:
+    issue = Issue.objects.get(pk=issue_pk)
     with translation.override(language):
         context = {
             "issue": issue,
-            "salutation": salutation(subscriber),
             "body_html": body_html(issue.body),
             "body_text": issue.body.strip(),
             "site_url": settings.SITE_URL,
             "imprint_url": settings.SITE_URL + reverse("imprint"),
             "archive_url": settings.SITE_URL + reverse("newsletter:archive"),
             "language": language,
-            **links,
+            **(_PERSONAL if personal else {"salutation": _PERSONAL["salutation"]}),
         }
-        return {
-            "subject": issue.subject,
-            "text": render_to_string("newsletter/emails/issue.txt", context).strip(),
-            "html": render_to_string("newsletter/emails/issue.html", context),
-            **links,
-        }
+        text = render_to_string("newsletter/emails/issue.txt", context).strip()
+        html = render_to_string("newsletter/emails/issue.html", context)
+    return text, html
+
+
+def render_issue(issue: Issue, subscriber: Subscriber | None, *, language: str) -> dict:
+    """Subject, text and HTML of ``issue`` for ``subscriber`` (None: the archive's version)."""
+    links = subscriber_links(subscriber) if subscriber is not None else {}
+    revision = f"{issue.subject}\x00{issue.preheader}\x00{issue.body}"
+    text, html = _issue_layout(
+        issue.pk, revision, language, subscriber is not None, settings.SITE_URL
+    )
+    with translation.override(language):
+        greeting = salutation(subscriber)
+    for key, marker in _PERSONAL.items():
+        value = greeting if key == "salutation" else links.get(key, "")
+        text = text.replace(marker, value)
+        html = html.replace(marker, escape(value))
+    return {"subject": issue.subject, "text": text, "html": html, **links}
 
 
 def issue_message(issue: Issue, subscriber: Subscriber, *, attachments, connection):

@@ -382,35 +382,49 @@ def issue_send_deliveries(*, issue: Issue, limit: int | None = None) -> dict:
 
     Each delivery is claimed in its own transaction (``FOR UPDATE SKIP LOCKED``) and marked
     sent right after the SMTP server accepted it, so a worker killed between two messages
-    leaves exactly the unsent ones pending.
+    leaves exactly the unsent ones pending, and two workers never send the same row.
     """
+    # The rate is for the whole issue; it is shared by the senders working in parallel.
     rate = settings.NEWSLETTER_RATE_PER_SECOND
-    interval = 1.0 / rate if rate > 0 else 0.0
+    interval = settings.NEWSLETTER_PARALLEL_SENDERS / rate if rate > 0 else 0.0
     attachments = _attachments(issue)
+    # Opened here, so every message goes over this one connection (send_messages would
+    # otherwise open and close one per message).
     connection = get_connection()
+    connection.open()
     counts = {"sent": 0, "failed": 0, "retry": 0}
-    tried: set[int] = set()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
     try:
         while limit is None or sum(counts.values()) < limit:
-            started = time.monotonic()
-            with transaction.atomic():
-                delivery = (
-                    Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(issue=issue, status=Delivery.Status.PENDING)
-                    .filter(
-                        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
-                    )
-                    .exclude(pk__in=tried)
-                    .select_related("subscriber")
-                    .order_by("pk")
-                    .first()
-                )
-                if delivery is None:
+            # Candidates in one cheap query; each is then locked and re-checked on its own.
+            candidates = list(
+                Delivery.objects.filter(issue=issue, status=Delivery.Status.PENDING)
+                .filter(due)
+                .order_by("pk")
+                .values_list("pk", flat=True)[: settings.NEWSLETTER_BATCH_SIZE]
+            )
+            handled = 0
+            for pk in candidates:
+                if limit is not None and sum(counts.values()) >= limit:
                     break
-                tried.add(delivery.pk)
-                _send_one(issue, delivery, attachments, connection, counts)
-            if interval:
-                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+                started = time.monotonic()
+                if getattr(connection, "connection", True) is None:
+                    connection.open()  # reopen after a broken connection was closed
+                with transaction.atomic():
+                    delivery = (
+                        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                        .filter(pk=pk, status=Delivery.Status.PENDING)
+                        .select_related("subscriber")
+                        .first()
+                    )
+                    if delivery is None:
+                        continue  # another worker has it, or it was sent meanwhile
+                    _send_one(issue, delivery, attachments, connection, counts)
+                    handled += 1
+                if interval:
+                    time.sleep(max(0.0, interval - (time.monotonic() - started)))
+            if not handled:
+                break  # nothing left that this worker can take
     finally:
         connection.close()
     issue_finish_if_done(issue=issue)

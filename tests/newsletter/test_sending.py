@@ -392,6 +392,7 @@ def test_a_scheduled_issue_is_sent_when_due_and_not_before(
 
 def test_sending_is_throttled_to_the_configured_rate(newsletter_list, send, settings):
     settings.NEWSLETTER_RATE_PER_SECOND = 4
+    settings.NEWSLETTER_PARALLEL_SENDERS = 1
     for n in range(3):
         subscribe(newsletter_list, f"leser{n}@example.org")
     issue = IssueFactory(lists=[newsletter_list])
@@ -404,3 +405,15 @@ def test_sending_is_throttled_to_the_configured_rate(newsletter_list, send, sett
     assert len(pauses) == 3
     # One message every 1/4 s: the pause is what is left of the quarter second.
     assert all(0.15 < pause <= 0.25 for pause in pauses), pauses
+
+
+def test_parallel_senders_share_the_rate(newsletter_list, send, settings):
+    settings.NEWSLETTER_RATE_PER_SECOND = 4
+    settings.NEWSLETTER_PARALLEL_SENDERS = 2
+    subscribe(newsletter_list, "leser@example.org")
+    issue = IssueFactory(lists=[newsletter_list])
+    with mock.patch("newsletter.services.time.sleep") as sleep:
+        send(issue)
+    assert len(mail.outbox) == 1
+    # Two senders at 2 messages a second each: 4 a second for the issue.
+    assert 0.4 < sleep.call_args_list[0].args[0] <= 0.5

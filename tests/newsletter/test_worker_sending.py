@@ -69,7 +69,7 @@ def test_worker_killed_mid_send_is_replaced_without_loss_or_duplicates(real_brok
     # reached the server: in the middle of the issue, between two messages. (The only moment
     # that cannot be made safe is the millisecond between the server's "250 OK" and the
     # commit that marks the row sent; see README, "One way for every mail".)
-    slow = {"NEWSLETTER_RATE_PER_SECOND": "10"}
+    slow = {"NEWSLETTER_RATE_PER_SECOND": "10", "NEWSLETTER_PARALLEL_SENDERS": "1"}
     with SMTPSink() as sink:
         with celery_worker(email_url=sink.url, queue=real_broker, extra_env=slow) as first:
             services.issue_send(issue=issue)

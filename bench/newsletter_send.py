@@ -1,0 +1,181 @@
+"""Benchmark: one newsletter issue to N recipients (default 10,000) with the real worker.
+
+Prints messages per second for the portal (issue_send → Celery worker on Redis → deliveries
+over one SMTP connection, each marked sent in PostgreSQL) and for plain smtplib sending the
+same, already rendered mails to the same local SMTP sink, and their ratio.
+
+Needs PostgreSQL and Redis (as on the development machines and CI):
+
+    .venv/bin/python bench/newsletter_send.py [--count 10000]
+
+It uses its own database (portal_bench) and its own Celery queue, and removes nothing else.
+"""
+
+import argparse
+import os
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/5")
+QUEUE = "bench-newsletter"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database():
+    name = DB_URL.rsplit("/", 1)[1]
+    exists = subprocess.run(
+        [
+            "psql",
+            DB_URL.rsplit("/", 1)[0] + "/postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": DB_URL},
+        check=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    args = parser.parse_args()
+
+    prepare_database()
+    os.environ.update(
+        DATABASE_URL=DB_URL,
+        CELERY_BROKER_URL=BROKER,
+        CELERY_TASK_DEFAULT_QUEUE=QUEUE,
+        DJANGO_SETTINGS_MODULE="network_portal.settings",
+        NEWSLETTER_RATE_PER_SECOND="0",
+    )
+    port = free_port()
+    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
+
+    import django
+
+    django.setup()
+    from django.core.mail import get_connection
+
+    from bench.smtp_sink import CountingSink
+    from newsletter import rendering, services
+    from newsletter.models import Issue, MailingList, Subscriber, Subscription
+
+    print(f"Seeding {args.count} recipients …", flush=True)
+    Issue.objects.filter(subject__startswith="[bench]").delete()
+    Subscriber.objects.filter(email__endswith="@bench.example").delete()
+    mailing_list, _ = MailingList.objects.get_or_create(
+        slug="bench", defaults={"name": "Benchmark", "kind": MailingList.Kind.PUBLIC}
+    )
+    subscribers = Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                email=f"leser{i:05d}@bench.example",
+                salutation="ms",
+                title="Dr." if i % 3 else "",
+                last_name=f"Muster{i}",
+            )
+            for i in range(args.count)
+        ],
+        batch_size=2000,
+    )
+    Subscription.objects.bulk_create(
+        [
+            Subscription(
+                subscriber=s, mailing_list=mailing_list, status="confirmed", source="bench"
+            )
+            for s in subscribers
+        ],
+        batch_size=2000,
+    )
+    body = (
+        "## Neues aus dem Netzwerk\n\nDas nächste **Netzwerktreffen** findet bei der "
+        "Moselblick Pflege GmbH statt. [Jetzt anmelden](https://portal.example/meetings/)\n\n"
+        "- Weiterbildung\n- Mitarbeiterbindung\n- Sprachkurse für internationale Fachkräfte\n"
+    ) * 3
+    issue = Issue.objects.create(subject="[bench] Neues aus dem Netzwerk", body=body)
+    issue.lists.add(mailing_list)
+
+    sink = CountingSink(port)
+    worker = subprocess.Popen(
+        # As deployed: the default prefork pool, one process per core.
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "network_portal",
+            "worker",
+            "-Q",
+            QUEUE,
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        time.sleep(3)  # worker start-up is not part of the send
+        print("Portal: issue_send → worker → SMTP sink …", flush=True)
+        started = time.perf_counter()
+        services.issue_send(issue=issue)
+        while sink.count < args.count:
+            time.sleep(0.05)
+            if worker.poll() is not None:
+                raise SystemExit("worker died")
+        portal_seconds = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(20)
+
+    # The same mails, rendered beforehand (rendering is part of the portal's work above).
+    print("Plain smtplib: the same mails over one connection …", flush=True)
+    connection = get_connection()
+    messages = [
+        rendering.issue_message(issue, s, attachments=[], connection=connection).message()
+        for s in Subscriber.objects.filter(email__endswith="@bench.example").order_by("pk")
+    ]
+    sink.reset()
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for message in messages:
+            smtp.sendmail(message["From"], [message["To"]], message.as_bytes(linesep="\r\n"))
+    while sink.count < args.count:
+        time.sleep(0.01)
+    plain_seconds = time.perf_counter() - started
+    sink.stop()
+
+    portal_rate = args.count / portal_seconds
+    plain_rate = args.count / plain_seconds
+    print()
+    print(f"recipients               {args.count}")
+    print(f"portal (worker, outbox)  {portal_rate:8.1f} messages/s  ({portal_seconds:.1f} s)")
+    print(f"plain smtplib            {plain_rate:8.1f} messages/s  ({plain_seconds:.1f} s)")
+    print(f"ratio portal / smtplib   {portal_rate / plain_rate:8.2f}   (target ≥ 0.5)")
+
+
+if __name__ == "__main__":
+    main()
