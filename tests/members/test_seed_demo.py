@@ -8,8 +8,12 @@ pytestmark = pytest.mark.django_db
 
 def counts():
     from meetings.models import Meeting, Registration, TopicVote
+    from newsletter.models import Delivery, Issue, Subscription
 
     return (
+        Issue.objects.count(),
+        Subscription.objects.count(),
+        Delivery.objects.count(),
         Meeting.objects.count(),
         Registration.objects.count(),
         TopicVote.objects.count(),
@@ -26,7 +30,7 @@ def test_seed_demo_runs_twice_without_duplicates(settings, client):
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    assert first[3] == 30
+    assert first[6] == 30
     from meetings.models import Meeting
 
     assert Meeting.objects.upcoming().filter(status="published").exists()

@@ -9,10 +9,13 @@ from django.db import transaction
 
 from meetings import demo as meetings_demo
 from members import demo as members_demo
+from newsletter import demo as newsletter_demo
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) fictional demo companies, contacts, meetings and logins."
+    help = (
+        "Create (or refresh) fictional demo companies, contacts, meetings, newsletter and logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,5 +31,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             companies = members_demo.seed()
             meetings_demo.seed(companies)
-        lines = members_demo.summary() + meetings_demo.summary()
+            newsletter_demo.seed()
+        lines = members_demo.summary() + meetings_demo.summary() + newsletter_demo.summary()
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
