@@ -6,6 +6,7 @@ one :class:`OutboxMail` row per unique key and schedules the send task after com
 second run, or a run after a crash, sends nothing twice.
 """
 
+import base64
 import logging
 
 from django.conf import settings
@@ -86,6 +87,16 @@ def mail_enqueue(
     return mail
 
 
+def binary_attachment(*, filename: str, content: bytes, mimetype: str) -> dict:
+    """An attachment for :func:`mail_enqueue` from bytes (stored base64 in the outbox row)."""
+    return {
+        "filename": filename,
+        "content": base64.b64encode(content).decode("ascii"),
+        "mimetype": mimetype,
+        "encoding": "base64",
+    }
+
+
 def send_after_commit(mail_ids: list[int]) -> None:
     """Enqueue the send task for these rows once the current transaction has committed."""
     if not mail_ids:
@@ -108,7 +119,10 @@ def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
     for attachment in mail.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        content = attachment["content"]
+        if attachment.get("encoding") == "base64":  # binary files, e.g. a PDF
+            content = base64.b64decode(content)
+        message.attach(attachment["filename"], content, attachment["mimetype"])
     return message
 
 

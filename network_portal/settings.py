@@ -210,6 +210,12 @@ NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
 NEWSLETTER_BOUNCE_TOKEN = env.str("NEWSLETTER_BOUNCE_TOKEN", default="")
 ATTACHMENT_MAX_BYTES = env.int("NEWSLETTER_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 
+# Seal "Mein Top Job Trier".
+SEAL_EVIDENCE_MAX_BYTES = env.int("SEAL_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+SEAL_EVIDENCE_MAX_FILES = env.int("SEAL_EVIDENCE_MAX_FILES", default=5)  # per criterion
+# Jurors this many points apart on one criterion: flagged for discussion.
+SEAL_SPREAD_FOR_DISCUSSION = env.int("SEAL_SPREAD_FOR_DISCUSSION", default=2)
+
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("seal/", include("seal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("impressum/", flatpage_views.flatpage, {"url": "/impressum/"}, name="imprint"),
     path("datenschutz/", flatpage_views.flatpage, {"url": "/datenschutz/"}, name="privacy"),

@@ -1,0 +1,138 @@
+"""Reads of the seal: scores, subtotals and the ranking, in a fixed number of queries.
+
+The arithmetic: per criterion the mean of the points of all jurors who have submitted;
+weighted by the criterion's weight; a category's subtotal and the total are the weighted points
+reached as a share of the weighted points possible, shown as 0–100.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+from .models import Application, AwardCycle, Criterion, Score
+
+HUNDRED = Decimal(100)
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    points: list[int]
+
+    @property
+    def mean(self) -> Decimal | None:
+        if not self.points:
+            return None
+        return Decimal(sum(self.points)) / len(self.points)
+
+    @property
+    def spread(self) -> int:
+        return max(self.points) - min(self.points) if self.points else 0
+
+    @property
+    def needs_discussion(self) -> bool:
+        """Jurors far apart on this criterion: talk about it before deciding."""
+        return len(self.points) > 1 and self.spread >= settings.SEAL_SPREAD_FOR_DISCUSSION
+
+
+@dataclass
+class ApplicationResult:
+    application: Application
+    criteria: list[CriterionResult] = field(default_factory=list)
+    jurors_submitted: int = 0
+
+    def _share(self, results) -> Decimal | None:
+        reached = possible = Decimal(0)
+        for result in results:
+            if result.mean is None:
+                continue
+            reached += result.mean * result.criterion.weight
+            possible += Decimal(result.criterion.scale_max) * result.criterion.weight
+        if not possible:
+            return None
+        return _round(reached / possible * HUNDRED)
+
+    @property
+    def total(self) -> Decimal | None:
+        return self._share(self.criteria)
+
+    @property
+    def categories(self) -> list[tuple]:
+        """[(category, subtotal 0–100 or None)] in catalogue order."""
+        by_category = defaultdict(list)
+        order = []
+        for result in self.criteria:
+            category = result.criterion.category
+            if category.pk not in by_category:
+                order.append(category)
+            by_category[category.pk].append(result)
+        return [(category, self._share(by_category[category.pk])) for category in order]
+
+    @property
+    def flagged(self) -> list[CriterionResult]:
+        return [r for r in self.criteria if r.needs_discussion]
+
+
+def cycle_criteria(cycle: AwardCycle) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(category__cycle=cycle)
+        .select_related("category")
+        .order_by("category__position", "category__pk", "position", "pk")
+    )
+
+
+def results_for(applications, criteria: list[Criterion]) -> list[ApplicationResult]:
+    """Results of several applications: one query for all their submitted scores."""
+    applications = list(applications)
+    points = defaultdict(list)
+    jurors = defaultdict(set)
+    scores = Score.objects.filter(
+        assignment__application__in=applications,
+        assignment__submitted_at__isnull=False,
+        assignment__conflict_declared_at__isnull=True,
+    ).values_list("assignment__application_id", "assignment_id", "criterion_id", "points")
+    for application_id, assignment_id, criterion_id, value in scores:
+        points[(application_id, criterion_id)].append(value)
+        jurors[application_id].add(assignment_id)
+    return [
+        ApplicationResult(
+            application=application,
+            criteria=[CriterionResult(c, points[(application.pk, c.pk)]) for c in criteria],
+            jurors_submitted=len(jurors[application.pk]),
+        )
+        for application in applications
+    ]
+
+
+def application_result(application: Application) -> ApplicationResult:
+    return results_for([application], cycle_criteria(application.cycle))[0]
+
+
+def ranking(cycle: AwardCycle, *, size_class: str = "") -> list[ApplicationResult]:
+    """All submitted applications of a cycle, best total first (unscored ones last)."""
+    applications = Application.objects.filter(cycle=cycle, submitted_at__isnull=False)
+    if size_class:
+        applications = applications.filter(company__size_class=size_class)
+    results = results_for(applications.select_related("company"), cycle_criteria(cycle))
+    return sorted(
+        results,
+        key=lambda r: (r.total is None, -(r.total or 0), r.application.company.name),
+    )
+
+
+def category_averages(cycle: AwardCycle) -> dict[int, Decimal | None]:
+    """Each category's average subtotal over all scored applications of the cycle (for the
+    anonymous comparison in the feedback report)."""
+    sums, counts = defaultdict(Decimal), defaultdict(int)
+    for result in ranking(cycle):
+        for category, subtotal in result.categories:
+            if subtotal is not None:
+                sums[category.pk] += subtotal
+                counts[category.pk] += 1
+    return {pk: _round(sums[pk] / counts[pk]) for pk in sums}

@@ -1,0 +1,474 @@
+"""Every state change of the seal: cycles, applications, jury scores, decisions, certificates."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from members.models import CompanyMembership, User
+from members.roles import JURY_GROUP
+from network_portal.mail import binary_attachment, mail_enqueue
+from network_portal.uploads import validate_document_upload
+
+from .models import (
+    Answer,
+    Application,
+    AwardCycle,
+    Category,
+    Certificate,
+    Criterion,
+    Evidence,
+    JurorAssignment,
+    ScaleLevel,
+    Score,
+)
+
+EVIDENCE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _company_admins(company):
+    return User.objects.filter(
+        membership__company=company, membership__role=CompanyMembership.Role.ADMIN, is_active=True
+    ).order_by("pk")
+
+
+# --- Cycles and the catalogue ---------------------------------------------------------------
+
+
+def cycle_check_window(*, cycle: AwardCycle) -> None:
+    """At most one cycle accepts applications at a time: application windows may not overlap."""
+    overlapping = AwardCycle.objects.filter(
+        applications_open_at__lt=cycle.deadline, deadline__gt=cycle.applications_open_at
+    ).exclude(pk=cycle.pk)
+    other = overlapping.first()
+    if other is not None:
+        raise ValidationError(
+            _("The application window overlaps with that of cycle %(other)s.")
+            % {"other": other.name}
+        )
+
+
+def current_cycle() -> AwardCycle | None:
+    """The cycle that accepts applications now, else the next one, else the latest."""
+    now = timezone.now()
+    return (
+        AwardCycle.objects.filter(deadline__gte=now).order_by("applications_open_at").first()
+        or AwardCycle.objects.order_by("-applications_open_at").first()
+    )
+
+
+def require_catalogue_editable(cycle: AwardCycle) -> None:
+    if cycle.catalogue_frozen:
+        raise ValidationError(
+            _("The criteria of %(cycle)s are frozen: an application has been submitted.")
+            % {"cycle": cycle.name}
+        )
+
+
+@transaction.atomic
+def cycle_copy_catalogue(*, source: AwardCycle, target: AwardCycle, by_user=None) -> int:
+    """Start a new cycle's catalogue from a copy of an earlier one; returns criteria copied."""
+    require_catalogue_editable(target)
+    if target.categories.exists():
+        raise ValidationError(_("This cycle already has a catalogue."))
+    copied = 0
+    for category in source.categories.prefetch_related("criteria__levels"):
+        new_category = Category.objects.create(
+            cycle=target,
+            name=category.name,
+            description=category.description,
+            position=category.position,
+        )
+        for criterion in category.criteria.all():
+            new_criterion = Criterion.objects.create(
+                category=new_category,
+                question=criterion.question,
+                guidance=criterion.guidance,
+                scale_max=criterion.scale_max,
+                weight=criterion.weight,
+                evidence_required=criterion.evidence_required,
+                position=criterion.position,
+            )
+            ScaleLevel.objects.bulk_create(
+                [
+                    ScaleLevel(
+                        criterion=new_criterion, points=lvl.points, description=lvl.description
+                    )
+                    for lvl in criterion.levels.all()
+                ]
+            )
+            copied += 1
+    return copied
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+def _check_open(cycle: AwardCycle) -> None:
+    now = timezone.now()
+    if now < cycle.applications_open_at:
+        raise ValidationError(
+            _("Applications for the seal %(cycle)s open on %(date)s.")
+            % {
+                "cycle": cycle.name,
+                "date": formats.date_format(timezone.localtime(cycle.applications_open_at)),
+            }
+        )
+    if now > cycle.deadline:
+        raise ValidationError(
+            _(
+                "The application deadline for the seal %(cycle)s was %(date)s. Applications are "
+                "no longer possible."
+            )
+            % {"cycle": cycle.name, "date": formats.date_format(timezone.localtime(cycle.deadline))}
+        )
+
+
+def require_editable(application: Application) -> None:
+    if application.is_submitted:
+        raise ValidationError(
+            _(
+                "The application has been submitted and can no longer be changed. The "
+                "coordinators can reopen it if needed."
+            )
+        )
+    if application.reopened_at is None:
+        _check_open(application.cycle)
+
+
+@transaction.atomic
+def application_start(*, cycle: AwardCycle, company, by_user) -> Application:
+    existing = Application.objects.filter(cycle=cycle, company=company).first()
+    if existing is not None:
+        return existing
+    _check_open(cycle)
+    if company.status != company.Status.ACTIVE:
+        raise ValidationError(_("Only active member companies can apply for the seal."))
+    return Application.objects.create(cycle=cycle, company=company, started_by=by_user)
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    application: Application,
+    criterion: Criterion,
+    self_assessment,
+    explanation: str,
+    by_user,
+) -> Answer:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    require_editable(application)
+    if criterion.category.cycle_id != application.cycle_id:
+        raise ValidationError(_("This criterion belongs to another cycle."))
+    if self_assessment is not None and not 0 <= self_assessment <= criterion.scale_max:
+        raise ValidationError(
+            _("Please choose between 0 and %(max)d points.") % {"max": criterion.scale_max}
+        )
+    answer, _created = Answer.objects.update_or_create(
+        application=application,
+        criterion=criterion,
+        defaults={"self_assessment": self_assessment, "explanation": explanation.strip()},
+    )
+    return answer
+
+
+@transaction.atomic
+def evidence_add(*, answer: Answer, upload, by_user) -> Evidence:
+    """A PDF or image as evidence, checked by content and size, stored privately."""
+    application = Application.objects.select_for_update().get(pk=answer.application_id)
+    require_editable(application)
+    if answer.evidence.count() >= settings.SEAL_EVIDENCE_MAX_FILES:
+        raise ValidationError(
+            _("At most %(n)d files per criterion.") % {"n": settings.SEAL_EVIDENCE_MAX_FILES}
+        )
+    content_type = validate_document_upload(upload, max_bytes=settings.SEAL_EVIDENCE_MAX_BYTES)
+    if content_type not in EVIDENCE_TYPES:
+        raise ValidationError(_("Evidence must be a PDF file or an image (PNG, JPEG)."))
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+    evidence = Evidence(
+        answer=answer,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+    )
+    evidence.file.save(f"evidence{extension[content_type]}", upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, by_user) -> None:
+    require_editable(evidence.answer.application)
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+def application_missing(application: Application) -> list[tuple[Criterion, str]]:
+    """What still keeps the application from being submitted, per criterion."""
+    answers = {a.criterion_id: a for a in application.answers.prefetch_related("evidence")}
+    missing = []
+    for criterion in Criterion.objects.filter(category__cycle=application.cycle).select_related(
+        "category"
+    ):
+        answer = answers.get(criterion.pk)
+        if answer is None or answer.self_assessment is None:
+            missing.append((criterion, _("self-assessment missing")))
+        elif not answer.explanation:
+            missing.append((criterion, _("explanation missing")))
+        elif criterion.evidence_required and not answer.evidence.all():
+            missing.append((criterion, _("evidence required")))
+    return missing
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by_user) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    require_editable(application)
+    missing = application_missing(application)
+    if missing:
+        raise ValidationError(
+            _("The application is not complete yet: %(n)d answers are missing.")
+            % {"n": len(missing)}
+        )
+    application.submitted_at = timezone.now()
+    application.submitted_by = by_user
+    application.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
+    from .documents import application_summary_pdf
+
+    pdf = application_summary_pdf(application)
+    for user in _company_admins(application.company):
+        mail_enqueue(
+            key=f"seal:{application.pk}:submitted:{application.submitted_at:%Y%m%d%H%M%S}"
+            f":user:{user.pk}",
+            to=user.email,
+            template="seal/emails/submitted",
+            context={
+                "recipient_name": user.get_full_name(),
+                "company_name": application.company.name,
+                "cycle_name": application.cycle.name,
+                "application_url": _absolute(reverse("seal:application")),
+            },
+            language=user.language,
+            attachments=[
+                binary_attachment(
+                    filename=f"bewerbung-{application.cycle.slug}.pdf",
+                    content=pdf,
+                    mimetype="application/pdf",
+                )
+            ],
+        )
+    return application
+
+
+@transaction.atomic
+def application_reopen(*, application: Application, by_user) -> Application:
+    """A coordinator gives a submitted application back to the company for changes."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.is_submitted or application.decision:
+        raise ValidationError(_("Only a submitted application without decision can be reopened."))
+    application.submitted_at = None
+    application.reopened_at = timezone.now()
+    application.save(update_fields=["submitted_at", "reopened_at", "updated_at"])
+    for user in _company_admins(application.company):
+        mail_enqueue(
+            key=f"seal:{application.pk}:reopened:{application.reopened_at:%Y%m%d%H%M%S}"
+            f":user:{user.pk}",
+            to=user.email,
+            template="seal/emails/reopened",
+            context={
+                "recipient_name": user.get_full_name(),
+                "cycle_name": application.cycle.name,
+                "application_url": _absolute(reverse("seal:application")),
+            },
+            language=user.language,
+        )
+    return application
+
+
+# --- Jury -----------------------------------------------------------------------------------
+
+
+def is_juror(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=JURY_GROUP).exists()
+
+
+def works_for(user, company) -> bool:
+    return CompanyMembership.objects.filter(user=user, company=company).exists()
+
+
+@transaction.atomic
+def juror_assign(*, application: Application, juror, by_user=None) -> JurorAssignment:
+    if not is_juror(juror):
+        raise ValidationError(_("%(user)s is not in the jury.") % {"user": juror})
+    if works_for(juror, application.company):
+        raise ValidationError(
+            _("%(user)s works for %(company)s and cannot judge its application.")
+            % {"user": juror, "company": application.company}
+        )
+    assignment, _created = JurorAssignment.objects.get_or_create(
+        application=application, juror=juror
+    )
+    return assignment
+
+
+def _require_can_score(assignment: JurorAssignment) -> None:
+    if assignment.conflict_declared_at is not None:
+        raise ValidationError(_("You have declared a conflict of interest for this application."))
+    if works_for(assignment.juror, assignment.application.company):
+        raise ValidationError(_("You work for the applying company and cannot judge it."))
+    if assignment.submitted_at is not None:
+        raise ValidationError(_("Your scores are submitted and can no longer be changed."))
+    if not assignment.application.is_submitted:
+        raise ValidationError(_("The application has been reopened; scoring waits for it."))
+
+
+@transaction.atomic
+def juror_declare_conflict(*, assignment: JurorAssignment) -> JurorAssignment:
+    assignment = JurorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.submitted_at is not None:
+        raise ValidationError(_("Your scores are submitted and can no longer be changed."))
+    assignment.conflict_declared_at = timezone.now()
+    assignment.save(update_fields=["conflict_declared_at"])
+    assignment.scores.all().delete()
+    return assignment
+
+
+@transaction.atomic
+def score_save(
+    *, assignment: JurorAssignment, criterion: Criterion, points: int, comment: str = ""
+) -> Score:
+    assignment = (
+        JurorAssignment.objects.select_for_update()
+        .select_related("application__company")
+        .get(pk=assignment.pk)
+    )
+    _require_can_score(assignment)
+    if criterion.category.cycle_id != assignment.application.cycle_id:
+        raise ValidationError(_("This criterion belongs to another cycle."))
+    if not 0 <= points <= criterion.scale_max:
+        raise ValidationError(
+            _("Please choose between 0 and %(max)d points.") % {"max": criterion.scale_max}
+        )
+    score, _created = Score.objects.update_or_create(
+        assignment=assignment,
+        criterion=criterion,
+        defaults={"points": points, "comment": comment.strip()},
+    )
+    return score
+
+
+@transaction.atomic
+def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
+    assignment = (
+        JurorAssignment.objects.select_for_update()
+        .select_related("application__company")
+        .get(pk=assignment.pk)
+    )
+    _require_can_score(assignment)
+    scored = set(assignment.scores.values_list("criterion_id", flat=True))
+    open_criteria = Criterion.objects.filter(category__cycle=assignment.application.cycle).exclude(
+        pk__in=scored
+    )
+    if open_criteria.exists():
+        raise ValidationError(
+            _("Please score every criterion before submitting (%(n)d open).")
+            % {"n": open_criteria.count()}
+        )
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["submitted_at"])
+    return assignment
+
+
+def can_see_other_scores(assignment: JurorAssignment) -> bool:
+    """Until a juror has submitted, the other jurors' scores stay hidden from them."""
+    return assignment.submitted_at is not None
+
+
+# --- Decisions and certificates -------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_record(*, application: Application, awarded: bool, note: str = "", by_user=None):
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.is_submitted:
+        raise ValidationError(_("Only submitted applications can be decided."))
+    if application.decision_sent_at is not None:
+        raise ValidationError(_("This decision has been sent and can no longer be changed."))
+    application.decision = (
+        Application.Decision.AWARDED if awarded else Application.Decision.NOT_AWARDED
+    )
+    application.decision_note = note.strip()
+    application.decided_at = timezone.now()
+    application.save(update_fields=["decision", "decision_note", "decided_at", "updated_at"])
+    return application
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
+    """Mail every decided application of the cycle once; awarded ones get their certificate."""
+    sent = 0
+    for application in (
+        Application.objects.select_for_update()
+        .filter(cycle=cycle, decided_at__isnull=False, decision_sent_at__isnull=True)
+        .exclude(decision="")
+        .select_related("company")
+    ):
+        certificate = None
+        if application.decision == Application.Decision.AWARDED:
+            issued = max(cycle.ceremony_on, timezone.localdate())
+            certificate, _created = Certificate.objects.get_or_create(
+                application=application,
+                defaults={
+                    "issued_on": issued,
+                    "valid_until": _add_years(issued, cycle.validity_years),
+                },
+            )
+        for user in _company_admins(application.company):
+            mail_enqueue(
+                key=f"seal:{application.pk}:decision:user:{user.pk}",
+                to=user.email,
+                template="seal/emails/decision",
+                context={
+                    "recipient_name": user.get_full_name(),
+                    "company_name": application.company.name,
+                    "cycle_name": cycle.name,
+                    "awarded": certificate is not None,
+                    "note": application.decision_note,
+                    "valid_until": certificate.valid_until if certificate else None,
+                    "application_url": _absolute(reverse("seal:application")),
+                    "verify_url": _absolute(
+                        reverse("seal:verify", args=[certificate.verification_code])
+                    )
+                    if certificate
+                    else "",
+                },
+                language=user.language,
+            )
+        application.decision_sent_at = timezone.now()
+        application.save(update_fields=["decision_sent_at", "updated_at"])
+        sent += 1
+    return sent
+
+
+def awarded_certificates():
+    """Certificates not revoked, newest cycle first: the public list of awarded companies."""
+    return (
+        Certificate.objects.filter(revoked_at__isnull=True)
+        .select_related("application__company", "application__cycle")
+        .order_by("-application__cycle__applications_open_at", "application__company__name")
+    )
