@@ -206,6 +206,19 @@ def subscription_confirm(*, subscriber: Subscriber, list_ids) -> list[Subscripti
 # --- Preferences and unsubscribe ------------------------------------------------------------
 
 
+def _withdraw(subscription: Subscription, *, form: str) -> None:
+    """Leave one list and log the withdrawal of consent."""
+    subscription.status = Subscription.Status.UNSUBSCRIBED
+    subscription.unsubscribed_at = timezone.now()
+    subscription.save(update_fields=["status", "unsubscribed_at"])
+    ConsentRecord.objects.create(
+        subscriber=subscription.subscriber,
+        mailing_list=subscription.mailing_list,
+        action=ConsentRecord.Action.WITHDRAWN,
+        form=form,
+    )
+
+
 @transaction.atomic
 def unsubscribe_all(*, subscriber: Subscriber, form: str) -> int:
     """Leave every list; holds for every later send (member lists included)."""
@@ -214,15 +227,7 @@ def unsubscribe_all(*, subscriber: Subscriber, form: str) -> int:
     )
     count = 0
     for subscription in active:
-        subscription.status = Subscription.Status.UNSUBSCRIBED
-        subscription.unsubscribed_at = timezone.now()
-        subscription.save(update_fields=["status", "unsubscribed_at"])
-        ConsentRecord.objects.create(
-            subscriber=subscriber,
-            mailing_list=subscription.mailing_list,
-            action=ConsentRecord.Action.WITHDRAWN,
-            form=form,
-        )
+        _withdraw(subscription, form=form)
         count += 1
     # Deliveries not yet out are dropped: the unsubscribe holds from this moment.
     Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.PENDING).update(
@@ -240,15 +245,7 @@ def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str)
         if subscription.mailing_list_id in wanted:
             continue
         if subscription.status in (Subscription.Status.CONFIRMED, Subscription.Status.PENDING):
-            subscription.status = Subscription.Status.UNSUBSCRIBED
-            subscription.unsubscribed_at = timezone.now()
-            subscription.save(update_fields=["status", "unsubscribed_at"])
-            ConsentRecord.objects.create(
-                subscriber=subscriber,
-                mailing_list=subscription.mailing_list,
-                action=ConsentRecord.Action.WITHDRAWN,
-                form="preferences",
-            )
+            _withdraw(subscription, form="preferences")
     for mailing_list in wanted.values():
         subscription = subscriber.subscriptions.filter(mailing_list=mailing_list).first()
         if subscription and subscription.status == Subscription.Status.CONFIRMED:
