@@ -30,6 +30,7 @@ from .permissions import (
     can_see_member_directory,
     membership_of,
 )
+from .roles import JURY_GROUP
 
 
 def _query_without_page(request) -> str:
@@ -51,6 +52,8 @@ class DashboardView(LoginRequiredMixin, View):
             return redirect("members:company")
         if request.user.is_staff:
             return redirect("admin:index")
+        if request.user.groups.filter(name=JURY_GROUP).exists():
+            return redirect("seal:jury")  # jurors from outside the member companies
         return redirect("members:onboarding")
 
 

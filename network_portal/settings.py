@@ -213,8 +213,8 @@ ATTACHMENT_MAX_BYTES = env.int("NEWSLETTER_ATTACHMENT_MAX_BYTES", default=5 * 10
 # Seal "Mein Top Job Trier".
 SEAL_EVIDENCE_MAX_BYTES = env.int("SEAL_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 SEAL_EVIDENCE_MAX_FILES = env.int("SEAL_EVIDENCE_MAX_FILES", default=5)  # per criterion
-# Jurors this many points apart on one criterion: flagged for discussion.
-SEAL_SPREAD_FOR_DISCUSSION = env.int("SEAL_SPREAD_FOR_DISCUSSION", default=2)
+# Jurors apart by this share of a criterion's scale (0.5: 2 of 4 points) are flagged.
+SEAL_SPREAD_SHARE_FOR_DISCUSSION = env.float("SEAL_SPREAD_SHARE_FOR_DISCUSSION", default=0.5)
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

@@ -5,9 +5,11 @@ weighted by the criterion's weight; a category's subtotal and the total are the 
 reached as a share of the weighted points possible, shown as 0–100.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.conf import settings
 
@@ -37,8 +39,9 @@ class CriterionResult:
 
     @property
     def needs_discussion(self) -> bool:
-        """Jurors far apart on this criterion: talk about it before deciding."""
-        return len(self.points) > 1 and self.spread >= settings.SEAL_SPREAD_FOR_DISCUSSION
+        """Jurors far apart on this criterion (a share of its scale): talk about it first."""
+        share = Fraction(str(settings.SEAL_SPREAD_SHARE_FOR_DISCUSSION))
+        return len(self.points) > 1 and self.spread >= share * self.criterion.scale_max
 
 
 @dataclass
@@ -48,15 +51,18 @@ class ApplicationResult:
     jurors_submitted: int = 0
 
     def _share(self, results) -> Decimal | None:
-        reached = possible = Decimal(0)
+        # Exact fractions until the one rounding at the end: 40.625 must become 40.63.
+        reached = possible = Fraction(0)
         for result in results:
-            if result.mean is None:
+            if not result.points:
                 continue
-            reached += result.mean * result.criterion.weight
-            possible += Decimal(result.criterion.scale_max) * result.criterion.weight
+            weight = Fraction(result.criterion.weight)
+            reached += Fraction(sum(result.points), len(result.points)) * weight
+            possible += result.criterion.scale_max * weight
         if not possible:
             return None
-        return _round(reached / possible * HUNDRED)
+        hundredths = math.floor(reached / possible * 10000 + Fraction(1, 2))
+        return (Decimal(hundredths) / 100).quantize(Decimal("0.01"))
 
     @property
     def total(self) -> Decimal | None:

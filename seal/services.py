@@ -277,6 +277,8 @@ def application_reopen(*, application: Application, by_user) -> Application:
     application.submitted_at = None
     application.reopened_at = timezone.now()
     application.save(update_fields=["submitted_at", "reopened_at", "updated_at"])
+    # The answers may change: jurors look again at the resubmitted application.
+    application.assignments.update(submitted_at=None)
     for user in _company_admins(application.company):
         mail_enqueue(
             key=f"seal:{application.pk}:reopened:{application.reopened_at:%Y%m%d%H%M%S}"
@@ -327,7 +329,9 @@ def _require_can_score(assignment: JurorAssignment) -> None:
     if assignment.submitted_at is not None:
         raise ValidationError(_("Your scores are submitted and can no longer be changed."))
     if not assignment.application.is_submitted:
-        raise ValidationError(_("The application has been reopened; scoring waits for it."))
+        raise ValidationError(
+            _("The application is not submitted at the moment; scoring waits for it.")
+        )
 
 
 @transaction.atomic

@@ -1,13 +1,309 @@
-from django.views import View  # placeholder until the jury views land
+"""The jury's pages: the assigned applications, scoring one of them, declaring a conflict.
+
+Only members of the jury group get in (others 403). An assignment is always looked up through
+the logged-in juror, so another juror's assignment does not exist for them (404). Until a juror
+has submitted, no other juror's score reaches the page.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from members.permissions import membership_of
+
+from .. import selectors, services
+from ..jury_forms import DeclareConflictForm, ScoreForm
+from ..models import Criterion, JurorAssignment, Score
 
 
-class JuryListView(View):
-    pass
+def _error(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
 
 
-class JuryScoreView(View):
-    pass
+class JurorRequiredMixin(LoginRequiredMixin):
+    """Members of the jury group only; anonymous visitors are sent to the login."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not services.is_juror(request.user):
+            raise PermissionDenied(_("These pages are for the members of the seal's jury."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_assignment(self, pk) -> JurorAssignment:
+        return get_object_or_404(
+            JurorAssignment.objects.select_related("application__company", "application__cycle"),
+            pk=pk,
+            juror=self.request.user,
+        )
 
 
-class DeclareConflictView(View):
-    pass
+# --- The list of assignments ----------------------------------------------------------------
+
+
+@dataclass
+class JuryRow:
+    assignment: JurorAssignment
+    state: str  # works_for, conflict, submitted, waiting, partial, open
+    scored: int
+    criteria: int
+
+
+def _state(assignment, *, own_company_id, scored: int) -> str:
+    if assignment.application.company_id == own_company_id:
+        return "works_for"
+    if assignment.conflict_declared_at is not None:
+        return "conflict"
+    if assignment.submitted_at is not None:
+        return "submitted"
+    if not assignment.application.is_submitted:
+        return "waiting"
+    return "partial" if scored else "open"
+
+
+class JuryListView(JurorRequiredMixin, ListView):
+    """The juror's assignments, newest cycle first, in a fixed number of queries."""
+
+    template_name = "seal/jury_list.html"
+    context_object_name = "assignments"
+
+    def get_queryset(self):
+        return (
+            JurorAssignment.objects.filter(juror=self.request.user)
+            .select_related("application__company", "application__cycle")
+            .annotate(scored=Count("scores"))
+            .order_by("-application__cycle__applications_open_at", "application__company__name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assignments = list(context["assignments"])
+        criteria_per_cycle = {}
+        if assignments:
+            criteria_per_cycle = dict(
+                Criterion.objects.filter(
+                    category__cycle__in={a.application.cycle_id for a in assignments}
+                )
+                .values("category__cycle")
+                .annotate(n=Count("pk"))
+                .values_list("category__cycle", "n")
+            )
+        membership = membership_of(self.request.user)
+        own_company_id = membership.company_id if membership else None
+        context["rows"] = [
+            JuryRow(
+                assignment=a,
+                state=_state(a, own_company_id=own_company_id, scored=a.scored),
+                scored=a.scored,
+                criteria=criteria_per_cycle.get(a.application.cycle_id, 0),
+            )
+            for a in assignments
+        ]
+        return context
+
+
+# --- Scoring one application ----------------------------------------------------------------
+
+
+@dataclass
+class ScoreItem:
+    criterion: Criterion
+    answer: object  # Answer or None
+    own_score: Score | None
+    own_level: str
+    fields: tuple | None  # (points field, comment field) while the juror can score
+    other_scores: list
+    result: object  # selectors.CriterionResult once the juror may see the others
+
+
+def _criteria(cycle) -> list[Criterion]:
+    criteria = selectors.cycle_criteria(cycle)
+    prefetch_related_objects(criteria, "levels")
+    return criteria
+
+
+def _score_context(assignment: JurorAssignment, *, user, form=None) -> dict:
+    application = assignment.application
+    works_for = services.works_for(user, application.company)
+    context = {
+        "assignment": assignment,
+        "application": application,
+        "company": application.company,
+        "cycle": application.cycle,
+        "works_for": works_for,
+        "conflict": assignment.conflict_declared_at is not None,
+        "submitted": assignment.submitted_at is not None,
+    }
+    if works_for or context["conflict"]:
+        # Nothing of the application and no form: this juror does not judge it.
+        return context
+    can_score = assignment.submitted_at is None and application.is_submitted
+    see_others = services.can_see_other_scores(assignment)
+    criteria = _criteria(application.cycle)
+    answers = {a.criterion_id: a for a in application.answers.prefetch_related("evidence")}
+    own = {s.criterion_id: s for s in assignment.scores.all()}
+    if can_score and form is None:
+        form = ScoreForm(criteria=criteria, initial=ScoreForm.initial_from(own.values()))
+    others, results, result = defaultdict(list), {}, None
+    if see_others:
+        for score in (
+            Score.objects.filter(
+                assignment__application=application,
+                assignment__submitted_at__isnull=False,
+                assignment__conflict_declared_at__isnull=True,
+            )
+            .exclude(assignment=assignment)
+            .select_related("assignment__juror")
+            .order_by("assignment__juror__last_name", "assignment__juror__email")
+        ):
+            others[score.criterion_id].append(score)
+        result = selectors.results_for([application], criteria)[0]
+        results = {r.criterion.pk: r for r in result.criteria}
+    sections, by_category = [], {}
+    for criterion in criteria:
+        if criterion.category_id not in by_category:
+            by_category[criterion.category_id] = {"category": criterion.category, "items": []}
+            sections.append(by_category[criterion.category_id])
+        own_score = own.get(criterion.pk)
+        levels = {level.points: level.description for level in criterion.levels.all()}
+        by_category[criterion.category_id]["items"].append(
+            ScoreItem(
+                criterion=criterion,
+                answer=answers.get(criterion.pk),
+                own_score=own_score,
+                own_level=levels.get(own_score.points, "") if own_score else "",
+                fields=form.fields_for(criterion) if can_score else None,
+                other_scores=others[criterion.pk],
+                result=results.get(criterion.pk),
+            )
+        )
+    context.update(
+        can_score=can_score,
+        see_others=see_others,
+        sections=sections,
+        form=form if can_score else None,
+        result=result,
+        open_criteria=sum(1 for c in criteria if c.pk not in own),
+        conflict_form=DeclareConflictForm() if assignment.submitted_at is None else None,
+    )
+    return context
+
+
+class JuryScoreView(JurorRequiredMixin, View):
+    """The application's answers and evidence, and a score per criterion.
+
+    "Save" keeps what is filled in (partial saving); "Submit" saves and then submits, which
+    needs every criterion scored. After submitting the page is read-only and shows the other
+    jurors' submitted scores, their mean and the spread flag.
+    """
+
+    template_name = "seal/jury_score.html"
+
+    def _render(self, assignment, form=None):
+        context = _score_context(assignment, user=self.request.user, form=form)
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk):
+        return self._render(self.get_assignment(pk))
+
+    def post(self, request, pk):
+        assignment = self.get_assignment(pk)
+        application = assignment.application
+        if services.works_for(request.user, application.company):
+            messages.error(request, _("You work for the applying company and cannot judge it."))
+            return redirect("seal:jury_score", pk=assignment.pk)
+        if assignment.conflict_declared_at is not None:
+            messages.error(
+                request, _("You have declared a conflict of interest for this application.")
+            )
+            return redirect("seal:jury_score", pk=assignment.pk)
+        if assignment.submitted_at is not None:
+            messages.error(request, _("Your scores are submitted and can no longer be changed."))
+            return redirect("seal:jury_score", pk=assignment.pk)
+        if not application.is_submitted:
+            messages.error(
+                request,
+                _("The application is not submitted at the moment; scoring waits for it."),
+            )
+            return redirect("seal:jury_score", pk=assignment.pk)
+
+        form = ScoreForm(request.POST, criteria=_criteria(application.cycle))
+        if not form.is_valid():
+            messages.error(request, _("Please check the marked entries."))
+            return self._render(assignment, form=form)
+        filled = form.filled()
+        try:
+            with transaction.atomic():
+                for criterion, points, comment in filled:
+                    services.score_save(
+                        assignment=assignment, criterion=criterion, points=points, comment=comment
+                    )
+        except ValidationError as error:
+            _error(request, error)
+            return self._render(assignment, form=form)
+
+        if request.POST.get("action") != "submit":
+            messages.success(
+                request,
+                _("Your scores have been saved. You can continue later and submit them then."),
+            )
+            return redirect("seal:jury_score", pk=assignment.pk)
+        try:
+            services.score_submit(assignment=assignment)
+        except ValidationError as error:
+            _error(request, error)
+            if filled:
+                messages.info(request, _("Your entries so far have been saved."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you, your scores are submitted. You now also see the scores of the "
+                    "other jurors who have submitted."
+                ),
+            )
+        return redirect("seal:jury_score", pk=assignment.pk)
+
+
+class DeclareConflictView(JurorRequiredMixin, View):
+    """The juror declares a conflict of interest: they no longer score the application, and
+    the scores they had saved are deleted."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        assignment = self.get_assignment(pk)
+        if assignment.conflict_declared_at is not None:
+            messages.info(
+                request, _("You have declared a conflict of interest for this application.")
+            )
+            return redirect("seal:jury_score", pk=assignment.pk)
+        form = DeclareConflictForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("seal:jury_score", pk=assignment.pk)
+        try:
+            services.juror_declare_conflict(assignment=assignment)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. You have declared a conflict of interest and will not judge "
+                    "this application; scores you had saved for it have been deleted."
+                ),
+            )
+        return redirect("seal:jury_score", pk=assignment.pk)

@@ -47,6 +47,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class CriterionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Criterion
+        skip_postgeneration_save = True
 
     category = factory.SubFactory(CategoryFactory)
     question = factory.Sequence(lambda n: f"Kriterium {n}: Wie fördern Sie Ihre Beschäftigten?")
@@ -96,3 +97,146 @@ class JurorAssignmentFactory(factory.django.DjangoModelFactory):
 
     application = factory.SubFactory(ApplicationFactory)
     juror = factory.LazyFunction(juror)
+
+
+# --- Jury and scoring (appended for the jury pages) -------------------------------------------
+
+
+class SubmittedApplicationFactory(ApplicationFactory):
+    """An application the company has submitted, ready for the jury."""
+
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "seal.Evidence"
+
+    answer = factory.SubFactory(AnswerFactory)
+    file = factory.django.FileField(filename="evidence.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "Weiterbildungsplan 2027.pdf"
+    content_type = "application/pdf"
+    size = 15
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    """A score written directly (services.score_save checks the rules; use it where they
+    matter)."""
+
+    class Meta:
+        model = "seal.Score"
+
+    assignment = factory.SubFactory(JurorAssignmentFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    points = 2
+    comment = ""
+
+
+# --- Added for the application and public pages --------------------------------------------
+
+# The smallest PDF a reader accepts (pypdf opens it).
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "#8c1c2b").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """An awarded application whose decision has been sent, with a valid certificate."""
+
+    class Meta:
+        model = "seal.Certificate"
+
+    application = factory.SubFactory(
+        ApplicationFactory,
+        submitted_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=40)),
+        decision=Application.Decision.AWARDED,
+        decided_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=5)),
+        decision_sent_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=5)),
+    )
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=5))
+    valid_until = factory.LazyAttribute(lambda o: o.issued_on + timedelta(days=4 * 365))
+
+
+# --- Added for the admin, ranking and decisions --------------------------------------------
+
+
+def submitted_scores(application, juror_user, points: dict, *, submitted: bool = True):
+    """``juror_user``'s scores on ``application`` ({criterion: points}), written directly."""
+    assignment = JurorAssignmentFactory(
+        application=application,
+        juror=juror_user,
+        submitted_at=timezone.now() if submitted else None,
+    )
+    for criterion, value in points.items():
+        ScoreFactory(assignment=assignment, criterion=criterion, points=value)
+    return assignment
+
+
+def ranking_example():
+    """A cycle with two categories and three scored applications, computed by hand.
+
+    Category A: a1 (weight 2), a2 (weight 1); category B: b1 (weight 1); all on 0–4.
+    Two jurors have submitted; a third has scored Porta Digital without submitting (ignored).
+
+    ===========================  ======  ======  ======  =======  =======  =====
+    company (size class)         a1      a2      b1      A        B        total
+    ===========================  ======  ======  ======  =======  =======  =====
+    Porta Digital (small)        4, 4    3, 1 ⚑  4, 3    83.33    87.50    84.38
+    Moselblick Pflege (medium)   3, 3    4, 4    2, 3    83.33    62.50    78.13
+    Klinikverbund (large)        2, 3    2, 2    1, 1    58.33    25.00    50.00
+    ===========================  ======  ======  ======  =======  =======  =====
+
+    A = (2·mean(a1) + mean(a2)) / 12, B = mean(b1) / 4, total = (2·a1 + a2 + b1) / 16.
+    """
+    from members.models import SizeClass
+    from tests.factories import CompanyFactory
+
+    cycle = AwardCycleFactory(name="2029", slug="2029")
+    category_a = CategoryFactory(cycle=cycle, name="Aus- und Weiterbildung", position=1)
+    category_b = CategoryFactory(cycle=cycle, name="Gesundheit", position=2)
+    a1 = CriterionFactory(category=category_a, question="Weiterbildungsplan", weight=2, position=1)
+    a2 = CriterionFactory(category=category_a, question="Ausbildung", weight=1, position=2)
+    b1 = CriterionFactory(category=category_b, question="Gesundheitsangebote", position=1)
+    companies = {
+        "porta": CompanyFactory(name="Porta Digital Werkstatt UG", size_class=SizeClass.SMALL),
+        "moselblick": CompanyFactory(name="Moselblick Pflege GmbH", size_class=SizeClass.MEDIUM),
+        "klinik": CompanyFactory(
+            name="Klinikverbund Trierer Land gGmbH", size_class=SizeClass.LARGE
+        ),
+    }
+    points = {
+        "porta": [(4, 3, 4), (4, 1, 3)],
+        "moselblick": [(3, 4, 2), (3, 4, 3)],
+        "klinik": [(2, 2, 1), (3, 2, 1)],
+    }
+    jurors = [juror(last_name="Juror"), juror(last_name="Jurorin")]
+    applications = {}
+    for key, company in companies.items():
+        application = SubmittedApplicationFactory(cycle=cycle, company=company)
+        for criterion in (a1, a2, b1):
+            AnswerFactory(application=application, criterion=criterion)
+        for juror_user, values in zip(jurors, points[key], strict=True):
+            submitted_scores(application, juror_user, dict(zip((a1, a2, b1), values, strict=True)))
+        applications[key] = application
+    submitted_scores(applications["porta"], juror(), {a1: 0, a2: 0, b1: 0}, submitted=False)
+    return {
+        "cycle": cycle,
+        "categories": (category_a, category_b),
+        "criteria": (a1, a2, b1),
+        "companies": companies,
+        "applications": applications,
+        "jurors": jurors,
+    }
