@@ -182,6 +182,7 @@ class Application(models.Model):
 
     @property
     def status_label(self):
+        """The state as coordinators see it (companies see a decision only once it is sent)."""
         if self.decision:
             return self.get_decision_display()
         if self.is_submitted:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from members.models import CompanyMembership, User
 from members.roles import JURY_GROUP
 from network_portal.mail import binary_attachment, mail_enqueue
-from network_portal.uploads import validate_document_upload
+from network_portal.uploads import validate_document_upload, validate_image_upload
 
 from .models import (
     Answer,
@@ -189,9 +189,17 @@ def evidence_add(*, answer: Answer, upload, by_user) -> Evidence:
         raise ValidationError(
             _("At most %(n)d files per criterion.") % {"n": settings.SEAL_EVIDENCE_MAX_FILES}
         )
-    content_type = validate_document_upload(upload, max_bytes=settings.SEAL_EVIDENCE_MAX_BYTES)
+    wrong_type = ValidationError(_("Evidence must be a PDF file or an image (PNG, JPEG)."))
+    if upload.size > settings.SEAL_EVIDENCE_MAX_BYTES:
+        validate_document_upload(upload, max_bytes=settings.SEAL_EVIDENCE_MAX_BYTES)
+    try:
+        content_type = validate_document_upload(upload, max_bytes=settings.SEAL_EVIDENCE_MAX_BYTES)
+    except ValidationError:
+        raise wrong_type from None
     if content_type not in EVIDENCE_TYPES:
-        raise ValidationError(_("Evidence must be a PDF file or an image (PNG, JPEG)."))
+        raise wrong_type
+    if content_type.startswith("image/"):
+        validate_image_upload(upload, max_bytes=settings.SEAL_EVIDENCE_MAX_BYTES)
     extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
     evidence = Evidence(
         answer=answer,
@@ -206,7 +214,8 @@ def evidence_add(*, answer: Answer, upload, by_user) -> Evidence:
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by_user) -> None:
-    require_editable(evidence.answer.application)
+    application = Application.objects.select_for_update().get(pk=evidence.answer.application_id)
+    require_editable(application)
     evidence.file.delete(save=False)
     evidence.delete()
 
@@ -415,6 +424,27 @@ def decision_record(*, application: Application, awarded: bool, note: str = "", 
     return application
 
 
+def _decision_recipients(company):
+    """The company admins; a company without one hears through its contact persons."""
+    admins = list(_company_admins(company))
+    if admins:
+        return [(f"user:{u.pk}", u.email, u.get_full_name(), u.language) for u in admins]
+    return [
+        (f"contact:{c.pk}", c.email, c.full_name, settings.LANGUAGE_CODE)
+        for c in company.contacts.order_by("pk")
+    ]
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by_user=None) -> Certificate:
+    """Withdraw a seal: its verification page says so from now on."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is None:
+        certificate.revoked_at = timezone.now()
+        certificate.save(update_fields=["revoked_at"])
+    return certificate
+
+
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -442,13 +472,13 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
                     "valid_until": _add_years(issued, cycle.validity_years),
                 },
             )
-        for user in _company_admins(application.company):
+        for key, email, name, language in _decision_recipients(application.company):
             mail_enqueue(
-                key=f"seal:{application.pk}:decision:user:{user.pk}",
-                to=user.email,
+                key=f"seal:{application.pk}:decision:{key}",
+                to=email,
                 template="seal/emails/decision",
                 context={
-                    "recipient_name": user.get_full_name(),
+                    "recipient_name": name,
                     "company_name": application.company.name,
                     "cycle_name": cycle.name,
                     "awarded": certificate is not None,
@@ -461,7 +491,7 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
                     if certificate
                     else "",
                 },
-                language=user.language,
+                language=language,
             )
         application.decision_sent_at = timezone.now()
         application.save(update_fields=["decision_sent_at", "updated_at"])

@@ -1,33 +1,410 @@
-from django.views import View  # placeholder until the application views land
+"""The company side of the seal: a company admin applies, step by step, and downloads the PDFs."""
+
+from collections import Counter
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views import View
+
+from members.permissions import CompanyAdminRequiredMixin
+
+from .. import documents, services
+from ..forms import AnswerForm
+from ..models import Answer, Application, Category, Certificate, Criterion, Evidence
+from ..permissions import (
+    can_see_evidence,
+    decision_visible,
+    editable_problem,
+    evidence_of_company,
+    own_application,
+    own_applications,
+)
+from .public import certificate_links
+
+EVIDENCE_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
-class ApplicationView(View):
-    pass
+def _error_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
 
 
-class ApplicationStepView(View):
-    pass
+def status_label(application: Application) -> str:
+    """Draft, submitted, or the decision – the latter only once it has been sent."""
+    if decision_visible(application):
+        return application.get_decision_display()
+    if application.is_submitted:
+        return pgettext("application", "submitted")
+    return pgettext("application", "draft")
 
 
-class ApplicationSubmitView(View):
-    pass
+def valid_certificate(application: Application) -> Certificate | None:
+    """The certificate of an awarded application whose decision has been sent, unless revoked."""
+    if not decision_visible(application) or application.decision != Application.Decision.AWARDED:
+        return None
+    return Certificate.objects.filter(application=application, revoked_at__isnull=True).first()
 
 
-class EvidenceRemoveView(View):
-    pass
+def _has_certificate(application: Application) -> bool:
+    """For an application fetched with ``select_related("certificate")``."""
+    certificate = getattr(application, "certificate", None)
+    return bool(
+        certificate is not None
+        and certificate.revoked_at is None
+        and application.decision == Application.Decision.AWARDED
+    )
 
 
-def summary_pdf(request):
-    raise NotImplementedError
+def category_progress(cycle, missing) -> list[Category]:
+    """The cycle's categories, each with ``total`` criteria, ``done`` and ``percent`` complete.
+
+    A criterion counts as done when nothing is missing for it (``services.application_missing``).
+    """
+    missing_per_category = Counter(criterion.category_id for criterion, _reason in missing)
+    categories = list(
+        Category.objects.filter(cycle=cycle)
+        .annotate(total=Count("criteria"))
+        .order_by("position", "pk")
+    )
+    for category in categories:
+        category.done = category.total - missing_per_category[category.pk]
+        category.percent = round(100 * category.done / category.total) if category.total else 100
+    return categories
 
 
-def feedback_pdf(request):
-    raise NotImplementedError
+class ApplicationView(CompanyAdminRequiredMixin, View):
+    """Overview: start or continue, progress per category, what is missing, submit, PDFs."""
+
+    template_name = "seal/application.html"
+
+    def get(self, request):
+        cycle = services.current_cycle()
+        application = own_application(self.company, cycle=cycle)
+        without_application = cycle is not None and (
+            application is None or application.cycle_id != cycle.pk
+        )
+        context = {
+            "cycle": cycle,
+            "application": application,
+            "now": timezone.now(),
+            "cycle_without_application": without_application,
+            "can_start": without_application and cycle.accepts_applications,
+        }
+        if application is not None:
+            problem = editable_problem(application)
+            missing = services.application_missing(application) if problem is None else []
+            certificate = valid_certificate(application)
+            context.update(
+                status=status_label(application),
+                editable=problem is None,
+                not_editable_reason=problem,
+                missing=missing,
+                categories=category_progress(application.cycle, missing),
+                decision_visible=decision_visible(application),
+                certificate=certificate,
+                **(certificate_links(certificate) if certificate else {}),
+            )
+        context["earlier_applications"] = [
+            (earlier, status_label(earlier), _has_certificate(earlier))
+            for earlier in own_applications(self.company)
+            .exclude(pk=getattr(application, "pk", None))
+            .filter(decision_sent_at__isnull=False)
+            .select_related("certificate")
+            .order_by("-cycle__applications_open_at")
+        ]
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        """Start the application for the cycle that accepts applications."""
+        cycle = services.current_cycle()
+        if cycle is None:
+            raise Http404
+        if own_applications(self.company).filter(cycle=cycle).exists():
+            return redirect("seal:application")  # already started (e.g. a second tab)
+        try:
+            application = services.application_start(
+                cycle=cycle, company=self.company, by_user=request.user
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+            return redirect("seal:application")
+        messages.success(
+            request,
+            _(
+                "Your application for the seal %(cycle)s has been started. You can save your "
+                "answers at any time and continue later."
+            )
+            % {"cycle": cycle.name},
+        )
+        first = Category.objects.filter(cycle=application.cycle).order_by("position", "pk").first()
+        if first is None:
+            return redirect("seal:application")
+        return redirect("seal:application_step", category_id=first.pk)
 
 
-def certificate_pdf(request):
-    raise NotImplementedError
+class _StepRefused(Exception):
+    """Raised inside the step's transaction to roll back everything it saved."""
 
 
+class ApplicationStepView(CompanyAdminRequiredMixin, View):
+    """One category: per criterion self-assessment, explanation and evidence."""
+
+    template_name = "seal/application_step.html"
+
+    def load(self, category_id):
+        self.application = own_application(self.company, cycle=services.current_cycle())
+        if self.application is None:
+            return False
+        self.categories = list(
+            Category.objects.filter(cycle=self.application.cycle).order_by("position", "pk")
+        )
+        self.category = next((c for c in self.categories if c.pk == category_id), None)
+        if self.category is None:
+            raise Http404
+        self.criteria = list(
+            Criterion.objects.filter(category=self.category)
+            .order_by("position", "pk")
+            .prefetch_related("levels")
+        )
+        self.answers = {
+            answer.criterion_id: answer
+            for answer in Answer.objects.filter(
+                application=self.application, criterion__category=self.category
+            ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        }
+        return True
+
+    def build_forms(self, data=None, files=None) -> list[AnswerForm]:
+        forms = []
+        for criterion in self.criteria:
+            answer = self.answers.get(criterion.pk)
+            initial = {}
+            if answer is not None:
+                initial = {
+                    "self_assessment": answer.self_assessment,
+                    "explanation": answer.explanation,
+                }
+            forms.append(AnswerForm(data, files, criterion=criterion, initial=initial))
+        return forms
+
+    def render_step(self, forms, *, status=200):
+        problem = editable_problem(self.application)
+        index = self.categories.index(self.category)
+        items = [(form, self.answers.get(form.criterion.pk)) for form in forms]
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "application": self.application,
+                "category": self.category,
+                "categories": self.categories,
+                "step_number": index + 1,
+                "is_last": index == len(self.categories) - 1,
+                "items": items,
+                "editable": problem is None,
+                "not_editable_reason": problem,
+                "status": status_label(self.application),
+            },
+            status=status,
+        )
+
+    def get(self, request, category_id):
+        if not self.load(category_id):
+            messages.info(request, _("Please start your application first."))
+            return redirect("seal:application")
+        return self.render_step(self.build_forms())
+
+    def post(self, request, category_id):
+        if not self.load(category_id):
+            messages.info(request, _("Please start your application first."))
+            return redirect("seal:application")
+        problem = editable_problem(self.application)
+        if problem:
+            messages.error(request, problem)
+            return redirect("seal:application")
+        forms = self.build_forms(request.POST, request.FILES)
+        if not all([form.is_valid() for form in forms]):  # noqa: C419 (bind errors on every form)
+            messages.error(request, _("Please correct the marked entries. Nothing has been saved."))
+            return self.render_step(forms)
+        stored = []
+        try:
+            with transaction.atomic():
+                refused = False
+                for form in forms:
+                    refused |= not self.save_answer(form, stored)
+                if refused:
+                    raise _StepRefused
+        except _StepRefused:
+            # The database rolled back; the files already written must go too.
+            for evidence in stored:
+                evidence.file.delete(save=False)
+            messages.error(
+                request,
+                _(
+                    "Nothing has been saved: please correct the marked entries and choose the "
+                    "files again."
+                ),
+            )
+            return self.render_step(forms)
+        messages.success(request, _("Your answers have been saved."))
+        if request.POST.get("action") != "continue":
+            return redirect("seal:application_step", category_id=self.category.pk)
+        index = self.categories.index(self.category)
+        if index + 1 < len(self.categories):
+            return redirect("seal:application_step", category_id=self.categories[index + 1].pk)
+        return redirect("seal:application")
+
+    def save_answer(self, form: AnswerForm, stored: list) -> bool:
+        """Save one criterion's answer and its new files; False (errors on the form) if refused."""
+        criterion = form.criterion
+        answer = self.answers.get(criterion.pk)
+        uploads = form.cleaned_data["files"]
+        if answer is None and not uploads and not form.has_input():
+            return True  # untouched: no empty answer rows
+        try:
+            answer = services.answer_save(
+                application=self.application,
+                criterion=criterion,
+                self_assessment=form.cleaned_data["self_assessment"],
+                explanation=form.cleaned_data["explanation"],
+                by_user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return False
+        ok = True
+        for upload in uploads:
+            try:
+                stored.append(
+                    services.evidence_add(answer=answer, upload=upload, by_user=self.request.user)
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(
+                        "files",
+                        _("%(name)s: %(message)s") % {"name": upload.name, "message": message},
+                    )
+                ok = False
+        return ok
+
+
+class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
+    def post(self, request):
+        application = own_application(self.company, cycle=services.current_cycle())
+        if application is None:
+            raise Http404
+        try:
+            services.application_submit(application=application, by_user=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! Your application has been submitted. You will receive a "
+                    "confirmation with a PDF summary of your answers by email."
+                ),
+            )
+        return redirect("seal:application")
+
+
+class EvidenceRemoveView(CompanyAdminRequiredMixin, View):
+    def post(self, request, pk):
+        evidence = get_object_or_404(evidence_of_company(self.company), pk=pk)
+        category_id = evidence.answer.criterion.category_id
+        try:
+            services.evidence_remove(evidence=evidence, by_user=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+            return redirect("seal:application")
+        messages.success(
+            request, _("The file “%(name)s” has been removed.") % {"name": evidence.original_name}
+        )
+        return redirect("seal:application_step", category_id=category_id)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class _OwnApplicationPdfView(CompanyAdminRequiredMixin, View):
+    """A PDF of the own company's application: the current (or latest) cycle's, or the one of
+    ``?cycle=<slug>``. Not available (yet) → 404."""
+
+    def get(self, request):
+        application = own_application(
+            self.company,
+            cycle=services.current_cycle(),
+            cycle_slug=request.GET.get("cycle", "").strip(),
+        )
+        if application is None:
+            raise Http404
+        return self.pdf(application)
+
+
+class SummaryPdfView(_OwnApplicationPdfView):
+    def pdf(self, application):
+        if not application.is_submitted:
+            raise Http404
+        return _pdf_response(
+            documents.application_summary_pdf(application),
+            f"bewerbung-{application.cycle.slug}.pdf",
+        )
+
+
+class FeedbackPdfView(_OwnApplicationPdfView):
+    def pdf(self, application):
+        if not decision_visible(application):
+            raise Http404
+        return _pdf_response(
+            documents.feedback_report_pdf(application), f"feedback-{application.cycle.slug}.pdf"
+        )
+
+
+class CertificatePdfView(_OwnApplicationPdfView):
+    def pdf(self, application):
+        certificate = valid_certificate(application)
+        if certificate is None:
+            raise Http404
+        return _pdf_response(
+            documents.certificate_pdf(certificate), f"urkunde-{application.cycle.slug}.pdf"
+        )
+
+
+summary_pdf = SummaryPdfView.as_view()
+feedback_pdf = FeedbackPdfView.as_view()
+certificate_pdf = CertificatePdfView.as_view()
+
+
+@login_required
 def evidence_download(request, pk):
-    raise NotImplementedError
+    """Evidence for the applying company, coordinators and the jurors assigned to it."""
+    evidence = get_object_or_404(Evidence.objects.select_related("answer__application"), pk=pk)
+    if not can_see_evidence(request.user, evidence):
+        raise Http404
+    extension = EVIDENCE_EXTENSIONS.get(evidence.content_type) or Path(evidence.file.name).suffix
+    try:
+        stream = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"nachweis-{evidence.pk}{extension}",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

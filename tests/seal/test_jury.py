@@ -554,8 +554,8 @@ def test_a_reopened_application_waits(client, catalogue, assignment, jury_member
 
     response = client.post(score_url(assignment), form_data(catalogue, [1, 1, 1]), follow=True)
     assert (
-        "Die Bewerbung ist derzeit nicht eingereicht; die Bewertung wartet, bis sie eingereicht ist."
-        in messages_of(response)
+        "Die Bewerbung ist derzeit nicht eingereicht; "
+        "die Bewertung wartet, bis sie eingereicht ist." in messages_of(response)
     )
     assert not Score.objects.exists()
     assert "wartet: Bewerbung wieder geöffnet" in client.get(reverse("seal:jury")).content.decode()

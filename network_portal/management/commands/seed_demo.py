@@ -10,12 +10,11 @@ from django.db import transaction
 from meetings import demo as meetings_demo
 from members import demo as members_demo
 from newsletter import demo as newsletter_demo
+from seal import demo as seal_demo
 
 
 class Command(BaseCommand):
-    help = (
-        "Create (or refresh) fictional demo companies, contacts, meetings, newsletter and logins."
-    )
+    help = "Create (or refresh) a fictional demo of the whole portal, with demo logins."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -32,5 +31,11 @@ class Command(BaseCommand):
             companies = members_demo.seed()
             meetings_demo.seed(companies)
             newsletter_demo.seed()
-        lines = members_demo.summary() + meetings_demo.summary() + newsletter_demo.summary()
+            seal_demo.seed(companies)
+        lines = [
+            *members_demo.summary(),
+            *meetings_demo.summary(),
+            *newsletter_demo.summary(),
+            *seal_demo.summary(),
+        ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))

@@ -1,0 +1,61 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+# What the browser offers in its file dialog; the content is checked by the service.
+EVIDENCE_ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class AnswerForm(forms.Form):
+    """The company's answer to one criterion: self-assessment, explanation, new evidence."""
+
+    self_assessment = forms.TypedChoiceField(
+        label=_("Self-assessment"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What do you offer, since when, for whom? Concrete examples help the jury."),
+    )
+    files = MultipleFileField(label=_("Add evidence"), required=False)
+
+    def __init__(self, *args, criterion, **kwargs):
+        super().__init__(*args, prefix=f"criterion-{criterion.pk}", **kwargs)
+        self.criterion = criterion
+        descriptions = {level.points: level.description for level in criterion.levels.all()}
+        self.fields["self_assessment"].choices = [
+            (points, f"{points} – {descriptions[points]}" if points in descriptions else points)
+            for points in range(criterion.scale_max + 1)
+        ]
+        self.fields["files"].help_text = _(
+            "PDF, PNG or JPEG, at most %(size)s per file. You can choose several files."
+        ) % {"size": filesizeformat(settings.SEAL_EVIDENCE_MAX_BYTES)}
+
+    def has_input(self) -> bool:
+        data = self.cleaned_data
+        return data["self_assessment"] is not None or bool(data["explanation"].strip())

@@ -1,0 +1,72 @@
+"""Who may see and change what in the seal: the single place views and templates ask.
+
+Objects of a company are looked up through the user's own company (``own_application``), so
+another company's application, evidence or PDF simply does not exist for that user (404).
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from members.permissions import membership_of
+
+from . import services
+from .models import Application, Evidence, JurorAssignment
+
+
+def editable_problem(application: Application) -> str | None:
+    """Why the company can no longer change ``application`` (None while it can)."""
+    try:
+        services.require_editable(application)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+def own_applications(company):
+    return Application.objects.filter(company=company).select_related("cycle", "company")
+
+
+def own_application(company, *, cycle=None, cycle_slug: str = "") -> Application | None:
+    """The company's application of ``cycle_slug`` (404 if there is none), else the one of
+    ``cycle`` (the current cycle), else the company's latest."""
+    applications = own_applications(company)
+    if cycle_slug:
+        application = applications.filter(cycle__slug=cycle_slug).first()
+        if application is None:
+            raise Http404
+        return application
+    application = None
+    if cycle is not None:
+        application = applications.filter(cycle=cycle).first()
+    return application or applications.order_by("-cycle__applications_open_at").first()
+
+
+def decision_visible(application: Application) -> bool:
+    """The company learns the decision only once the coordinators have sent it."""
+    return bool(application.decision and application.decision_sent_at)
+
+
+def can_see_evidence(user, evidence: Evidence) -> bool:
+    """Users of the applying company, coordinators, and the jurors assigned to the application
+    who have not declared a conflict of interest."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    application = evidence.answer.application
+    membership = membership_of(user)
+    if membership is not None and membership.company_id == application.company_id:
+        return True
+    return (
+        services.is_juror(user)
+        and JurorAssignment.objects.filter(
+            application=application, juror=user, conflict_declared_at__isnull=True
+        ).exists()
+    )
+
+
+def evidence_of_company(company):
+    """Evidence a company admin may act on: only that of the own company's applications."""
+    return Evidence.objects.filter(answer__application__company=company).select_related(
+        "answer__application__cycle", "answer__criterion__category"
+    )

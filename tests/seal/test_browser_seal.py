@@ -1,0 +1,103 @@
+"""In the browser, the whole seal journey: a company admin fills part of the application,
+leaves, comes back, uploads evidence and submits; a juror scores it; a coordinator awards it;
+the certificate downloads and its verification page says "gültig"."""
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from seal import services
+from seal.models import Application, Certificate
+from tests.factories import CompanyAdminFactory, CompanyFactory, CoordinatorFactory
+from tests.seal.factories import AwardCycleFactory, CategoryFactory, CriterionFactory, juror
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "geheim-123-trier"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def log_in(page, email):
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+
+
+def test_application_from_draft_to_verified_certificate(page, browser, live_server, settings):
+    settings.SITE_URL = live_server.url
+    cycle = AwardCycleFactory(name="2027", slug="2027")
+    category = CategoryFactory(cycle=cycle, name="Aus- und Weiterbildung")
+    first = CriterionFactory(category=category, question="Wie planen Sie Weiterbildung?")
+    second = CriterionFactory(
+        category=category, question="Wie binden Sie Auszubildende?", evidence_required=True
+    )
+    company = CompanyFactory(name="Saarblick Sanitär GmbH", size_class="small")
+    admin_user = CompanyAdminFactory(company=company, user__email="chefin@saarblick.example").user
+    scorer = juror(email="jurorin@example.org")
+    coordinator = CoordinatorFactory(email="koordination@example.org")
+
+    # Part of the application, then leave.
+    log_in(page, admin_user.email)
+    page.goto("/seal/application/")
+    page.get_by_role("button", name="Bewerbung beginnen").click()  # opens the first step
+    page.check(f"input[name='criterion-{first.pk}-self_assessment'][value='3']")
+    page.fill(f"#id_criterion-{first.pk}-explanation", "Jährliche Gespräche und ein Budget.")
+    page.get_by_role("button", name="Entwurf speichern").click()
+    page.goto("/")
+
+    # Back again: the draft is there; finish with evidence and submit.
+    page.goto("/seal/application/")
+    expect(page.get_by_text("1 von 2 Kriterien vollständig")).to_be_visible()
+    page.get_by_role("link", name="Bearbeiten").first.click()
+    expect(page.locator(f"#id_criterion-{first.pk}-explanation")).to_have_value(
+        "Jährliche Gespräche und ein Budget."
+    )
+    page.check(f"input[name='criterion-{second.pk}-self_assessment'][value='4']")
+    page.fill(f"#id_criterion-{second.pk}-explanation", "Patenschaften und Übernahmegarantie.")
+    page.set_input_files(
+        f"input[name='criterion-{second.pk}-files']",
+        files=[{"name": "ausbildungskonzept.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.get_by_role("button", name="Speichern und zur Übersicht").click()
+    page.get_by_role("button", name="Bewerbung einreichen").click()
+    expect(page.get_by_text("Eingereicht am")).to_be_visible()
+    application = Application.objects.get(cycle=cycle, company=company)
+    assert application.is_submitted
+    assert application.answers.get(criterion=second).evidence.count() == 1
+
+    # The coordinators assign the juror; the juror scores in the browser.
+    assignment = services.juror_assign(application=application, juror=scorer)
+    jury = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
+    log_in(jury, scorer.email)
+    jury.goto(f"/seal/jury/{assignment.pk}/")
+    jury.check(f"input[name='points_{first.pk}'][value='3']")
+    jury.check(f"input[name='points_{second.pk}'][value='4']")
+    jury.get_by_role("button", name="Bewertung absenden").click()
+    expect(jury.locator("#jury-notice")).to_contain_text("Sie haben Ihre Bewertung am")
+
+    # A coordinator awards it in the admin's ranking and sends the decision.
+    office = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
+    office.goto("/admin/login/")
+    office.fill("#id_username", coordinator.email)
+    office.fill("#id_password", PASSWORD)
+    office.get_by_role("button", name="Anmelden").click()
+    office.goto(f"/admin/seal/awardcycle/{cycle.pk}/ranking/")
+    expect(office.locator(f"#application-{application.pk} .total")).to_have_text("87,50")
+    office.check(f"input[name='a{application.pk}-decision'][value='awarded']")
+    office.get_by_role("button", name="Entscheidungen speichern").click()
+    office.get_by_role("button", name="Entscheidungen versenden").click()
+    certificate = Certificate.objects.get(application=application)
+
+    # The company downloads its certificate and checks the verification page.
+    page.goto("/seal/application/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Urkunde (PDF)").first.click()
+    pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
+    text = "".join(p.extract_text() for p in pdf.pages)
+    assert "Saarblick Sanitär GmbH" in text and certificate.verification_code in text
+    page.goto(f"/seal/verify/{certificate.verification_code}/")
+    expect(page.get_by_text("gültig", exact=True).first).to_be_visible()
