@@ -393,6 +393,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def check_in_view(self, request, pk):
         meeting = self._meeting_for(request, pk, change=True)
+        if not request.user.has_perm("meetings.change_registration"):
+            raise PermissionDenied
         registration_id = request.POST.get("registration", "")
         if not registration_id.isdigit():
             raise Http404
@@ -594,6 +596,14 @@ class TopicProposalAdmin(admin.ModelAdmin):
     @admin.display(description=_("Votes"), ordering="vote_count")
     def vote_count(self, proposal):
         return proposal.vote_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "scheduled_meeting":
+            # Members must be able to open the meeting the proposer is told about.
+            kwargs["queryset"] = Meeting.objects.filter(
+                status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

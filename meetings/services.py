@@ -289,6 +289,18 @@ def _check_open(meeting: Meeting) -> None:
         )
 
 
+def _belongs_elsewhere(email: str, company: Company) -> bool:
+    """The address is a contact or a login of another member company."""
+    from members.models import CompanyMembership
+
+    return (
+        ContactPerson.objects.filter(email__iexact=email).exclude(company=company).exists()
+        and not ContactPerson.objects.filter(email__iexact=email, company=company).exists()
+    ) or CompanyMembership.objects.filter(user__email__iexact=email).exclude(
+        company=company
+    ).exists()
+
+
 @transaction.atomic
 def rsvp_answer(
     *,
@@ -310,7 +322,16 @@ def rsvp_answer(
         .first()
     )
     if registration is not None and registration.company_id != company.pk:
-        raise ValidationError(_("This person is already registered by another company."))
+        if registration.is_attending:
+            raise ValidationError(_("This person is already registered by another company."))
+        # A declined or cancelled answer of another company does not keep the person out.
+        registration.company = company
+    if attending and company.status != Company.Status.ACTIVE:
+        raise ValidationError(_("Only active member companies can register for meetings."))
+    if attending and _belongs_elsewhere(email, company):
+        raise ValidationError(
+            _("This address belongs to another member company; that company registers it.")
+        )
     if attending:
         if registration is not None and registration.is_attending:
             return registration

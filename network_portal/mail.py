@@ -132,9 +132,10 @@ def send_pending(
     """Send pending mails (all, those in ``mail_ids`` or under ``key_prefix``); return how many
     were sent.
 
-    Each row is claimed with a row lock that skips rows another worker holds, and marked sent
-    in the same transaction as its SMTP hand-over: a worker that dies mid-way leaves the row
-    pending for the next run, and a row marked sent is never sent again.
+    Each row is claimed in its own transaction with a row lock that skips rows another worker
+    holds, and marked sent right after the SMTP server accepted it: a worker that dies leaves
+    the rows it had not sent pending for the next run, and a row marked sent is never sent
+    again.
     """
     sent = 0
     tried: set[int] = set()
@@ -144,36 +145,52 @@ def send_pending(
     connection.open()
     try:
         while True:
-            with transaction.atomic():
-                pending = OutboxMail.objects.select_for_update(skip_locked=True).filter(
-                    status=OutboxMail.Status.PENDING
-                )
-                if mail_ids is not None:
-                    pending = pending.filter(pk__in=mail_ids)
-                if key_prefix is not None:
-                    pending = pending.filter(key__startswith=key_prefix)
-                # A row that failed in this run waits for the next sweep instead of looping.
-                batch = list(pending.exclude(pk__in=tried).order_by("pk")[:batch_size])
-                if not batch:
-                    break
-                for mail in batch:
-                    tried.add(mail.pk)
-                    mail.attempts += 1
-                    try:
-                        _message(mail, connection).send()
-                    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded
-                        logger.warning("Mail %s to %s failed: %s", mail.key, mail.to, exc)
-                        mail.last_error = str(exc)[:2000]
-                        if mail.attempts >= MAX_ATTEMPTS:
-                            mail.status = OutboxMail.Status.FAILED
-                        mail.save(update_fields=["attempts", "last_error", "status"])
-                        continue
-                    mail.status = OutboxMail.Status.SENT
-                    mail.sent_at = timezone.now()
-                    mail.save(update_fields=["attempts", "status", "sent_at"])
-                    sent += 1
-            if len(batch) < batch_size:
+            pending = OutboxMail.objects.filter(status=OutboxMail.Status.PENDING)
+            if mail_ids is not None:
+                pending = pending.filter(pk__in=mail_ids)
+            if key_prefix is not None:
+                pending = pending.filter(key__startswith=key_prefix)
+            # A row that failed in this run waits for the next sweep instead of looping.
+            candidates = list(
+                pending.exclude(pk__in=tried)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not candidates:
+                break
+            for pk in candidates:
+                tried.add(pk)
+                with transaction.atomic():
+                    mail = (
+                        OutboxMail.objects.select_for_update(skip_locked=True)
+                        .filter(pk=pk, status=OutboxMail.Status.PENDING)
+                        .first()
+                    )
+                    if mail is None:
+                        continue  # another worker has it, or it went out meanwhile
+                    if _send_one(mail, connection):
+                        sent += 1
+            if len(candidates) < batch_size:
                 break
     finally:
         connection.close()
     return sent
+
+
+def _send_one(mail: OutboxMail, connection) -> bool:
+    mail.attempts += 1
+    try:
+        if getattr(connection, "connection", True) is None:
+            connection.open()  # reopen after a failure closed it
+        _message(mail, connection).send()
+    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded on the row
+        logger.warning("Mail %s to %s failed: %s", mail.key, mail.to, exc)
+        mail.last_error = str(exc)[:2000]
+        if mail.attempts >= MAX_ATTEMPTS:
+            mail.status = OutboxMail.Status.FAILED
+        mail.save(update_fields=["attempts", "last_error", "status"])
+        return False
+    mail.status = OutboxMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.save(update_fields=["attempts", "status", "sent_at"])
+    return True

@@ -1,3 +1,6 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -201,9 +204,14 @@ class Issue(models.Model):
         return self.status == self.Status.DRAFT
 
 
+def attachment_upload_to(instance, filename):
+    # A random name on disk; the mail uses the cleaned original name (``filename``).
+    return f"private/newsletter/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class IssueAttachment(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("File"), upload_to="private/newsletter/%Y/")
+    file = models.FileField(_("File"), upload_to=attachment_upload_to)
     filename = models.CharField(_("File name"), max_length=200)
     content_type = models.CharField(max_length=100, editable=False)
 

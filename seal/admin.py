@@ -389,7 +389,10 @@ class AwardCycleAdmin(admin.ModelAdmin):
         cycle = AwardCycle.objects.filter(pk=pk).first()
         if cycle is None:
             raise Http404
-        if not self.has_change_permission(request, cycle):
+        if not (
+            self.has_change_permission(request, cycle)
+            and request.user.has_perms(["seal.add_category", "seal.add_criterion"])
+        ):
             raise PermissionDenied
         form = CopyCatalogueForm(request.POST or None, target=cycle)
         if request.method == "POST" and form.is_valid():

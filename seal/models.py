@@ -57,8 +57,11 @@ class AwardCycle(models.Model):
 
     @property
     def catalogue_frozen(self) -> bool:
-        """Once the first application is submitted, the criteria may no longer change."""
-        return self.applications.filter(submitted_at__isnull=False).exists()
+        """Once the first application is submitted, the criteria may no longer change (also
+        after that application is reopened: jurors may have scored it)."""
+        return self.applications.filter(
+            models.Q(submitted_at__isnull=False) | models.Q(reopened_at__isnull=False)
+        ).exists()
 
 
 class Category(models.Model):

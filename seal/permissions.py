@@ -47,18 +47,19 @@ def decision_visible(application: Application) -> bool:
 
 
 def can_see_evidence(user, evidence: Evidence) -> bool:
-    """Users of the applying company, coordinators, and the jurors assigned to the application
-    who have not declared a conflict of interest."""
+    """Users of the applying company, coordinators with access to applications, and the
+    jurors assigned to the submitted application who have not declared a conflict of interest."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff:
+    if user.is_staff and user.has_perm("seal.view_application"):
         return True
     application = evidence.answer.application
     membership = membership_of(user)
     if membership is not None and membership.company_id == application.company_id:
         return True
     return (
-        services.is_juror(user)
+        application.is_submitted
+        and services.is_juror(user)
         and JurorAssignment.objects.filter(
             application=application, juror=user, conflict_declared_at__isnull=True
         ).exists()

@@ -216,8 +216,10 @@ def evidence_add(*, answer: Answer, upload, by_user) -> Evidence:
 def evidence_remove(*, evidence: Evidence, by_user) -> None:
     application = Application.objects.select_for_update().get(pk=evidence.answer.application_id)
     require_editable(application)
-    evidence.file.delete(save=False)
+    stored = evidence.file
     evidence.delete()
+    # The file goes only once the removal is committed: a rollback keeps both.
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 def application_missing(application: Application) -> list[tuple[Criterion, str]]:

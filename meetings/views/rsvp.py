@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from members.models import ContactPerson
+from members.models import Company, ContactPerson
 from network_portal.signing import LinkExpired, LinkInvalid, read_token
 
 from .. import services
@@ -159,6 +159,8 @@ class OneClickAnswerView(View):
                 "email": registration.email,
                 "contact": registration.contact,
             }
+        if payload.get("a") and who["company"].status != Company.Status.ACTIVE:
+            return None, _("This link is no longer valid: the company is not an active member.")
         return {"meeting": meeting, "attending": bool(payload.get("a")), **who}, None
 
     def _current(self, answer):

@@ -150,7 +150,12 @@ def _score_context(assignment: JurorAssignment, *, user, form=None) -> dict:
     can_score = assignment.submitted_at is None and application.is_submitted
     see_others = services.can_see_other_scores(assignment)
     criteria = _criteria(application.cycle)
-    answers = {a.criterion_id: a for a in application.answers.prefetch_related("evidence")}
+    # A draft (or reopened) application's answers are the company's work in progress.
+    answers = (
+        {a.criterion_id: a for a in application.answers.prefetch_related("evidence")}
+        if application.is_submitted
+        else {}
+    )
     own = {s.criterion_id: s for s in assignment.scores.all()}
     if can_score and form is None:
         form = ScoreForm(criteria=criteria, initial=ScoreForm.initial_from(own.values()))

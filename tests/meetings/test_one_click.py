@@ -101,3 +101,13 @@ def test_link_after_the_rsvp_deadline_explains_instead_of_changing(client, invit
     response = client.post(invitation["yes"])
     assert response.status_code == 409
     assert "Der Anmeldeschluss ist vorbei." in response.content.decode()
+
+
+def test_yes_link_of_a_company_that_left_no_longer_registers(client, invitation):
+    company = invitation["contact"].company
+    company.status = "left"
+    company.save()
+    response = client.post(invitation["yes"])
+    assert response.status_code == 410
+    assert "Das Unternehmen ist kein aktives Mitglied." in response.content.decode()
+    assert not Registration.objects.exists()

@@ -208,3 +208,35 @@ def test_meeting_detail_query_count_is_constant(
     with django_assert_num_queries(9):
         response = client.get(reverse("meetings:detail", args=[meeting.slug]))
     assert response.status_code == 200
+
+
+def test_a_company_cannot_register_another_companys_contact(client, member, company):
+    from tests.factories import ContactPersonFactory
+
+    meeting = MeetingFactory()
+    other = ContactPersonFactory(email="anna@saarburg.example")
+    client.force_login(member)
+    response = client.post(
+        reverse("meetings:register_colleague", args=[meeting.slug]),
+        {"name": "Anna", "email": "ANNA@saarburg.example"},
+        follow=True,
+    )
+    assert "gehört zu einem anderen Mitgliedsunternehmen" in response.content.decode()
+    assert not Registration.objects.exists()
+    # Her own company still can.
+    registration = services.rsvp_answer(
+        meeting=meeting, company=other.company, name="Anna", email=other.email, attending=True
+    )
+    assert registration.status == "confirmed"
+
+
+def test_a_declined_answer_does_not_keep_a_person_from_their_own_company():
+    meeting = MeetingFactory()
+    first, second = CompanyFactory(), CompanyFactory()
+    services.rsvp_answer(
+        meeting=meeting, company=first, name="Lea", email="lea@example.org", attending=False
+    )
+    registration = services.rsvp_answer(
+        meeting=meeting, company=second, name="Lea", email="lea@example.org", attending=True
+    )
+    assert (registration.company, registration.status) == (second, "confirmed")

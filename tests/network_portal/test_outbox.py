@@ -72,3 +72,29 @@ def test_mail_is_rendered_in_the_recipients_language():
     row = OutboxMail.objects.get()
     assert row.language == "en"
     assert "Welcome" in row.subject
+
+
+def test_a_crash_after_the_first_mail_does_not_send_it_again():
+    enqueue(key="first", to="eins@example.org")
+    enqueue(key="second", to="zwei@example.org")
+    real_send = __import__(
+        "django.core.mail.backends.locmem", fromlist=["EmailBackend"]
+    ).EmailBackend.send_messages
+    calls = []
+
+    def send_then_die(backend, messages):
+        calls.append(messages)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")  # not an SMTP error: the process dies
+        return real_send(backend, messages)
+
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", send_then_die),
+        pytest.raises(SystemExit),
+    ):
+        send_pending()
+    assert OutboxMail.objects.get(key="first").status == "sent"
+    assert OutboxMail.objects.get(key="second").status == "pending"
+
+    send_pending()  # the next worker
+    assert sorted(m.to[0] for m in mail.outbox) == ["eins@example.org", "zwei@example.org"]

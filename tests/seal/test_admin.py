@@ -615,3 +615,13 @@ def test_every_seal_admin_page_opens_on_the_demo_data(coordinator_client):
         response = coordinator_client.get(url)
         assert response.status_code == 200, url
         assert b' style="' not in response.content, url  # the strict CSP forbids inline styles
+
+
+def test_catalogue_stays_frozen_after_the_only_application_is_reopened():
+    from seal import services
+    from tests.seal.factories import ApplicationFactory
+
+    application = ApplicationFactory(submitted_at=timezone.now())
+    assert application.cycle.catalogue_frozen
+    services.application_reopen(application=application, by_user=None)
+    assert application.cycle.catalogue_frozen

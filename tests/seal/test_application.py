@@ -359,14 +359,17 @@ def test_refused_file_saves_nothing_and_keeps_the_typed_answers(
     assert not Evidence.objects.exists()
 
 
-def test_evidence_is_removed_by_the_company_admin(client, company_admin, application, catalogue):
+def test_evidence_is_removed_by_the_company_admin(
+    client, company_admin, application, catalogue, django_capture_on_commit_callbacks
+):
     answer = AnswerFactory(application=application, criterion=catalogue["bonus"])
     evidence = EvidenceFactory(answer=answer)
     storage, name = evidence.file.storage, evidence.file.name
     client.force_login(company_admin)
     html = client.get(reverse("seal:application_step", args=[catalogue["pay"].pk])).content
     assert reverse("seal:evidence_remove", args=[evidence.pk]).encode() in html
-    response = client.post(reverse("seal:evidence_remove", args=[evidence.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes after the commit
+        response = client.post(reverse("seal:evidence_remove", args=[evidence.pk]), follow=True)
     assert messages_of(response) == ["Die Datei „Weiterbildungsplan 2027.pdf“ wurde entfernt."]
     assert not Evidence.objects.exists()
     assert not storage.exists(name)
@@ -526,6 +529,10 @@ def test_evidence_download_by_company_staff_and_assigned_juror(
     )
     url = reverse("seal:evidence", args=[evidence.pk])
     assignment = JurorAssignmentFactory(application=application)
+    client.force_login(assignment.juror)
+    assert client.get(url).status_code == 404  # a draft is not shown to jurors
+    application.submitted_at = timezone.now()
+    application.save()
     for user in (company_user, coordinator, assignment.juror):
         client.force_login(user)
         response = client.get(url)

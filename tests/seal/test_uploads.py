@@ -159,6 +159,8 @@ def stored_png(client, company_admin, application, criterion):
 
 
 def test_assigned_juror_downloads_evidence(client, application, stored_png):
+    application.submitted_at = timezone.now()  # jurors see submitted applications only
+    application.save()
     assignment = JurorAssignmentFactory(application=application)
     client.force_login(assignment.juror)
     response = client.get(reverse("seal:evidence", args=[stored_png.pk]))
@@ -184,4 +186,12 @@ def test_unassigned_or_conflicted_juror_gets_404(client, application, stored_png
 
 def test_other_company_admin_gets_404(client, other_company_admin, stored_png):
     client.force_login(other_company_admin)
+    assert client.get(reverse("seal:evidence", args=[stored_png.pk])).status_code == 404
+
+
+def test_staff_without_seal_permission_cannot_download_evidence(client, stored_png):
+    from tests.factories import UserFactory
+
+    newsletter_only = UserFactory(is_staff=True)
+    client.force_login(newsletter_only)
     assert client.get(reverse("seal:evidence", args=[stored_png.pk])).status_code == 404
