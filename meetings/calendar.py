@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
+from network_portal.signing import site_domain
+
 from .models import Meeting
 
 PRODID = "-//Wirtschaftsförderung Trier//Attraktive Unternehmen Trier//DE"
@@ -30,7 +32,7 @@ def _calendar(name: str) -> Calendar:
 
 def meeting_event(meeting: Meeting) -> Event:
     event = Event()
-    event.add("uid", f"meeting-{meeting.calendar_uid}@{_domain()}")
+    event.add("uid", f"meeting-{meeting.calendar_uid}@{site_domain()}")
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.starts_at)
@@ -51,10 +53,6 @@ def meeting_event(meeting: Meeting) -> Event:
         alarm.add("trigger", timedelta(days=-1))
         event.add_component(alarm)
     return event
-
-
-def _domain() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
 def meeting_ics(meeting: Meeting) -> str:

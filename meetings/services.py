@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
 from network_portal.mail import mail_enqueue
-from network_portal.signing import make_token
+from network_portal.signing import absolute_url, make_token
 
 from . import calendar
 from .models import CalendarFeed, Feedback, Meeting, Registration, TopicProposal, TopicVote
@@ -34,10 +34,6 @@ SCHEDULE_FIELDS = {
     "venue_city",
     "room",
 }
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def eligible_contacts():
@@ -67,7 +63,7 @@ def rsvp_token(*, meeting: Meeting, attending: bool, contact=None, registration=
 
 
 def rsvp_url(**kwargs) -> str:
-    return _absolute(reverse("meetings:rsvp", args=[rsvp_token(**kwargs)]))
+    return absolute_url(reverse("meetings:rsvp", args=[rsvp_token(**kwargs)]))
 
 
 def _meeting_context(meeting: Meeting) -> dict:
@@ -80,7 +76,7 @@ def _meeting_context(meeting: Meeting) -> dict:
         "venue_address": meeting.venue_address,
         "room": meeting.room,
         "rsvp_deadline": meeting.rsvp_deadline,
-        "detail_url": _absolute(reverse("meetings:detail", args=[meeting.slug])),
+        "detail_url": absolute_url(reverse("meetings:detail", args=[meeting.slug])),
     }
 
 
@@ -471,7 +467,7 @@ def attendees(meeting: Meeting):
 
 def feedback_url(registration: Registration) -> str:
     token = make_token(purpose=FEEDBACK_PURPOSE, payload={"r": registration.pk})
-    return _absolute(reverse("meetings:feedback", args=[token]))
+    return absolute_url(reverse("meetings:feedback", args=[token]))
 
 
 def write_feedback_requests(*, now=None) -> list[int]:

@@ -16,15 +16,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from network_portal.mail import mail_enqueue
-from network_portal.signing import make_token
+from network_portal.signing import absolute_url, make_token
 
 from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest, User
 
 INVITATION_PURPOSE = "company-invitation"
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def coordinators():
@@ -100,7 +96,7 @@ def company_register(*, user: User, company: Company, contact_fields: dict) -> C
         context={
             **context,
             "registered_by": user.get_full_name() or user.email,
-            "review_url": _absolute(reverse("admin:members_company_change", args=[company.pk])),
+            "review_url": absolute_url(reverse("admin:members_company_change", args=[company.pk])),
         },
     )
     return company
@@ -128,7 +124,7 @@ def company_approve(*, company: Company, by_user: User) -> None:
         template="members/emails/company_approved",
         context={
             "company_name": company.name,
-            "profile_url": _absolute(reverse("members:company")),
+            "profile_url": absolute_url(reverse("members:company")),
         },
     )
 
@@ -197,7 +193,7 @@ def join_request_create(*, user: User, company: Company, message: str = "") -> J
             "requester_name": user.get_full_name() or user.email,
             "requester_email": user.email,
             "message": message,
-            "decide_url": _absolute(reverse("members:company")),
+            "decide_url": absolute_url(reverse("members:company")),
         },
     )
     return join_request
@@ -226,7 +222,7 @@ def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: Use
         context={
             "company_name": join_request.company.name,
             "accepted": accept,
-            "next_url": _absolute(
+            "next_url": absolute_url(
                 reverse("members:company") if accept else reverse("members:onboarding")
             ),
         },
@@ -272,7 +268,7 @@ def invitation_create(*, company: Company, email: str, invited_by: User) -> Comp
         context={
             "company_name": company.name,
             "inviter_name": invited_by.get_full_name() or invited_by.email,
-            "accept_url": _absolute(
+            "accept_url": absolute_url(
                 reverse("members:invitation_accept", args=[invitation_token(invitation)])
             ),
             "expires_at": invitation.expires_at,

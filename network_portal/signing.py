@@ -4,6 +4,7 @@ Each purpose has its own salt, so a token made for one purpose (say a colleague 
 worthless for another (say an unsubscribe link), and every token carries its own expiry.
 """
 
+from django.conf import settings
 from django.core import signing
 
 
@@ -31,3 +32,13 @@ def read_token(*, purpose: str, token: str, max_age_seconds: int) -> dict:
         raise LinkExpired(str(exc)) from exc
     except signing.BadSignature as exc:
         raise LinkInvalid(str(exc)) from exc
+
+
+def absolute_url(path: str) -> str:
+    """A link for a mail or a calendar entry: SITE_URL plus the path."""
+    return settings.SITE_URL + path
+
+
+def site_domain() -> str:
+    """The host name of SITE_URL, e.g. for calendar UIDs and List-Id headers."""
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from network_portal.signing import make_token
+from network_portal.signing import make_token, site_domain
 
 from .models import Issue, Subscriber
 
@@ -149,7 +149,7 @@ def issue_message(issue: Issue, subscriber: Subscriber, *, attachments, connecti
         headers={
             "List-Unsubscribe": f"<{rendered['unsubscribe_url']}>, <{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"Newsletter <newsletter.{_domain()}>",
+            "List-Id": f"Newsletter <newsletter.{site_domain()}>",
             "Precedence": "bulk",
         },
     )
@@ -157,7 +157,3 @@ def issue_message(issue: Issue, subscriber: Subscriber, *, attachments, connecti
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
-
-
-def _domain() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]

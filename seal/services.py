@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from members.models import CompanyMembership, User
+from members.models import CompanyMembership
 from members.roles import JURY_GROUP
+from members.services import company_admins
 from network_portal.mail import binary_attachment, mail_enqueue
+from network_portal.signing import absolute_url
 from network_portal.uploads import validate_document_upload, validate_image_upload
 
 from .models import (
@@ -28,16 +30,6 @@ from .models import (
 )
 
 EVIDENCE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def _company_admins(company):
-    return User.objects.filter(
-        membership__company=company, membership__role=CompanyMembership.Role.ADMIN, is_active=True
-    ).order_by("pk")
 
 
 # --- Cycles and the catalogue ---------------------------------------------------------------
@@ -255,7 +247,7 @@ def application_submit(*, application: Application, by_user) -> Application:
     from .documents import application_summary_pdf
 
     pdf = application_summary_pdf(application)
-    for user in _company_admins(application.company):
+    for user in company_admins(application.company):
         mail_enqueue(
             key=f"seal:{application.pk}:submitted:{application.submitted_at:%Y%m%d%H%M%S}"
             f":user:{user.pk}",
@@ -265,7 +257,7 @@ def application_submit(*, application: Application, by_user) -> Application:
                 "recipient_name": user.get_full_name(),
                 "company_name": application.company.name,
                 "cycle_name": application.cycle.name,
-                "application_url": _absolute(reverse("seal:application")),
+                "application_url": absolute_url(reverse("seal:application")),
             },
             language=user.language,
             attachments=[
@@ -290,7 +282,7 @@ def application_reopen(*, application: Application, by_user) -> Application:
     application.save(update_fields=["submitted_at", "reopened_at", "updated_at"])
     # The answers may change: jurors look again at the resubmitted application.
     application.assignments.update(submitted_at=None)
-    for user in _company_admins(application.company):
+    for user in company_admins(application.company):
         mail_enqueue(
             key=f"seal:{application.pk}:reopened:{application.reopened_at:%Y%m%d%H%M%S}"
             f":user:{user.pk}",
@@ -299,7 +291,7 @@ def application_reopen(*, application: Application, by_user) -> Application:
             context={
                 "recipient_name": user.get_full_name(),
                 "cycle_name": application.cycle.name,
-                "application_url": _absolute(reverse("seal:application")),
+                "application_url": absolute_url(reverse("seal:application")),
             },
             language=user.language,
         )
@@ -428,7 +420,7 @@ def decision_record(*, application: Application, awarded: bool, note: str = "", 
 
 def _decision_recipients(company):
     """The company admins; a company without one hears through its contact persons."""
-    admins = list(_company_admins(company))
+    admins = list(company_admins(company))
     if admins:
         return [(f"user:{u.pk}", u.email, u.get_full_name(), u.language) for u in admins]
     return [
@@ -486,8 +478,8 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
                     "awarded": certificate is not None,
                     "note": application.decision_note,
                     "valid_until": certificate.valid_until if certificate else None,
-                    "application_url": _absolute(reverse("seal:application")),
-                    "verify_url": _absolute(
+                    "application_url": absolute_url(reverse("seal:application")),
+                    "verify_url": absolute_url(
                         reverse("seal:verify", args=[certificate.verification_code])
                     )
                     if certificate

@@ -83,3 +83,20 @@ def page(browser, live_server):
     yield page
     context.close()
     assert csp_violations == []
+
+
+@pytest.fixture
+def real_broker():
+    """Tasks go to the real broker, on a queue of this test's own, for a worker started by
+    tests.services.celery_worker (instead of running eagerly in the test process)."""
+    import uuid
+
+    from network_portal.celery import app as celery_app
+    from tests.services import require_real_services
+
+    require_real_services()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
+    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
+    yield queue
+    celery_app.conf.update(saved)

@@ -2,29 +2,17 @@
 SMTP server: exactly one mail per eligible contact."""
 
 import time
-import uuid
 
 import pytest
 
 from meetings import services
 from meetings.models import Meeting
-from network_portal.celery import app as celery_app
 from tests.factories import CompanyFactory, ContactPersonFactory
 from tests.meetings.factories import MeetingFactory
-from tests.services import celery_worker, require_real_services, wait_until
+from tests.services import celery_worker, wait_until
 from tests.smtp_sink import SMTPSink
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_broker():
-    require_real_services()
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
-    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
-    yield queue
-    celery_app.conf.update(saved)
 
 
 def test_worker_delivers_one_invitation_per_eligible_contact(real_broker):

@@ -1,30 +1,17 @@
 """A real Celery worker on Redis delivers outbox mails to a real SMTP server, each once."""
 
 import time
-import uuid
 
 import pytest
 from django.db import transaction
 
-from network_portal.celery import app as celery_app
 from network_portal.mail import mail_enqueue
 from network_portal.models import OutboxMail
 from network_portal.tasks import send_pending_mail
-from tests.services import celery_worker, require_real_services, wait_until
+from tests.services import celery_worker, wait_until
 from tests.smtp_sink import SMTPSink
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_broker():
-    """Send tasks to the broker (a queue of this test's own) instead of running them here."""
-    require_real_services()
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
-    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
-    yield queue
-    celery_app.conf.update(saved)
 
 
 def test_worker_sends_each_outbox_mail_exactly_once(real_broker):

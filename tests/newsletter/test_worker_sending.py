@@ -3,27 +3,15 @@ middle of a send is replaced, and every address still gets the issue exactly onc
 
 import signal
 import time
-import uuid
 
 import pytest
 
-from network_portal.celery import app as celery_app
 from newsletter import services, tasks
 from newsletter.models import Delivery, Issue, MailingList, Subscriber, Subscription
-from tests.services import celery_worker, require_real_services, wait_until
+from tests.services import celery_worker, wait_until
 from tests.smtp_sink import SMTPSink
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_broker():
-    require_real_services()
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
-    celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
-    yield queue
-    celery_app.conf.update(saved)
 
 
 def issue_to(n: int) -> tuple[Issue, list[str]]:
