@@ -67,7 +67,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    # A desktop screen on which the main navigation is expanded (it collapses below 1400 px).
+    context = browser.new_context(
+        locale="de-DE", base_url=live_server.url, viewport={"width": 1440, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     # The pages must work under the strict Content-Security-Policy: any violation fails the test.
