@@ -5,7 +5,6 @@ service, reports the outcome as a message and redirects. Calendar feeds are not 
 their tokens are secrets.
 """
 
-import csv
 from collections import Counter
 from statistics import mean
 
@@ -15,7 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,21 +26,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from network_portal.downloads import csv_attachment, pdf_attachment
 from network_portal.pdf import render_pdf
 from network_portal.uploads import DOCUMENT_EXTENSIONS, validate_document_upload
 
 from . import services
 from .models import AgendaItem, Feedback, Material, Meeting, Registration, TopicProposal
 
-# Cells starting like a formula get an apostrophe so that Excel does not run them.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Empty rows at the end of the printed list, for people who come without registering.
 BLANK_PDF_ROWS = 5
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _timestamp(value) -> str:
@@ -368,12 +361,7 @@ class MeetingAdmin(admin.ModelAdmin):
     def participants_csv_view(self, request, pk):
         meeting = self._meeting_for(request, pk)
         overview = participant_overview(meeting)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "csv")}"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-        writer.writerows(participant_rows(overview))
-        return response
+        return csv_attachment(participant_rows(overview), filename=_filename(meeting, "csv"))
 
     def participants_pdf_view(self, request, pk):
         meeting = self._meeting_for(request, pk)
@@ -387,9 +375,7 @@ class MeetingAdmin(admin.ModelAdmin):
                 "printed_at": timezone.now(),
             },
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "pdf")}"'
-        return response
+        return pdf_attachment(pdf, filename=_filename(meeting, "pdf"))
 
     def check_in_view(self, request, pk):
         meeting = self._meeting_for(request, pk, change=True)
@@ -481,9 +467,9 @@ def participant_rows(overview: dict) -> list[list[str]]:
 
 def _participant_row(registration: Registration, position: str) -> list[str]:
     return [
-        _csv_cell(registration.name),
-        _csv_cell(registration.company.name),
-        _csv_cell(registration.email),
+        registration.name,
+        registration.company.name,
+        registration.email,
         str(registration.get_status_display()),
         position,
         _timestamp(registration.checked_in_at),

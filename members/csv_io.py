@@ -31,6 +31,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from network_portal.downloads import csv_attachment
+
 from .models import Company, ContactPerson, Industry, LegalForm, SizeClass
 from .services import unique_company_slug
 
@@ -107,9 +109,6 @@ FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0"}
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PAYLOAD_MAX_AGE_SECONDS = 60 * 60
 _PAYLOAD_SALT = "members.csv_import"
-# Cells starting like a formula are prefixed with an apostrophe on export so that Excel does
-# not execute them (CSV injection); the import removes that apostrophe again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _POSTCODE = re.compile(r"\d{5}")
 
 
@@ -125,13 +124,6 @@ def _model_field(column):
 
 def _bool_cell(value: bool) -> str:
     return TRUE if value else FALSE
-
-
-def _safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _company_cells(company: Company) -> list[str]:
@@ -176,7 +168,7 @@ def export_rows(companies) -> list[list[str]]:
     for company in companies:
         company_cells = _company_cells(company)
         for contact in company.contacts.all() or [None]:
-            rows.append([_safe_cell(c) for c in company_cells + _contact_cells(contact)])
+            rows.append(company_cells + _contact_cells(contact))
     return rows
 
 
@@ -185,13 +177,9 @@ def export_filename() -> str:
 
 
 def export_response(companies) -> HttpResponse:
-    """A download of ``companies`` as CSV for German Excel (UTF-8 with BOM, ``;``)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerows(export_rows(companies))
-    return response
+    """A download of ``companies`` as CSV for German Excel; formula-like cells are defused
+    (the import removes that apostrophe again)."""
+    return csv_attachment(export_rows(companies), filename=export_filename())
 
 
 # --------------------------------------------------------------------------------------------

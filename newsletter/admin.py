@@ -28,6 +28,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from network_portal.downloads import attachment
 from network_portal.uploads import DOCUMENT_EXTENSIONS, validate_document_upload
 
 from . import rendering, services
@@ -581,9 +582,9 @@ class SubscriberAdmin(admin.ModelAdmin):
                 indent=2,
             )
             filename = "newsletter-subscribers.json"
-        response = HttpResponse(content, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(
+            content, filename=filename, content_type="application/json; charset=utf-8"
+        )
 
     @admin.action(description=_("Erase personal data"), permissions=["erase"])
     def erase(self, request, queryset):

@@ -6,15 +6,13 @@ reports the outcome as a message and redirects. Once the first application of a 
 submitted, its catalogue (categories, criteria, scale levels) is shown read-only.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import SizeClass, User
 from members.roles import JURY_GROUP
+from network_portal.downloads import csv_attachment, pdf_attachment
 
 from . import documents, selectors, services
 from .models import (
@@ -39,14 +38,7 @@ from .models import (
     ScaleLevel,
 )
 
-# Cells starting like a formula get an apostrophe so that Excel does not run them.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FLAG = "⚑"
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _error_messages(error: ValidationError) -> str:
@@ -475,13 +467,10 @@ class AwardCycleAdmin(admin.ModelAdmin):
         if size_class not in SizeClass.values:
             size_class = ""
         categories, rows = ranking_rows(cycle, size_class=size_class)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         suffix = f"-{size_class}" if size_class else ""
-        response["Content-Disposition"] = f'attachment; filename="ranking-{cycle.slug}{suffix}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-        writer.writerows(ranking_csv_rows(categories, rows))
-        return response
+        return csv_attachment(
+            ranking_csv_rows(categories, rows), filename=f"ranking-{cycle.slug}{suffix}.csv"
+        )
 
     def threshold_view(self, request, pk):
         cycle = self._cycle_for(request, pk, decide=True)
@@ -593,14 +582,14 @@ def ranking_csv_rows(categories, rows) -> list[list[str]]:
         lines.append(
             [
                 str(row["rank"]),
-                _csv_cell(row["company"].name),
+                row["company"].name,
                 str(row["company"].get_size_class_display()),
                 _number(row["total"]),
                 *[_number(value) for value in row["subtotals"]],
                 str(row["jurors_submitted"]),
-                _csv_cell(" | ".join(row["flagged"])),
+                " | ".join(row["flagged"]),
                 str(application.get_decision_display()) if application.decision else "",
-                _csv_cell(application.decision_note),
+                application.decision_note,
             ]
         )
     return lines
@@ -948,14 +937,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         if not self.has_view_permission(request, application):
             raise PermissionDenied
-        response = HttpResponse(
-            documents.application_summary_pdf(application), content_type="application/pdf"
+        return pdf_attachment(
+            documents.application_summary_pdf(application),
+            filename=f"bewerbung-{application.cycle.slug}-{application.company.slug}.pdf",
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="bewerbung-{application.cycle.slug}-'
-            f'{application.company.slug}.pdf"'
-        )
-        return response
 
 
 # --------------------------------------------------------------------------------------------
@@ -1094,12 +1079,8 @@ class CertificateAdmin(admin.ModelAdmin):
         )
         if not self.has_view_permission(request, certificate):
             raise PermissionDenied
-        response = HttpResponse(
-            documents.certificate_pdf(certificate), content_type="application/pdf"
-        )
         application = certificate.application
-        response["Content-Disposition"] = (
-            f'attachment; filename="urkunde-{application.cycle.slug}-'
-            f'{application.company.slug}.pdf"'
+        return pdf_attachment(
+            documents.certificate_pdf(certificate),
+            filename=f"urkunde-{application.cycle.slug}-{application.company.slug}.pdf",
         )
-        return response

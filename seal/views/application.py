@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from django.views import View
 
 from members.permissions import CompanyAdminRequiredMixin
+from network_portal.downloads import pdf_attachment
 
 from .. import documents, services
 from ..forms import AnswerForm
@@ -332,13 +333,6 @@ class EvidenceRemoveView(CompanyAdminRequiredMixin, View):
         return redirect("seal:application_step", category_id=category_id)
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class _OwnApplicationPdfView(CompanyAdminRequiredMixin, View):
     """A PDF of the own company's application: the current (or latest) cycle's, or the one of
     ``?cycle=<slug>``. Not available (yet) → 404."""
@@ -358,9 +352,9 @@ class SummaryPdfView(_OwnApplicationPdfView):
     def pdf(self, application):
         if not application.is_submitted:
             raise Http404
-        return _pdf_response(
+        return pdf_attachment(
             documents.application_summary_pdf(application),
-            f"bewerbung-{application.cycle.slug}.pdf",
+            filename=f"bewerbung-{application.cycle.slug}.pdf",
         )
 
 
@@ -368,8 +362,9 @@ class FeedbackPdfView(_OwnApplicationPdfView):
     def pdf(self, application):
         if not decision_visible(application):
             raise Http404
-        return _pdf_response(
-            documents.feedback_report_pdf(application), f"feedback-{application.cycle.slug}.pdf"
+        return pdf_attachment(
+            documents.feedback_report_pdf(application),
+            filename=f"feedback-{application.cycle.slug}.pdf",
         )
 
 
@@ -378,8 +373,8 @@ class CertificatePdfView(_OwnApplicationPdfView):
         certificate = valid_certificate(application)
         if certificate is None:
             raise Http404
-        return _pdf_response(
-            documents.certificate_pdf(certificate), f"urkunde-{application.cycle.slug}.pdf"
+        return pdf_attachment(
+            documents.certificate_pdf(certificate), filename=f"urkunde-{application.cycle.slug}.pdf"
         )
 
 
