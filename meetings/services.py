@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
-from network_portal.mail import mail_enqueue
+from network_portal.mail import mail_enqueue, mail_users
 from network_portal.signing import absolute_url, make_token
 
 from . import calendar
@@ -557,17 +557,11 @@ def topic_schedule(*, proposal: TopicProposal, meeting: Meeting | None, by_user=
     proposal.save(update_fields=["scheduled_meeting"])
     if meeting is None or proposal.proposed_by is None:
         return
-    user = proposal.proposed_by
-    mail_enqueue(
+    mail_users(
+        users=[proposal.proposed_by],
         key=f"topic:{proposal.pk}:scheduled:meeting:{meeting.pk}",
-        to=user.email,
         template="meetings/emails/topic_scheduled",
-        context={
-            **_meeting_context(meeting),
-            "recipient_name": user.get_full_name(),
-            "topic_title": proposal.title,
-        },
-        language=user.language,
+        context={**_meeting_context(meeting), "topic_title": proposal.title},
     )
 
 

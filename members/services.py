@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from network_portal.mail import mail_enqueue
+from network_portal.mail import mail_enqueue, mail_users
 from network_portal.signing import absolute_url, make_token
 
 from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest, User
@@ -39,17 +39,6 @@ def unique_company_slug(name: str) -> str:
     while Company.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _notify_users(*, users, key: str, template: str, context: dict) -> None:
-    for user in users:
-        mail_enqueue(
-            key=f"{key}:user:{user.pk}",
-            to=user.email,
-            template=template,
-            context={"recipient_name": user.get_full_name(), **context},
-            language=user.language,
-        )
 
 
 def _contact_for_user(*, company: Company, user: User, **fields) -> ContactPerson:
@@ -83,13 +72,13 @@ def company_register(*, user: User, company: Company, contact_fields: dict) -> C
     _contact_for_user(company=company, user=user, **contact_fields)
     JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
     context = {"company_name": company.name}
-    _notify_users(
+    mail_users(
         users=[user],
         key=f"company:{company.pk}:registered",
         template="members/emails/registration_received",
         context=context,
     )
-    _notify_users(
+    mail_users(
         users=coordinators(),
         key=f"company:{company.pk}:to-review",
         template="members/emails/registration_to_review",
@@ -118,7 +107,7 @@ def company_approve(*, company: Company, by_user: User) -> None:
     _change_status(company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.ACTIVE)
     company.member_since = company.member_since or timezone.localdate()
     company.save(update_fields=["status", "status_changed_at", "member_since"])
-    _notify_users(
+    mail_users(
         users=company_admins(company),
         key=f"company:{company.pk}:approved",
         template="members/emails/company_approved",
@@ -136,7 +125,7 @@ def company_reject(*, company: Company, by_user: User, reason: str = "") -> None
         company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.REJECTED
     )
     company.save(update_fields=["status", "status_changed_at"])
-    _notify_users(
+    mail_users(
         users=company_admins(company),
         key=f"company:{company.pk}:rejected",
         template="members/emails/company_rejected",
@@ -184,7 +173,7 @@ def join_request_create(*, user: User, company: Company, message: str = "") -> J
         raise ValidationError(_("You already have an open join request."))
     join_request = JoinRequest.objects.create(user=user, company=company, message=message)
     deciders = list(company_admins(company)) or list(coordinators())
-    _notify_users(
+    mail_users(
         users=deciders,
         key=f"join-request:{join_request.pk}:received",
         template="members/emails/join_request_received",
@@ -215,7 +204,7 @@ def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: Use
     join_request.decided_at = timezone.now()
     join_request.decided_by = by_user
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
-    _notify_users(
+    mail_users(
         users=[user],
         key=f"join-request:{join_request.pk}:decided",
         template="members/emails/join_request_decided",

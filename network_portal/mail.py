@@ -97,6 +97,22 @@ def binary_attachment(*, filename: str, content: bytes, mimetype: str) -> dict:
     }
 
 
+def mail_users(
+    *, users, key: str, template: str, context: dict, attachments: list[dict] | None = None
+) -> None:
+    """The same mail to each of ``users`` (portal logins), in each one's language, personally
+    addressed; the key gets ``:user:<id>`` so every person gets it once."""
+    for user in users:
+        mail_enqueue(
+            key=f"{key}:user:{user.pk}",
+            to=user.email,
+            template=template,
+            context={"recipient_name": user.get_full_name(), **context},
+            language=user.language,
+            attachments=attachments,
+        )
+
+
 def send_after_commit(mail_ids: list[int]) -> None:
     """Enqueue the send task for these rows once the current transaction has committed."""
     if not mail_ids:

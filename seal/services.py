@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from members.models import CompanyMembership
 from members.roles import JURY_GROUP
 from members.services import company_admins
-from network_portal.mail import binary_attachment, mail_enqueue
+from network_portal.mail import binary_attachment, mail_enqueue, mail_users
 from network_portal.signing import absolute_url
 from network_portal.uploads import validate_document_upload, validate_image_upload
 
@@ -247,27 +247,23 @@ def application_submit(*, application: Application, by_user) -> Application:
     from .documents import application_summary_pdf
 
     pdf = application_summary_pdf(application)
-    for user in company_admins(application.company):
-        mail_enqueue(
-            key=f"seal:{application.pk}:submitted:{application.submitted_at:%Y%m%d%H%M%S}"
-            f":user:{user.pk}",
-            to=user.email,
-            template="seal/emails/submitted",
-            context={
-                "recipient_name": user.get_full_name(),
-                "company_name": application.company.name,
-                "cycle_name": application.cycle.name,
-                "application_url": absolute_url(reverse("seal:application")),
-            },
-            language=user.language,
-            attachments=[
-                binary_attachment(
-                    filename=f"bewerbung-{application.cycle.slug}.pdf",
-                    content=pdf,
-                    mimetype="application/pdf",
-                )
-            ],
-        )
+    mail_users(
+        users=company_admins(application.company),
+        key=f"seal:{application.pk}:submitted:{application.submitted_at:%Y%m%d%H%M%S}",
+        template="seal/emails/submitted",
+        context={
+            "company_name": application.company.name,
+            "cycle_name": application.cycle.name,
+            "application_url": absolute_url(reverse("seal:application")),
+        },
+        attachments=[
+            binary_attachment(
+                filename=f"bewerbung-{application.cycle.slug}.pdf",
+                content=pdf,
+                mimetype="application/pdf",
+            )
+        ],
+    )
     return application
 
 
@@ -282,19 +278,15 @@ def application_reopen(*, application: Application, by_user) -> Application:
     application.save(update_fields=["submitted_at", "reopened_at", "updated_at"])
     # The answers may change: jurors look again at the resubmitted application.
     application.assignments.update(submitted_at=None)
-    for user in company_admins(application.company):
-        mail_enqueue(
-            key=f"seal:{application.pk}:reopened:{application.reopened_at:%Y%m%d%H%M%S}"
-            f":user:{user.pk}",
-            to=user.email,
-            template="seal/emails/reopened",
-            context={
-                "recipient_name": user.get_full_name(),
-                "cycle_name": application.cycle.name,
-                "application_url": absolute_url(reverse("seal:application")),
-            },
-            language=user.language,
-        )
+    mail_users(
+        users=company_admins(application.company),
+        key=f"seal:{application.pk}:reopened:{application.reopened_at:%Y%m%d%H%M%S}",
+        template="seal/emails/reopened",
+        context={
+            "cycle_name": application.cycle.name,
+            "application_url": absolute_url(reverse("seal:application")),
+        },
+    )
     return application
 
 
