@@ -1,5 +1,6 @@
 """Every state change of the seal: cycles, applications, jury scores, decisions, certificates."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -212,6 +213,74 @@ def evidence_remove(*, evidence: Evidence, by_user) -> None:
     evidence.delete()
     # The file goes only once the removal is committed: a rollback keeps both.
     transaction.on_commit(lambda: stored.delete(save=False))
+
+
+@dataclass
+class StepEntry:
+    """What a company admin entered for one criterion on one step of the application."""
+
+    criterion: Criterion
+    self_assessment: int | None
+    explanation: str
+    uploads: list = field(default_factory=list)
+
+
+class StepRefused(Exception):
+    """Nothing of the step was saved. ``errors`` maps a criterion id to its messages, by
+    where they belong: ``"answer"`` (assessment, explanation) or ``"files"``."""
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class _RollBack(Exception):
+    pass
+
+
+def application_step_save(*, application: Application, entries: list[StepEntry], by_user):
+    """Save one step (answers and new evidence) completely or not at all.
+
+    Files are written while the transaction runs; when anything is refused, the database rolls
+    back and the files written so far are deleted too, so nothing is left half-saved.
+    """
+    stored: list[Evidence] = []
+    errors: dict[int, dict[str, list[str]]] = {}
+    try:
+        with transaction.atomic():
+            for entry in entries:
+                problems = _save_entry(application, entry, stored, by_user)
+                if problems:
+                    errors[entry.criterion.pk] = problems
+            if errors:
+                raise _RollBack
+    except _RollBack:
+        for evidence in stored:
+            evidence.file.delete(save=False)
+        raise StepRefused(errors) from None
+
+
+def _save_entry(application, entry: StepEntry, stored: list, by_user) -> dict:
+    try:
+        answer = answer_save(
+            application=application,
+            criterion=entry.criterion,
+            self_assessment=entry.self_assessment,
+            explanation=entry.explanation,
+            by_user=by_user,
+        )
+    except ValidationError as error:
+        return {"answer": list(error.messages)}
+    file_problems = []
+    for upload in entry.uploads:
+        try:
+            stored.append(evidence_add(answer=answer, upload=upload, by_user=by_user))
+        except ValidationError as error:
+            file_problems += [
+                _("%(name)s: %(message)s") % {"name": upload.name, "message": message}
+                for message in error.messages
+            ]
+    return {"files": file_problems} if file_problems else {}
 
 
 def application_missing(application: Application) -> list[tuple[Criterion, str]]:

@@ -6,7 +6,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -152,10 +151,6 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
         return redirect("seal:application_step", category_id=first.pk)
 
 
-class _StepRefused(Exception):
-    """Raised inside the step's transaction to roll back everything it saved."""
-
-
 class ApplicationStepView(CompanyAdminRequiredMixin, View):
     """One category: per criterion self-assessment, explanation and evidence."""
 
@@ -236,18 +231,28 @@ class ApplicationStepView(CompanyAdminRequiredMixin, View):
         if not all([form.is_valid() for form in forms]):  # noqa: C419 (bind errors on every form)
             messages.error(request, _("Please correct the marked entries. Nothing has been saved."))
             return self.render_step(forms)
-        stored = []
+        entries = [
+            services.StepEntry(
+                criterion=form.criterion,
+                self_assessment=form.cleaned_data["self_assessment"],
+                explanation=form.cleaned_data["explanation"],
+                uploads=form.cleaned_data["files"],
+            )
+            for form in forms
+            # An untouched criterion gets no empty answer row.
+            if form.criterion.pk in self.answers or form.cleaned_data["files"] or form.has_input()
+        ]
         try:
-            with transaction.atomic():
-                refused = False
-                for form in forms:
-                    refused |= not self.save_answer(form, stored)
-                if refused:
-                    raise _StepRefused
-        except _StepRefused:
-            # The database rolled back; the files already written must go too.
-            for evidence in stored:
-                evidence.file.delete(save=False)
+            services.application_step_save(
+                application=self.application, entries=entries, by_user=request.user
+            )
+        except services.StepRefused as refused:
+            for form in forms:
+                problems = refused.errors.get(form.criterion.pk, {})
+                for message in problems.get("answer", []):
+                    form.add_error(None, message)
+                for message in problems.get("files", []):
+                    form.add_error("files", message)
             messages.error(
                 request,
                 _(
@@ -263,39 +268,6 @@ class ApplicationStepView(CompanyAdminRequiredMixin, View):
         if index + 1 < len(self.categories):
             return redirect("seal:application_step", category_id=self.categories[index + 1].pk)
         return redirect("seal:application")
-
-    def save_answer(self, form: AnswerForm, stored: list) -> bool:
-        """Save one criterion's answer and its new files; False (errors on the form) if refused."""
-        criterion = form.criterion
-        answer = self.answers.get(criterion.pk)
-        uploads = form.cleaned_data["files"]
-        if answer is None and not uploads and not form.has_input():
-            return True  # untouched: no empty answer rows
-        try:
-            answer = services.answer_save(
-                application=self.application,
-                criterion=criterion,
-                self_assessment=form.cleaned_data["self_assessment"],
-                explanation=form.cleaned_data["explanation"],
-                by_user=self.request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return False
-        ok = True
-        for upload in uploads:
-            try:
-                stored.append(
-                    services.evidence_add(answer=answer, upload=upload, by_user=self.request.user)
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(
-                        "files",
-                        _("%(name)s: %(message)s") % {"name": upload.name, "message": message},
-                    )
-                ok = False
-        return ok
 
 
 class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
