@@ -434,6 +434,13 @@ def score_save(
 
 
 @transaction.atomic
+def scores_save(*, assignment: JurorAssignment, scores) -> None:
+    """Save several ``(criterion, points, comment)`` at once: all of them or none."""
+    for criterion, points, comment in scores:
+        score_save(assignment=assignment, criterion=criterion, points=points, comment=comment)
+
+
+@transaction.atomic
 def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
     assignment = (
         JurorAssignment.objects.select_for_update()

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -248,11 +247,7 @@ class JuryScoreView(JurorRequiredMixin, View):
             return self._render(assignment, form=form)
         filled = form.filled()
         try:
-            with transaction.atomic():
-                for criterion, points, comment in filled:
-                    services.score_save(
-                        assignment=assignment, criterion=criterion, points=points, comment=comment
-                    )
+            services.scores_save(assignment=assignment, scores=filled)
         except ValidationError as error:
             _error(request, error)
             return self._render(assignment, form=form)
