@@ -4,20 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from members.models import Company
-from members.permissions import membership_of
-
-
-def acting_company(user) -> Company | None:
-    """The active member company the user answers for, if any."""
-    membership = membership_of(user)
-    if membership and membership.company.status == Company.Status.ACTIVE:
-        return membership.company
-    return None
-
-
-def can_see_meetings(user) -> bool:
-    return user.is_authenticated and (user.is_staff or acting_company(user) is not None)
+from members.permissions import active_company_of, is_network_member
 
 
 class MeetingsMemberMixin(LoginRequiredMixin):
@@ -27,11 +14,11 @@ class MeetingsMemberMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not can_see_meetings(request.user):
+        if not is_network_member(request.user):
             raise PermissionDenied(
                 _("Network meetings are for the users of active member companies.")
             )
-        self.company = acting_company(request.user)
+        self.company = active_company_of(request.user)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -39,6 +26,6 @@ class MeetingsCompanyMixin(MeetingsMemberMixin):
     """Views that answer for a company: only users of an active member company."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and acting_company(request.user) is None:
+        if request.user.is_authenticated and active_company_of(request.user) is None:
             raise PermissionDenied(_("Only users of active member companies can register."))
         return super().dispatch(request, *args, **kwargs)

@@ -21,14 +21,18 @@ def is_company_admin(user, company: Company) -> bool:
     return bool(membership and membership.company_id == company.pk and membership.is_admin)
 
 
-def can_see_member_directory(user) -> bool:
-    """Coordinators and the users of active member companies."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
+def active_company_of(user) -> Company | None:
+    """The active member company the user acts for, if any."""
     membership = membership_of(user)
-    return bool(membership and membership.company.status == Company.Status.ACTIVE)
+    if membership and membership.company.status == Company.Status.ACTIVE:
+        return membership.company
+    return None
+
+
+def is_network_member(user) -> bool:
+    """Coordinators and the users of active member companies: who sees the members-only parts
+    (directory, meetings, members' archive)."""
+    return user.is_authenticated and (user.is_staff or active_company_of(user) is not None)
 
 
 def can_see_logo(user, company: Company) -> bool:
@@ -37,7 +41,7 @@ def can_see_logo(user, company: Company) -> bool:
     membership = membership_of(user)
     if membership and membership.company_id == company.pk:
         return True
-    return company.status == Company.Status.ACTIVE and can_see_member_directory(user)
+    return company.status == Company.Status.ACTIVE and is_network_member(user)
 
 
 class CompanyMemberRequiredMixin(LoginRequiredMixin):

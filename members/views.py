@@ -27,7 +27,7 @@ from .permissions import (
     CompanyAdminRequiredMixin,
     CompanyMemberRequiredMixin,
     can_see_logo,
-    can_see_member_directory,
+    is_network_member,
     membership_of,
 )
 from .roles import JURY_GROUP
@@ -406,7 +406,7 @@ class MemberDirectoryView(LoginRequiredMixin, ListView):
     context_object_name = "companies"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_see_member_directory(request.user):
+        if request.user.is_authenticated and not is_network_member(request.user):
             raise PermissionDenied(
                 _("Only members of active member companies can see the member directory.")
             )

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from .. import calendar, services
 from ..models import CalendarFeed, Meeting
-from ..permissions import MeetingsMemberMixin, can_see_meetings
+from ..permissions import MeetingsMemberMixin, is_network_member
 
 # The feed shows the meetings of roughly the last year and everything ahead.
 FEED_PAST_DAYS = 366
@@ -95,7 +95,7 @@ def feed(request, token):
     )
     if calendar_feed is None or not calendar_feed.user.is_active:
         raise Http404
-    if not can_see_meetings(calendar_feed.user):
+    if not is_network_member(calendar_feed.user):
         raise Http404
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     meetings = Meeting.objects.visible().filter(ends_at__gte=since).order_by("starts_at")

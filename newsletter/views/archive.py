@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from members.permissions import can_see_member_directory
+from members.permissions import is_network_member
 
 from .. import rendering
 from ..models import Issue
@@ -18,7 +18,7 @@ def _sent_issues():
 
 class _MembersOnlyMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_see_member_directory(request.user):
+        if request.user.is_authenticated and not is_network_member(request.user):
             raise PermissionDenied(
                 _("Only members of active member companies can see the members' archive.")
             )
@@ -73,7 +73,7 @@ class PublicArchiveView(_ArchiveListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_see_members_archive=can_see_member_directory(self.request.user), **kwargs
+            can_see_members_archive=is_network_member(self.request.user), **kwargs
         )
 
 
