@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from network_portal.feedback import error_messages
 from network_portal.signing import LinkExpired, LinkInvalid, read_token
 
 from . import services
@@ -37,11 +38,6 @@ def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class DashboardView(LoginRequiredMixin, View):
@@ -110,7 +106,7 @@ class CompanyRegisterView(LoginRequiredMixin, View):
                     contact_fields=contact_form.cleaned_data,
                 )
             except ValidationError as error:
-                _error_messages(request, error)
+                error_messages(request, error)
             else:
                 messages.success(
                     request,
@@ -171,7 +167,7 @@ class JoinRequestWithdrawView(LoginRequiredMixin, View):
         try:
             services.join_request_withdraw(join_request=join_request, by_user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("Your join request has been withdrawn."))
         return redirect("members:onboarding")
@@ -287,7 +283,7 @@ class InvitationRevokeView(CompanyAdminRequiredMixin, View):
         try:
             services.invitation_revoke(invitation=invitation, by_user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("The invitation has been withdrawn."))
         return redirect("members:company")
@@ -302,7 +298,7 @@ class JoinRequestDecideView(CompanyAdminRequiredMixin, View):
                 join_request=join_request, accept=accept, by_user=request.user
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             name = join_request.user.get_full_name() or join_request.user.email
             messages.success(
@@ -333,7 +329,7 @@ class MembershipChangeView(CompanyAdminRequiredMixin, View):
                 )
                 services.membership_set_role(membership=membership, role=role, by_user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _("Your company’s accounts have been updated."))
         if action == "remove" and membership.user_id == request.user.pk:
@@ -389,7 +385,7 @@ class InvitationAcceptView(View):
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
             return redirect(request.path)
         messages.success(
             request,

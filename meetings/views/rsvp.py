@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from members.models import Company, ContactPerson
+from network_portal.feedback import error_messages
 from network_portal.signing import LinkExpired, LinkInvalid, read_token
 
 from .. import services
@@ -14,11 +15,6 @@ from ..permissions import MeetingsCompanyMixin
 
 # A link is checked against the meeting's end; the signature itself may be a year old.
 RSVP_LINK_MAX_AGE = 366 * 24 * 3600
-
-
-def _error(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class _MeetingActionView(MeetingsCompanyMixin, View):
@@ -44,7 +40,7 @@ class AnswerView(_MeetingActionView):
                 by_user=user,
             )
         except ValidationError as error:
-            _error(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, _answer_message(registration))
         return redirect("meetings:detail", slug=meeting.slug)
@@ -81,7 +77,7 @@ class RegisterColleagueView(_MeetingActionView):
                 by_user=request.user,
             )
         except ValidationError as error:
-            _error(request, error)
+            error_messages(request, error)
         else:
             if registration.status == Registration.Status.WAITLISTED:
                 messages.warning(
@@ -103,7 +99,7 @@ class CancelRegistrationView(_MeetingActionView):
         try:
             services.registration_cancel(registration=registration, by_user=request.user)
         except ValidationError as error:
-            _error(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request,

@@ -16,6 +16,7 @@ from django.views import View
 
 from members.permissions import CompanyAdminRequiredMixin
 from network_portal.downloads import pdf_attachment
+from network_portal.feedback import error_messages
 
 from .. import documents, services
 from ..forms import AnswerForm
@@ -31,11 +32,6 @@ from ..permissions import (
 from .public import certificate_links
 
 EVIDENCE_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def status_label(application: Application) -> str:
@@ -135,7 +131,7 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
                 cycle=cycle, company=self.company, by_user=request.user
             )
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
             return redirect("seal:application")
         messages.success(
             request,
@@ -278,7 +274,7 @@ class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
         try:
             services.application_submit(application=application, by_user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request,
@@ -297,7 +293,7 @@ class EvidenceRemoveView(CompanyAdminRequiredMixin, View):
         try:
             services.evidence_remove(evidence=evidence, by_user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            error_messages(request, error)
             return redirect("seal:application")
         messages.success(
             request, _("The file “%(name)s” has been removed.") % {"name": evidence.original_name}

@@ -18,15 +18,11 @@ from django.views import View
 from django.views.generic import ListView
 
 from members.permissions import membership_of
+from network_portal.feedback import error_messages
 
 from .. import selectors, services
 from ..jury_forms import DeclareConflictForm, ScoreForm
 from ..models import Criterion, JurorAssignment, Score
-
-
-def _error(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class JurorRequiredMixin(LoginRequiredMixin):
@@ -249,7 +245,7 @@ class JuryScoreView(JurorRequiredMixin, View):
         try:
             services.scores_save(assignment=assignment, scores=filled)
         except ValidationError as error:
-            _error(request, error)
+            error_messages(request, error)
             return self._render(assignment, form=form)
 
         if request.POST.get("action") != "submit":
@@ -261,7 +257,7 @@ class JuryScoreView(JurorRequiredMixin, View):
         try:
             services.score_submit(assignment=assignment)
         except ValidationError as error:
-            _error(request, error)
+            error_messages(request, error)
             if filled:
                 messages.info(request, _("Your entries so far have been saved."))
         else:
@@ -297,7 +293,7 @@ class DeclareConflictView(JurorRequiredMixin, View):
         try:
             services.juror_declare_conflict(assignment=assignment)
         except ValidationError as error:
-            _error(request, error)
+            error_messages(request, error)
         else:
             messages.success(
                 request,
