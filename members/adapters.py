@@ -1,6 +1,7 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
@@ -39,3 +40,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Coordinators and jurors may replace their authenticator app, but not switch 2FA off."""
+        from allauth.mfa.models import Authenticator
+
+        from .second_factor import requires_second_factor
+
+        if authenticator.type == Authenticator.Type.TOTP and requires_second_factor(
+            authenticator.user
+        ):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -13,3 +13,15 @@ class MembersConfig(AppConfig):
 
         # Every app's post_migrate, so permissions of apps migrated later are included.
         post_migrate.connect(ensure_role_groups, dispatch_uid="members.ensure_role_groups")
+
+        from allauth.account.signals import authentication_step_completed
+        from allauth.mfa.signals import authenticator_added
+
+        from .second_factor import on_authentication_step, on_authenticator_added
+
+        authentication_step_completed.connect(
+            on_authentication_step, dispatch_uid="members.second_factor_step"
+        )
+        authenticator_added.connect(
+            on_authenticator_added, dispatch_uid="members.second_factor_added"
+        )

@@ -7,6 +7,10 @@ JURY_GROUP = "Jury"
 COORDINATOR_APPS = ["members", "network_portal", "flatpages", "meetings", "seal", "newsletter"]
 
 
+def is_juror(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=JURY_GROUP).exists()
+
+
 def ensure_role_groups(**kwargs) -> None:
     """Create the coordinator and jury groups; coordinators get every permission of our apps.
 

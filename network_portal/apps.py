@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class NetworkPortalConfig(AppConfig):
     name = "network_portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="network_portal.session_clock")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's admin site (see network_portal.admin_site)."""
+
+    default = False  # named explicitly in INSTALLED_APPS
+    default_site = "network_portal.admin_site.PortalAdminSite"

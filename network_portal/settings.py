@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the portal's site: login through allauth, coordinators only after 2FA.
+    "network_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -60,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "network_portal.middleware.SessionExpiryMiddleware",
+    "members.middleware.SecondFactorRequiredMiddleware",
+    "network_portal.middleware.NoStoreForPersonalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "network_portal.urls"
@@ -122,6 +127,22 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell users when their password or address 
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Attraktive Unternehmen Trier] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupNameForm"
+# Changing the password, email or second factor asks for the password again after this long.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
+
+# Two-factor authentication (allauth.mfa): coordinators and jurors must use TOTP; anyone else
+# may. Recovery codes come with it, for a lost phone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Attraktive Unternehmen Trier")
+MFA_ADAPTER = "members.adapters.MFAAdapter"
+
+# Sessions end after SESSION_IDLE_TIMEOUT of inactivity and, however active, after
+# SESSION_MAX_AGE since the login (seconds).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# Activity moves the idle deadline at most this often, so not every request writes the session.
+SESSION_ACTIVITY_RESOLUTION = 60
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -215,6 +236,10 @@ SEAL_EVIDENCE_MAX_BYTES = env.int("SEAL_EVIDENCE_MAX_BYTES", default=10 * 1024 *
 SEAL_EVIDENCE_MAX_FILES = env.int("SEAL_EVIDENCE_MAX_FILES", default=5)  # per criterion
 # Jurors apart by this share of a criterion's scale (0.5: 2 of 4 points) are flagged.
 SEAL_SPREAD_SHARE_FOR_DISCUSSION = env.float("SEAL_SPREAD_SHARE_FOR_DISCUSSION", default=0.5)
+
+# PDFs: WeasyPrint's process is killed after this many seconds. Below gunicorn's worker timeout
+# (30 s), so the user gets our "try again later" page rather than a dropped connection.
+PDF_RENDER_TIMEOUT_SECONDS = env.float("PDF_RENDER_TIMEOUT_SECONDS", default=20.0)
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from members.models import CompanyMembership
-from members.roles import JURY_GROUP
+from members.roles import is_juror
 from members.services import company_admins
 from network_portal.mail import binary_attachment, mail_enqueue, mail_users
 from network_portal.signing import absolute_url
@@ -360,10 +360,6 @@ def application_reopen(*, application: Application, by_user) -> Application:
 
 
 # --- Jury -----------------------------------------------------------------------------------
-
-
-def is_juror(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=JURY_GROUP).exists()
 
 
 def works_for(user, company) -> bool:

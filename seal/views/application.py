@@ -10,12 +10,14 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
 
-from members.permissions import CompanyAdminRequiredMixin
-from network_portal.downloads import pdf_attachment
+from members.permissions import CompanyAdminRequiredMixin, membership_of
+from members.second_factor import second_factor_refusal
+from network_portal.downloads import pdf_attachment, pdf_view
 from network_portal.feedback import error_messages
 
 from .. import documents, services
@@ -301,6 +303,7 @@ class EvidenceRemoveView(CompanyAdminRequiredMixin, View):
         return redirect("seal:application_step", category_id=category_id)
 
 
+@method_decorator(pdf_view, name="get")
 class _OwnApplicationPdfView(CompanyAdminRequiredMixin, View):
     """A PDF of the own company's application: the current (or latest) cycle's, or the one of
     ``?cycle=<slug>``. Not available (yet) → 404."""
@@ -357,6 +360,13 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("answer__application"), pk=pk)
     if not can_see_evidence(request.user, evidence):
         raise Http404
+    membership = membership_of(request.user)
+    own_company = membership and membership.company_id == evidence.answer.application.company_id
+    if not (request.user.is_staff or own_company):
+        # Seen as an assigned juror: like the jury's pages, this needs the second factor.
+        refusal = second_factor_refusal(request)
+        if refusal is not None:
+            return refusal
     extension = EVIDENCE_EXTENSIONS.get(evidence.content_type) or Path(evidence.file.name).suffix
     try:
         stream = evidence.file.open("rb")

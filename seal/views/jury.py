@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from members.permissions import membership_of
+from members.second_factor import second_factor_refusal
 from network_portal.feedback import error_messages
 
 from .. import selectors, services
@@ -33,6 +34,9 @@ class JurorRequiredMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         if not services.is_juror(request.user):
             raise PermissionDenied(_("These pages are for the members of the seal's jury."))
+        refusal = second_factor_refusal(request)
+        if refusal is not None:
+            return refusal
         return super().dispatch(request, *args, **kwargs)
 
     def get_assignment(self, pk) -> JurorAssignment:

@@ -33,6 +33,7 @@ from tests.meetings.factories import (
     RegistrationFactory,
     TopicProposalFactory,
 )
+from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def ics_event(message):
 
 @pytest.fixture
 def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     return client
 
 
@@ -633,8 +634,9 @@ def test_company_users_cannot_reach_the_overview_or_the_downloads(client, what):
 
     response = client.get(participants_url(meeting, what))
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    # Logged in, but not a coordinator: refused outright (no admin login form to try).
+    assert response.status_code == 403
+    assert b"Anna Berg" not in response.content
 
 
 def test_anonymous_visitors_cannot_check_in(client):
@@ -652,7 +654,7 @@ def test_anonymous_visitors_cannot_check_in(client):
 @pytest.mark.parametrize("what", ["", "csv", "pdf"])
 def test_staff_without_meeting_permissions_is_refused(client, what):
     meeting = MeetingFactory()
-    client.force_login(UserFactory(is_staff=True))
+    login_with_second_factor(client, UserFactory(is_staff=True))
 
     assert client.get(participants_url(meeting, what)).status_code == 403
 

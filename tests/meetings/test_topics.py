@@ -8,6 +8,7 @@ from meetings.models import Meeting, TopicProposal, TopicVote
 from members.models import Company
 from tests.factories import CompanyFactory, MembershipFactory
 from tests.meetings.factories import MeetingFactory, TopicProposalFactory
+from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_empty_state(client, company_user):
 
 def test_coordinator_without_company_may_look_but_not_propose_or_vote(client, coordinator):
     proposal = TopicProposalFactory(title="Mitarbeiterbindung")
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     html = client.get(TOPICS).content.decode()
     assert "Mitarbeiterbindung" in html
     assert "Nur Nutzerinnen und Nutzer aktiver Mitgliedsunternehmen" in html

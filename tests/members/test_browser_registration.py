@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from members.models import Company
 from tests.factories import CoordinatorFactory
+from tests.mfa import browser_log_in, enroll_totp
 from tests.utils import only_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,10 +51,9 @@ def test_new_company_signs_up_registers_and_is_approved(page, live_server, brows
     # The coordinator approves in the admin, in a browser of her own.
     admin_context = browser.new_context(locale="de-DE", base_url=live_server.url)
     admin = admin_context.new_page()
-    admin.goto("/admin/login/")
-    admin.fill("#id_username", coordinator.email)
-    admin.fill("#id_password", "geheim-123-trier")
-    admin.get_by_role("button", name="Anmelden").click()
+    browser_log_in(
+        admin, coordinator.email, "geheim-123-trier", totp_secret=enroll_totp(coordinator)
+    )
     admin.goto("/admin/members/company/?status__exact=pending")
     company = Company.objects.get(name="Saarblick Sanitär GmbH")
     admin.check(f"input[name=_selected_action][value='{company.pk}']")

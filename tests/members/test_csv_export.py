@@ -7,6 +7,7 @@ from django.utils import timezone
 from members import csv_io
 from members.models import Company, ContactPerson, Industry, LegalForm, SizeClass
 from tests.factories import CompanyFactory, ContactPersonFactory
+from tests.mfa import login_with_second_factor
 
 CHANGELIST = reverse("admin:members_company_changelist")
 HEADER = (
@@ -19,7 +20,7 @@ HEADER = (
 
 @pytest.fixture
 def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     return client
 
 

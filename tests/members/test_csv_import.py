@@ -8,6 +8,7 @@ from django.urls import reverse
 from members import csv_io
 from members.models import Company, ContactPerson
 from tests.factories import CompanyFactory, ContactPersonFactory, CoordinatorFactory, UserFactory
+from tests.mfa import login_with_second_factor
 
 IMPORT_URL = reverse("admin:members_company_import")
 CHANGELIST = reverse("admin:members_company_changelist")
@@ -43,7 +44,7 @@ def csv_file(rows, *, header=HEADER, encoding="utf-8", name="mitglieder.csv", se
 
 @pytest.fixture
 def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     return client
 
 
@@ -511,21 +512,20 @@ def test_non_staff_user_cannot_reach_import(client, db, method):
 
     response = getattr(client, method)(IMPORT_URL)
 
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={IMPORT_URL}"
+    assert response.status_code == 403
 
 
 def test_anonymous_user_is_sent_to_login(client, db):
     response = client.get(IMPORT_URL)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={IMPORT_URL}"
+    assert response["Location"] == f"{reverse('account_login')}?next={IMPORT_URL}"
 
 
 def test_staff_without_add_permission_is_refused(client, db):
     staff = CoordinatorFactory(is_superuser=False)
     staff.user_permissions.add(Permission.objects.get(codename="view_company"))
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
 
     assert client.get(IMPORT_URL).status_code == 403
     assert "CSV importieren" not in client.get(CHANGELIST).text

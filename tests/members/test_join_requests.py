@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members.models import CompanyMembership, ContactPerson, JoinRequest
 from tests.factories import CompanyFactory, UserFactory
+from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_coordinators_decide_when_company_has_no_admin(
     join_request = ask_to_join(client, newcomer, orphan, django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
 
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:members_joinrequest_changelist"),

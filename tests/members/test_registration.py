@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members.models import Company, CompanyMembership, ContactPerson, User
 from network_portal.models import OutboxMail
+from tests.mfa import login_with_second_factor
 from tests.utils import only_link
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_new_company_from_sign_up_to_approval(
 
     # A coordinator approves in the admin.
     mail.outbox.clear()
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:members_company_changelist"),
@@ -127,7 +128,7 @@ def test_coordinator_rejects_registration_and_company_is_told(
 ):
     company.status = Company.Status.PENDING
     company.save()
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:members_company_changelist"),

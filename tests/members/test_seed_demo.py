@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from members.models import Company, CompanyMembership, ContactPerson, User
+from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_coordinator_group_can_manage_member_companies(client):
     staff = UserFactory(is_staff=True)
     staff.groups.add(group)
     CompanyFactory(name="Schreinerei Olewig")
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     response = client.get("/admin/members/company/")
     assert response.status_code == 200
     assert "Schreinerei Olewig" in response.content.decode()

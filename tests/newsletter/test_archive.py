@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from newsletter.models import Issue
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.mfa import login_with_second_factor
 from tests.newsletter.factories import IssueFactory, SentIssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +148,7 @@ def test_members_see_the_internal_issue_but_not_drafts(client, issues, company_u
 def test_coordinators_see_the_members_archive_and_members_find_it(
     client, issues, coordinator, company_user
 ):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     assert client.get(MEMBERS).status_code == 200
     client.force_login(company_user)
     assert "Zum Archiv für Mitglieder" in client.get(PUBLIC).content.decode()

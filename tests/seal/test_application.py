@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from seal import services
 from seal.models import Answer, Application, Evidence
 from tests.factories import CompanyAdminFactory, UserFactory
+from tests.mfa import login_with_second_factor
 from tests.seal.factories import (
     TINY_PDF,
     AnswerFactory,
@@ -529,12 +530,15 @@ def test_evidence_download_by_company_staff_and_assigned_juror(
     )
     url = reverse("seal:evidence", args=[evidence.pk])
     assignment = JurorAssignmentFactory(application=application)
-    client.force_login(assignment.juror)
+    login_with_second_factor(client, assignment.juror)
     assert client.get(url).status_code == 404  # a draft is not shown to jurors
     application.submitted_at = timezone.now()
     application.save()
     for user in (company_user, coordinator, assignment.juror):
-        client.force_login(user)
+        if user == company_user:
+            client.force_login(user)
+        else:
+            login_with_second_factor(client, user)
         response = client.get(url)
         assert response.status_code == 200, user
         assert (

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from seal import services
 from seal.models import Application, Certificate
 from tests.factories import CompanyAdminFactory, CompanyFactory, CoordinatorFactory
+from tests.mfa import browser_log_in, enroll_totp
 from tests.seal.factories import AwardCycleFactory, CategoryFactory, CriterionFactory, juror
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,7 +73,7 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
     # The coordinators assign the juror; the juror scores in the browser.
     assignment = services.juror_assign(application=application, juror=scorer)
     jury = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
-    log_in(jury, scorer.email)
+    browser_log_in(jury, scorer.email, PASSWORD, totp_secret=enroll_totp(scorer))
     jury.goto(f"/seal/jury/{assignment.pk}/")
     jury.check(f"input[name='points_{first.pk}'][value='3']")
     jury.check(f"input[name='points_{second.pk}'][value='4']")
@@ -81,10 +82,7 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
 
     # A coordinator awards it in the admin's ranking and sends the decision.
     office = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
-    office.goto("/admin/login/")
-    office.fill("#id_username", coordinator.email)
-    office.fill("#id_password", PASSWORD)
-    office.get_by_role("button", name="Anmelden").click()
+    browser_log_in(office, coordinator.email, PASSWORD, totp_secret=enroll_totp(coordinator))
     office.goto(f"/admin/seal/awardcycle/{cycle.pk}/ranking/")
     expect(office.locator(f"#application-{application.pk} .total")).to_have_text("87,50")
     office.check(f"input[name='a{application.pk}-decision'][value='awarded']")

@@ -16,6 +16,7 @@ from network_portal.models import OutboxMail
 from seal import demo, services
 from seal.models import Application, AwardCycle, Certificate, JurorAssignment
 from tests.factories import CompanyAdminFactory, MembershipFactory
+from tests.mfa import login_with_second_factor
 from tests.seal.factories import (
     AwardCycleFactory,
     CategoryFactory,
@@ -79,7 +80,7 @@ def table_rows(response, table_id="ranking", columns=9):
 
 @pytest.fixture
 def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
     return client
 
 
@@ -213,17 +214,16 @@ def test_ranking_runs_a_constant_number_of_queries(
 def test_ranking_is_for_coordinators_only(client, example, other_company_admin):
     url = ranking_url(example["cycle"])
     response = client.get(url)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
     client.force_login(other_company_admin)
-    response = client.get(url)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    response = client.post(ranking_url(example["cycle"], "send_decisions"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.get(url).status_code == 403
+    assert client.post(ranking_url(example["cycle"], "send_decisions")).status_code == 403
 
     # Staff without the seal's permissions may not see it either.
     other_company_admin.is_staff = True
     other_company_admin.save()
+    login_with_second_factor(client, other_company_admin)
     assert client.get(url).status_code == 403
     assert client.get(ranking_url(example["cycle"], "ranking_csv")).status_code == 403
     assert not Application.objects.exclude(decision="").exists()
@@ -449,7 +449,9 @@ def test_demo_seeds_a_past_cycle_with_awards_and_an_open_cycle_twice_without_dup
     assert any("2027" in line for line in demo.summary())
 
     # The coordinator's ranking of the demo shows the decisions and a point for discussion.
-    client.force_login(members_demo.User.objects.get(email="koordination@demo.example"))
+    login_with_second_factor(
+        client, members_demo.User.objects.get(email="koordination@demo.example")
+    )
     response = client.get(ranking_url(past))
     rows = table_rows(response, columns=None)
     assert len(rows) == 6

@@ -8,6 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from seal import documents
+from tests.mfa import login_with_second_factor
 from tests.seal.factories import AnswerFactory, CertificateFactory, ranking_example
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_certificate_names_company_cycle_validity_and_verification_code(certific
 
 
 def test_coordinator_downloads_the_certificate_from_the_admin(client, coordinator, certificate):
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
 
     response = client.get(reverse("admin:seal_certificate_pdf", args=[certificate.pk]))
 
@@ -96,7 +97,7 @@ def test_coordinator_downloads_the_application_summary(client, coordinator):
     application = AnswerFactory(application__company__name="Moselblick Pflege GmbH").application
     application.submitted_at = application.created_at
     application.save()
-    client.force_login(coordinator)
+    login_with_second_factor(client, coordinator)
 
     response = client.get(reverse("admin:seal_application_summary_pdf", args=[application.pk]))
 

@@ -12,6 +12,7 @@ from seal import services
 from seal.models import JurorAssignment, Score
 from seal.selectors import application_result
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.mfa import login_with_second_factor
 from tests.seal.factories import (
     AnswerFactory,
     AwardCycleFactory,
@@ -125,7 +126,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, assignment):
 def test_non_jurors_get_403_and_cannot_score(client, catalogue, assignment, coordinator):
     member = UserFactory()  # logged in, not in the jury group
     for user in (member, coordinator):
-        client.force_login(user)
+        login_with_second_factor(client, user)
         assert client.get(reverse("seal:jury")).status_code == 403
         assert client.get(score_url(assignment)).status_code == 403
         response = client.post(score_url(assignment), form_data(catalogue, [4, 4, 4], "submit"))
@@ -140,7 +141,7 @@ def test_a_juror_removed_from_the_jury_can_no_longer_score(
     client, catalogue, assignment, jury_member
 ):
     jury_member.groups.clear()
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     response = client.post(score_url(assignment), form_data(catalogue, [4, 4, 4], "submit"))
 
@@ -156,7 +157,7 @@ def test_a_juror_sees_only_assigned_applications(client, catalogue, assignment, 
         company=CompanyFactory(name="Saarburger Feinmechanik KG"),
     )
     foreign = JurorAssignmentFactory(application=elsewhere)
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     html = client.get(reverse("seal:jury")).content.decode()
     assert "Moselblick Pflege GmbH" in html
@@ -175,7 +176,7 @@ def test_a_juror_sees_only_assigned_applications(client, catalogue, assignment, 
 def test_another_jurors_assignment_of_the_same_application_is_404(
     client, catalogue, assignment, other_assignment, jury_member
 ):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     assert client.get(score_url(other_assignment)).status_code == 404
     client.post(score_url(other_assignment), form_data(catalogue, [1, 1, 1], "submit"))
     assert not other_assignment.scores.exists()
@@ -204,7 +205,7 @@ def _assignments_in_every_state(jury_member, catalogue):
 
 def test_list_shows_company_size_class_cycle_and_state(client, catalogue, jury_member):
     _assignments_in_every_state(jury_member, catalogue)
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     html = client.get(reverse("seal:jury")).content.decode()
 
@@ -234,7 +235,7 @@ def test_list_runs_a_constant_number_of_queries(
         services.juror_assign(
             application=SubmittedApplicationFactory(cycle=other_cycle), juror=jury_member
         )
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     # session, user, jury group, assignments, criteria per cycle, the juror's company
     with django_assert_num_queries(6):
@@ -245,7 +246,7 @@ def test_list_runs_a_constant_number_of_queries(
 
 
 def test_list_without_assignments(client, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     html = client.get(reverse("seal:jury")).content.decode()
     assert "Ihnen sind noch keine Bewerbungen zugeteilt." in html
 
@@ -275,7 +276,7 @@ def test_a_juror_who_joined_the_company_sees_a_notice_and_no_form(
 ):
     # Assigned first, then became an employee of the applying company.
     MembershipFactory(user=jury_member, company=company)
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     html = html_of(client, assignment)
 
@@ -300,7 +301,7 @@ def test_a_juror_who_joined_the_company_sees_a_notice_and_no_form(
 
 
 def test_declaring_a_conflict_needs_the_confirmation(client, catalogue, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     response = client.post(conflict_url(assignment), {}, follow=True)
 
@@ -312,7 +313,7 @@ def test_declaring_a_conflict_needs_the_confirmation(client, catalogue, assignme
 def test_a_declared_conflict_ends_scoring_and_its_scores_do_not_count(
     client, catalogue, assignment, other_assignment, jury_member
 ):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     client.post(score_url(assignment), form_data(catalogue, [0, 0, None]))
     assert assignment.scores.count() == 2
     submit_all(other_assignment, catalogue, [4, 4, 4])
@@ -354,7 +355,7 @@ def test_other_jurors_scores_are_hidden_until_the_juror_has_submitted(
     client, catalogue, assignment, other_assignment, jury_member
 ):
     submit_all(other_assignment, catalogue, [0, 1, 0], comment=OTHER_COMMENT)
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     html = html_of(client, assignment)
 
@@ -399,7 +400,7 @@ def test_unsubmitted_other_juror_scores_never_show(
     services.score_save(
         assignment=other_assignment, criterion=catalogue[0], points=1, comment=OTHER_COMMENT
     )
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     client.post(score_url(assignment), form_data(catalogue, [4, 4, 4], "submit"))
 
     html = html_of(client, assignment)
@@ -414,7 +415,7 @@ def test_unsubmitted_other_juror_scores_never_show(
 
 
 def test_the_page_shows_answers_evidence_and_the_scale(client, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     evidence = assignment.application.answers.get(evidence__isnull=False).evidence.get()
 
     html = html_of(client, assignment)
@@ -434,7 +435,7 @@ def test_the_page_shows_answers_evidence_and_the_scale(client, assignment, jury_
 
 
 def test_partial_save_then_submit(client, catalogue, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     response = client.post(
         score_url(assignment),
@@ -469,7 +470,7 @@ def test_partial_save_then_submit(client, catalogue, assignment, jury_member):
 
 
 def test_submit_with_open_criteria_is_refused(client, catalogue, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     response = client.post(
         score_url(assignment), form_data(catalogue, [3, None, None], "submit"), follow=True
@@ -486,7 +487,7 @@ def test_submit_with_open_criteria_is_refused(client, catalogue, assignment, jur
 
 
 def test_a_comment_without_points_is_refused(client, catalogue, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     response = client.post(
         score_url(assignment), form_data(catalogue, [None, 2, None], comments={0: "Unklar."})
@@ -502,7 +503,7 @@ def test_a_comment_without_points_is_refused(client, catalogue, assignment, jury
 
 
 def test_points_outside_the_scale_are_refused(client, catalogue, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     response = client.post(score_url(assignment), form_data(catalogue, [5, 2, None]))
 
@@ -512,7 +513,7 @@ def test_points_outside_the_scale_are_refused(client, catalogue, assignment, jur
 
 
 def test_scores_are_read_only_after_submitting(client, catalogue, assignment, jury_member):
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     client.post(
         score_url(assignment),
         form_data(catalogue, [2, 1, 4], "submit", comments={2: "Starkes Programm."}),
@@ -546,7 +547,7 @@ def test_scores_are_read_only_after_submitting(client, catalogue, assignment, ju
 
 def test_a_reopened_application_waits(client, catalogue, assignment, jury_member):
     services.application_reopen(application=assignment.application, by_user=None)
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
 
     html = html_of(client, assignment)
     assert "Die Bewerbung wurde für Änderungen des Unternehmens wieder geöffnet." in html
@@ -571,7 +572,7 @@ def test_scores_written_for_a_conflicted_assignment_are_not_shown_to_others(
         conflict_declared_at=timezone.now(),
     )
     ScoreFactory(assignment=conflicted, criterion=catalogue[0], points=0, comment=OTHER_COMMENT)
-    client.force_login(jury_member)
+    login_with_second_factor(client, jury_member)
     client.post(score_url(assignment), form_data(catalogue, [4, 4, 4], "submit"))
 
     html = html_of(client, assignment)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from seal.models import Application, Evidence
+from tests.mfa import login_with_second_factor
 from tests.seal.factories import (
     TINY_PDF,
     AwardCycleFactory,
@@ -162,7 +163,7 @@ def test_assigned_juror_downloads_evidence(client, application, stored_png):
     application.submitted_at = timezone.now()  # jurors see submitted applications only
     application.save()
     assignment = JurorAssignmentFactory(application=application)
-    client.force_login(assignment.juror)
+    login_with_second_factor(client, assignment.juror)
     response = client.get(reverse("seal:evidence", args=[stored_png.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -175,12 +176,12 @@ def test_assigned_juror_downloads_evidence(client, application, stored_png):
 
 def test_unassigned_or_conflicted_juror_gets_404(client, application, stored_png):
     url = reverse("seal:evidence", args=[stored_png.pk])
-    client.force_login(juror())
+    login_with_second_factor(client, juror())
     assert client.get(url).status_code == 404
     assignment = JurorAssignmentFactory(
         application=application, conflict_declared_at=timezone.now()
     )
-    client.force_login(assignment.juror)
+    login_with_second_factor(client, assignment.juror)
     assert client.get(url).status_code == 404
 
 
@@ -193,5 +194,5 @@ def test_staff_without_seal_permission_cannot_download_evidence(client, stored_p
     from tests.factories import UserFactory
 
     newsletter_only = UserFactory(is_staff=True)
-    client.force_login(newsletter_only)
+    login_with_second_factor(client, newsletter_only)
     assert client.get(reverse("seal:evidence", args=[stored_png.pk])).status_code == 404

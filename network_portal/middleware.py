@@ -1,0 +1,74 @@
+"""Session lifetime and caching rules for pages with personal data."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+LOGIN_AT_SESSION_KEY = "portal_login_at"
+SEEN_AT_SESSION_KEY = "portal_seen_at"
+
+
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """On login: the absolute lifetime and the idle timer start now."""
+    now = time.time()
+    request.session[LOGIN_AT_SESSION_KEY] = now
+    request.session[SEEN_AT_SESSION_KEY] = now
+
+
+class SessionExpiryMiddleware:
+    """Logs out after SESSION_IDLE_TIMEOUT without a request and SESSION_MAX_AGE after login.
+
+    The session cookie expires after the idle timeout as well (SESSION_COOKIE_AGE); the checks
+    here hold even for a client that keeps sending an old cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session = request.session
+            now = time.time()
+            login_at = session.setdefault(LOGIN_AT_SESSION_KEY, now)
+            seen_at = session.get(SEEN_AT_SESSION_KEY, now)
+            if (
+                now - login_at > settings.SESSION_MAX_AGE
+                or now - seen_at > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+                messages.info(request, _("Your session has expired. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+            if now - seen_at >= settings.SESSION_ACTIVITY_RESOLUTION or (
+                SEEN_AT_SESSION_KEY not in session
+            ):
+                # Saving the session renews its cookie and its expiry in the database.
+                session[SEEN_AT_SESSION_KEY] = now
+        return self.get_response(request)
+
+
+class NoStoreForPersonalPagesMiddleware:
+    """Pages with personal data must not be kept by the browser or a proxy.
+
+    That is every page a logged-in user sees, and every page opened with a personal token in
+    its URL (one-click answers, newsletter preferences, invitations, calendar feeds).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(request, "_personal_url", False) or (user and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "token" in view_kwargs:
+            request._personal_url = True
+        return None

@@ -1,0 +1,51 @@
+"""Logins of coordinators and jurors, who must have passed a second factor (TOTP)."""
+
+import time
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
+
+from members.second_factor import SECOND_FACTOR_SESSION_KEY
+
+TOTP_PERIOD = 30  # allauth's default MFA_TOTP_PERIOD
+
+
+def enroll_totp(user) -> str:
+    """Give ``user`` a TOTP authenticator, as allauth's enrolment does; returns the secret."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing:
+        return decrypt(existing.data["secret"])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows for ``secret`` now (or at the time ``at``)."""
+    counter = int((time.time() if at is None else at) // TOTP_PERIOD)
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def login_with_second_factor(client, user) -> None:
+    """Log ``client`` in as ``user`` with a session that has passed the second factor.
+
+    For coordinators and jurors; company users log in with ``client.force_login`` alone.
+    """
+    enroll_totp(user)
+    client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = time.time()
+    session.save()
+
+
+def browser_log_in(page, email: str, password: str, *, totp_secret: str | None = None) -> None:
+    """Log in through the login page, and with the authenticator's code when it asks for it."""
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Anmelden").click()
+    if totp_secret is not None:
+        page.fill("#id_code", totp_code(totp_secret))
+        page.get_by_role("button", name="Anmeldung").click()
+    page.wait_for_load_state()
