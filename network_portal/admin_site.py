@@ -35,6 +35,10 @@ class PortalAdminSite(admin.AdminSite):
 
         return update_wrapper(guarded, inner)
 
+    def password_change(self, request, extra_context=None):
+        # allauth's page: it asks for the old password and mails the owner about the change.
+        return redirect("account_change_password")
+
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(

@@ -35,7 +35,14 @@ def login_with_second_factor(client, user) -> None:
     enroll_totp(user)
     client.force_login(user)
     session = client.session
-    session[SECOND_FACTOR_SESSION_KEY] = time.time()
+    now = time.time()
+    session[SECOND_FACTOR_SESSION_KEY] = now
+    # What allauth records for a login with password and code (its reauthentication reads it).
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "reauthenticated": True},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
     session.save()
 
 

@@ -227,16 +227,41 @@ django.setup()
 call_command("migrate", verbosity=0, interactive=False)
 call_command("collectstatic", verbosity=0, interactive=False)
 
+from allauth.account.models import EmailAddress
 from django.test import Client
 
-response = Client().get(
-    "/", secure=True, HTTP_HOST="portal.example.org", HTTP_X_FORWARDED_PROTO="https"
-)
-print("RESULT " + json.dumps({"status": response.status_code, "headers": dict(response.headers)}))
+from members.models import User
+
+HTTPS = {"secure": True, "HTTP_HOST": "portal.example.org", "HTTP_X_FORWARDED_PROTO": "https"}
+
+
+def answer(response):
+    cookies = {
+        name: {"secure": bool(morsel["secure"]), "httponly": bool(morsel["httponly"]),
+               "samesite": morsel["samesite"]}
+        for name, morsel in response.cookies.items()
+    }
+    return {"status": response.status_code, "headers": dict(response.headers), "cookies": cookies}
+
+
+user = User.objects.create_user(email="personal@example.org", password="geheim-123-trier")
+EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+client = Client()
+results = {"home": answer(client.get("/", **HTTPS))}
+results["login_page"] = answer(client.get("/accounts/login/", **HTTPS))
+results["login"] = answer(client.post(
+    "/accounts/login/", {"login": user.email, "password": "geheim-123-trier"}, **HTTPS
+))
+results["personal"] = answer(client.get("/members/welcome/", **HTTPS))
+print("RESULT " + json.dumps(results))
 """
 
 
-def test_security_headers_of_home_page_in_production(tmp_path):
+@pytest.fixture(scope="module")
+def production_responses(tmp_path_factory):
+    """Responses of the production settings: the start page, the login, a personal page."""
+    tmp_path = tmp_path_factory.mktemp("production")
     env = production_env(
         DJANGO_SECURE_PROXY_SSL_HEADER="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -249,14 +274,23 @@ def test_security_headers_of_home_page_in_production(tmp_path):
     result = run_python(["-c", HEADERS_SCRIPT], env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert result.returncode == 0 and lines, result.stdout + result.stderr
-    answer = json.loads(lines[-1].removeprefix("RESULT "))
-    assert answer["status"] == 200
-    headers = {key.lower(): value for key, value in answer["headers"].items()}
+    answers = json.loads(lines[-1].removeprefix("RESULT "))
+    for response in answers.values():
+        response["headers"] = {key.lower(): value for key, value in response["headers"].items()}
+    return answers
+
+
+@pytest.mark.parametrize("page", ["home", "login_page", "personal"])
+def test_security_headers_of_html_pages_in_production(production_responses, page):
+    response = production_responses[page]
+    assert response["status"] == 200
+    headers = response["headers"]
+    assert headers["content-type"].startswith("text/html")
 
     hsts = re.search(r"max-age=(\d+)", headers["strict-transport-security"])
     assert hsts and int(hsts.group(1)) >= 31536000
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers.get("referrer-policy")
+    assert headers["referrer-policy"] == "same-origin"
     assert headers["x-frame-options"] == "DENY"
 
     csp = headers["content-security-policy"]
@@ -269,3 +303,18 @@ def test_security_headers_of_home_page_in_production(tmp_path):
         assert directive in csp
     assert "'unsafe-inline'" not in csp
     assert "'unsafe-eval'" not in csp
+
+
+def test_cookies_are_secure_httponly_and_samesite_in_production(production_responses):
+    csrf = production_responses["login_page"]["cookies"]["csrftoken"]
+    login = production_responses["login"]
+    assert login["status"] == 302
+    session = login["cookies"]["sessionid"]
+    for cookie in (csrf, session):
+        assert cookie == {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+def test_personal_pages_are_not_stored_but_public_pages_may_be(production_responses):
+    personal = production_responses["personal"]["headers"]["cache-control"]
+    assert "no-store" in personal and "private" in personal
+    assert "no-store" not in production_responses["home"]["headers"].get("cache-control", "")
