@@ -20,5 +20,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("impressum/", flatpage_views.flatpage, {"url": "/impressum/"}, name="imprint"),
     path("datenschutz/", flatpage_views.flatpage, {"url": "/datenschutz/"}, name="privacy"),
+    path(
+        "barrierefreiheit/",
+        flatpage_views.flatpage,
+        {"url": "/barrierefreiheit/"},
+        name="accessibility",
+    ),
     path("admin/", admin.site.urls),
 ]
