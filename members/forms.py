@@ -39,6 +39,9 @@ class CompanyForm(forms.ModelForm):
             "description",
             "directory_consent",
         ]
+        # A plain file field: clean_logo checks the image itself, size first, so a file that is
+        # too large is called too large (Django's ImageField would call it "not an image").
+        field_classes = {"logo": forms.FileField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
@@ -109,7 +112,8 @@ class ContactPersonForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Your colleague’s email address"))
+    # max_length: the invitation's column takes 254 characters; the standard allows 320.
+    email = forms.EmailField(label=gettext_lazy("Your colleague’s email address"), max_length=254)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

@@ -241,6 +241,19 @@ SEAL_SPREAD_SHARE_FOR_DISCUSSION = env.float("SEAL_SPREAD_SHARE_FOR_DISCUSSION",
 # (30 s), so the user gets our "try again later" page rather than a dropped connection.
 PDF_RENDER_TIMEOUT_SECONDS = env.float("PDF_RENDER_TIMEOUT_SECONDS", default=20.0)
 
+# Uploads: no file beyond UPLOAD_MAX_BYTES is written anywhere, not even to a temporary file
+# (the per-purpose limits above are checked after); at most UPLOAD_MAX_FILES files per request.
+UPLOAD_MAX_BYTES = env.int(
+    "UPLOAD_MAX_BYTES",
+    default=max(LOGO_MAX_BYTES, MATERIAL_MAX_BYTES, ATTACHMENT_MAX_BYTES, SEAL_EVIDENCE_MAX_BYTES),
+)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("UPLOAD_MAX_FILES", default=30)
+FILE_UPLOAD_HANDLERS = [
+    "network_portal.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,8 +1,51 @@
-"""Checks for uploaded files: by content, not by name, and by size."""
+"""Checks for uploaded files: by content, not by name, and by size.
 
+Size is enforced twice: while the request is read (``UploadSizeLimitHandler``: nothing beyond
+UPLOAD_MAX_BYTES is written anywhere, not even to a temporary file) and per purpose by the
+validators below (a logo may be smaller than a meeting's slides). The number of files per
+request is capped by Django's DATA_UPLOAD_MAX_NUMBER_FILES before any file is read.
+"""
+
+import io
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+
+class OversizedUpload(UploadedFile):
+    """Stands in for a file larger than UPLOAD_MAX_BYTES: its name and size, no content.
+
+    Every validator checks the size first, so the user is told the file is too large.
+    """
+
+    def __init__(self, name, content_type, size, charset=None):
+        super().__init__(io.BytesIO(b""), name, content_type, size, charset)
+
+
+class UploadSizeLimitHandler(FileUploadHandler):
+    """First of the upload handlers: passes a file's chunks on to the next handler (memory or
+    temporary file) only up to UPLOAD_MAX_BYTES; beyond that it drops them, reads the rest of
+    the request away and hands the form an ``OversizedUpload``."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.oversized = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.oversized or start + len(raw_data) > settings.UPLOAD_MAX_BYTES:
+            self.oversized = True
+            return None  # the following handlers never see this chunk
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.oversized:
+            return OversizedUpload(self.file_name, self.content_type, file_size, self.charset)
+        return None
+
 
 # Formats a browser shows safely as <img>; SVG is left out because it can carry scripts.
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}

@@ -110,7 +110,9 @@ def test_company_admin_uploads_logo_checked_by_content(client, company, company_
     fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", content_type="image/png")
     response = client.post(reverse("members:company_edit"), {**form, "logo": fake})
     assert response.status_code == 200
-    assert "Bitte ein gültiges Bild hochladen." in response.content.decode()
+    assert "Die Datei ist kein gültiges Bild. Erlaubt sind PNG, JPEG und WebP." in (
+        response.content.decode()
+    )
 
     big = SimpleUploadedFile(
         "logo.png", png_bytes((1000, 1000), noise=True), content_type="image/png"
