@@ -43,6 +43,25 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets are stored encrypted (Fernet, key MFA_ENCRYPTION_KEY), so a copy of the
+    database alone does not let anyone generate a coordinator's codes."""
+
+    def _fernet(self):
+        import base64
+        import hashlib
+
+        from cryptography.fernet import Fernet
+        from django.conf import settings
+
+        key = hashlib.sha256(settings.MFA_ENCRYPTION_KEY.encode()).digest()
+        return Fernet(base64.urlsafe_b64encode(key))
+
+    def encrypt(self, text: str) -> str:
+        return self._fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return self._fernet().decrypt(encrypted_text.encode()).decode()
+
     def can_delete_authenticator(self, authenticator) -> bool:
         """Coordinators and jurors may replace their authenticator app, but not switch 2FA off."""
         from allauth.mfa.models import Authenticator

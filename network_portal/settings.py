@@ -135,6 +135,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", d
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Attraktive Unternehmen Trier")
 MFA_ADAPTER = "members.adapters.MFAAdapter"
+# Encrypts the TOTP secrets in the database. Its own variable, so that rotating
+# DJANGO_SECRET_KEY does not lock everybody out of their authenticator app.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default=SECRET_KEY)
 
 # Sessions end after SESSION_IDLE_TIMEOUT of inactivity and, however active, after
 # SESSION_MAX_AGE since the login (seconds).

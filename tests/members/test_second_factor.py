@@ -190,3 +190,11 @@ def test_admin_password_change_is_the_portals(client):
     response = client.get("/admin/password_change/")
     assert response.status_code == 302
     assert response["Location"] == reverse("account_change_password")
+
+
+def test_totp_secret_is_stored_encrypted():
+    coordinator = CoordinatorFactory()
+    secret = enroll_totp(coordinator)
+    stored = Authenticator.objects.get(user=coordinator, type=Authenticator.Type.TOTP)
+    assert secret not in stored.data["secret"]
+    assert enroll_totp(coordinator) == secret  # and read back through the adapter
