@@ -419,6 +419,8 @@ def summary() -> list[str]:
         f"  {COORDINATOR_EMAIL:28} coordinator, admin at /admin/",
         f"  {COMPANY_ADMIN_EMAIL:28} company admin of Moselblick Pflege GmbH",
         f"  {JUROR_EMAIL:28} juror (group '{JURY_GROUP}')",
+        "Coordinator and juror log in with a second factor: the code of an authenticator app "
+        f"with the secret {DEMO_TOTP_SECRET} (with `make demo` also {DEMO_TOTP_BYPASS_CODE}).",
     ]
 
 
@@ -520,6 +522,26 @@ def seed_logins(companies: dict[str, Company]) -> None:
     )
     juror = _login(JUROR_EMAIL, first_name="Jens", last_name="Juror")
     juror.groups.add(Group.objects.get_or_create(name=JURY_GROUP)[0])
+    for user in (coordinator, juror):
+        _enrol_demo_totp(user)
+
+
+# Coordinators and jurors must use a second factor. The demo logins have an authenticator with
+# this published secret (add it to any authenticator app); `make demo` also accepts 000000.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo data, printed on purpose
+DEMO_TOTP_BYPASS_CODE = "000000"
+
+
+def _enrol_demo_totp(user) -> None:
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        Authenticator.objects.create(
+            user=user,
+            type=Authenticator.Type.TOTP,
+            data={"secret": get_adapter().encrypt(DEMO_TOTP_SECRET)},
+        )
 
 
 DESCRIPTIONS = {

@@ -138,6 +138,8 @@ MFA_ADAPTER = "members.adapters.MFAAdapter"
 # Encrypts the TOTP secrets in the database. Its own variable, so that rotating
 # DJANGO_SECRET_KEY does not lock everybody out of their authenticator app.
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default=SECRET_KEY)
+# Development only (allauth refuses it unless DJANGO_DEBUG is on): a code that always passes.
+MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
 
 # Sessions end after SESSION_IDLE_TIMEOUT of inactivity and, however active, after
 # SESSION_MAX_AGE since the login (seconds).

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# The demo's coordinator and juror must give a second factor; here 000000 always passes.
+export MFA_TOTP_INSECURE_BYPASS_CODE="${MFA_TOTP_INSECURE_BYPASS_CODE:-000000}"
 VENV="${VENV:-.venv}"
 mkdir -p var/mail
 
@@ -19,7 +21,7 @@ cat <<TXT
   Portal:  http://127.0.0.1:8000/        Admin: http://127.0.0.1:8000/admin/
   Mails:   written to var/mail/ (one file per mail)
   Logins:  koordination@demo.example, personal@demo.example, jury@demo.example
-           password: demo-trier
+           password: demo-trier; coordinator and juror: second-factor code 000000
   Ctrl-C stops web server, worker and beat.
 
 TXT

@@ -71,3 +71,25 @@ def test_coordinator_group_can_manage_member_companies(client):
     response = client.get("/admin/members/company/")
     assert response.status_code == 200
     assert "Schreinerei Olewig" in response.content.decode()
+
+
+@pytest.mark.parametrize("email", ["koordination@demo.example", "jury@demo.example"])
+def test_demo_coordinator_and_juror_log_in_with_the_published_demo_secret(client, settings, email):
+    from django.urls import reverse
+
+    from members import demo
+    from tests.mfa import totp_code
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # a second run keeps the one authenticator
+
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(demo.DEMO_TOTP_SECRET)})
+    assert response.status_code == 302
+    assert client.get(reverse("members:dashboard")).status_code == 302
+    assert User.objects.get(email=email).authenticator_set.count() == 1
+    assert any(demo.DEMO_TOTP_SECRET in line for line in demo.summary())
