@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 LOGIN_AT_SESSION_KEY = "portal_login_at"
 SEEN_AT_SESSION_KEY = "portal_seen_at"
+PERSONAL_URL_KWARGS = {"token", "key"}
 
 
 def start_session_clock(sender, request, user, **kwargs) -> None:
@@ -55,7 +56,8 @@ class NoStoreForPersonalPagesMiddleware:
     """Pages with personal data must not be kept by the browser or a proxy.
 
     That is every page a logged-in user sees, and every page opened with a personal token in
-    its URL (one-click answers, newsletter preferences, invitations, calendar feeds).
+    its URL (one-click answers, newsletter preferences, invitations, calendar feeds, email
+    confirmation and password reset).
     """
 
     def __init__(self, get_response):
@@ -69,6 +71,7 @@ class NoStoreForPersonalPagesMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if "token" in view_kwargs:
+        # Our signed links call it token, allauth's (email confirmation, password reset) key.
+        if view_kwargs.keys() & PERSONAL_URL_KWARGS:
             request._personal_url = True
         return None

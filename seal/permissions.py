@@ -47,7 +47,7 @@ def decision_visible(application: Application) -> bool:
 
 
 def can_see_evidence(user, evidence: Evidence) -> bool:
-    """Users of the applying company, coordinators with access to applications, and the
+    """Admins of the applying company, coordinators with access to applications, and the
     jurors assigned to the submitted application who have not declared a conflict of interest."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -56,7 +56,7 @@ def can_see_evidence(user, evidence: Evidence) -> bool:
     application = evidence.answer.application
     membership = membership_of(user)
     if membership is not None and membership.company_id == application.company_id:
-        return True
+        return membership.is_admin
     return (
         application.is_submitted
         and services.is_juror(user)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -309,10 +310,11 @@ class _OwnApplicationPdfView(CompanyAdminRequiredMixin, View):
     ``?cycle=<slug>``. Not available (yet) → 404."""
 
     def get(self, request):
+        cycle_slug = request.GET.get("cycle", "").strip()
+        if cycle_slug and not slug_re.fullmatch(cycle_slug):
+            raise Http404  # no cycle has such a slug (and PostgreSQL refuses NUL in a query)
         application = own_application(
-            self.company,
-            cycle=services.current_cycle(),
-            cycle_slug=request.GET.get("cycle", "").strip(),
+            self.company, cycle=services.current_cycle(), cycle_slug=cycle_slug
         )
         if application is None:
             raise Http404
@@ -356,12 +358,15 @@ certificate_pdf = CertificatePdfView.as_view()
 
 @login_required
 def evidence_download(request, pk):
-    """Evidence for the applying company, coordinators and the jurors assigned to it."""
+    """Evidence for the applying company's admins, coordinators and the jurors assigned to it."""
     evidence = get_object_or_404(Evidence.objects.select_related("answer__application"), pk=pk)
-    if not can_see_evidence(request.user, evidence):
-        raise Http404
     membership = membership_of(request.user)
     own_company = membership and membership.company_id == evidence.answer.application.company_id
+    if own_company and not membership.is_admin:
+        # Like the application it belongs to: the company admins' business.
+        raise PermissionDenied
+    if not can_see_evidence(request.user, evidence):
+        raise Http404
     if not (request.user.is_staff or own_company):
         # Seen as an assigned juror: like the jury's pages, this needs the second factor.
         refusal = second_factor_refusal(request)

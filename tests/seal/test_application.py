@@ -522,8 +522,8 @@ def test_category_of_another_cycle_is_a_404(client, company_admin, application, 
     assert client.post(url, {"action": "save"}).status_code == 404
 
 
-def test_evidence_download_by_company_staff_and_assigned_juror(
-    client, company_user, coordinator, application, catalogue
+def test_evidence_download_by_company_admins_staff_and_assigned_juror(
+    client, company_admin, company_user, coordinator, application, catalogue
 ):
     evidence = EvidenceFactory(
         answer__application=application, answer__criterion=catalogue["bonus"]
@@ -534,8 +534,11 @@ def test_evidence_download_by_company_staff_and_assigned_juror(
     assert client.get(url).status_code == 404  # a draft is not shown to jurors
     application.submitted_at = timezone.now()
     application.save()
-    for user in (company_user, coordinator, assignment.juror):
-        if user == company_user:
+    # Like the application itself, not for the company's other users.
+    client.force_login(company_user)
+    assert client.get(url).status_code == 403
+    for user in (company_admin, coordinator, assignment.juror):
+        if user == company_admin:
             client.force_login(user)
         else:
             login_with_second_factor(client, user)
@@ -593,3 +596,14 @@ def test_step_page_runs_a_constant_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(url)
     assert response.content.decode().count('type="radio"') == 7 * 5
+
+
+@pytest.mark.parametrize("cycle_slug", ["2027\x00", "../2027", "zwei tausend"])
+def test_pdf_of_a_cycle_that_cannot_exist_is_a_404(client, company_admin, application, cycle_slug):
+    from tests.forms.harness import strict_database
+
+    client.force_login(company_admin)
+    with strict_database():  # SQLite takes NUL; PostgreSQL, as in production, refuses it
+        for name in ("summary_pdf", "feedback_pdf", "certificate_pdf"):
+            response = client.get(reverse(f"seal:{name}"), {"cycle": cycle_slug})
+            assert response.status_code == 404, name

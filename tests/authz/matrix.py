@@ -1,0 +1,397 @@
+"""The authorization matrix: every URL pattern of the project and what each role gets.
+
+The rule: anonymous visitors are sent to the login (public pages and token pages excepted),
+another company's object does not exist for a user (404), a missing permission is refused
+(403). Where an entry departs from it, ``why`` says so.
+
+Columns of ``by_role``: anonymous, other (an admin of another active company), member (a user
+of the owning company without admin rights), company_admin (of the owning company), juror
+(in the jury group, no company, assigned to the owning company's submitted application),
+coordinator (staff in the coordinators' group, not a superuser, second factor passed).
+"""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .outcomes import (
+    CREATED,
+    FORBIDDEN,
+    GONE,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    UNAUTHORIZED,
+    Entry,
+    Extra,
+    by_role,
+    everyone,
+    to,
+)
+
+BOGUS = "bogus-token"
+PUBLIC = everyone(OK)
+# Users without a company are led to the onboarding (register a company or join one) from the
+# pages that act on "your company": for them that is the way in, not a refusal.
+ONBOARDING = to("members:onboarding")
+HOME = to("members:company")  # company users on pages for users without a company
+DASHBOARD = to("members:dashboard")  # allauth: already logged in
+REAUTHENTICATE = to(
+    lambda w, requested: f"{reverse('account_reauthenticate')}?{urlencode({'next': requested})}"
+)
+
+NO_COMPANY_WHY = (
+    "juror and coordinator have no company: pages of 'your company' lead them to the onboarding"
+)
+
+# Network pages: users of active member companies and coordinators; a juror from outside the
+# member companies is refused.
+NETWORK = by_role(LOGIN, OK, OK, OK, FORBIDDEN, OK)
+# Company-admin pages without an object in the URL: each admin acts on their own company.
+COMPANY_ADMIN_PAGE = by_role(LOGIN, OK, FORBIDDEN, OK, ONBOARDING, ONBOARDING)
+LOGGED_IN = by_role(LOGIN, OK, OK, OK, OK, OK)
+
+
+def Account(expect, **options):  # noqa: N802 (reads like Entry)
+    """allauth's pages: requested right after a login (see Entry.fresh_login)."""
+    return Entry(expect, fresh_login=True, **options)
+
+
+def _company_action(done):
+    """A company-admin action on an object of the owning company."""
+    return by_role(LOGIN, NOT_FOUND, FORBIDDEN, done, ONBOARDING, ONBOARDING)
+
+
+def _meeting(world):
+    return {"slug": world.meeting.slug}
+
+
+def _detail(world, requested):
+    return reverse("meetings:detail", args=[world.meeting.slug])
+
+
+def _jury_score(world, requested):
+    return reverse("seal:jury_score", args=[world.assignment.pk])
+
+
+def _reset_key_set(world, requested):
+    # allauth keeps the key in the session and continues without it in the URL.
+    return requested.replace(world.tokens["password_reset_key"], "set-password")
+
+
+SITE = {
+    # --- Portal ----------------------------------------------------------------------------
+    "home": Entry(PUBLIC),
+    "healthz": Entry(PUBLIC),
+    "set_language": Entry(everyone(to("/")), method="post", data={"language": "de", "next": "/"}),
+    "imprint": Entry(PUBLIC),
+    "privacy": Entry(PUBLIC),
+    "accessibility": Entry(PUBLIC),
+    # --- Accounts (allauth) ----------------------------------------------------------------
+    "account_login": Account(by_role(OK, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD)),
+    "account_logout": Account(by_role(to("/"), OK, OK, OK, OK, OK)),
+    "account_inactive": Account(PUBLIC),
+    "account_signup": Account(by_role(OK, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD)),
+    "account_reauthenticate": Account(LOGGED_IN),
+    "account_email": Account(LOGGED_IN),
+    "account_email_verification_sent": Account(PUBLIC),
+    "account_change_password": Account(LOGGED_IN),
+    "account_set_password": Account(by_role(LOGIN, *[to("account_change_password")] * 5)),
+    "account_reset_password": Account(PUBLIC),
+    "account_confirm_login_code": Account(
+        by_role(to("account_login"), *[DASHBOARD] * 5),
+        why="login by code is switched off: allauth sends everyone back to the login",
+    ),
+    "account_confirm_email": Account(
+        PUBLIC,
+        kwargs=lambda w: {"key": w.tokens["email_confirmation"]},
+        token=True,
+        # allauth answers an unknown key with its page "invalid or expired link".
+        extras=(Extra("bogus token", "anonymous", OK, kwargs={"key": BOGUS}),),
+    ),
+    "account_reset_password_from_key_done": Account(PUBLIC),
+    "account_reset_password_from_key": Account(
+        everyone(to(_reset_key_set)),
+        kwargs=lambda w: {
+            "uidb36": w.tokens["password_reset_uid"],
+            "key": w.tokens["password_reset_key"],
+        },
+        token=True,
+        # allauth answers a bad key with its page "invalid or expired link".
+        extras=(
+            Extra(
+                "bogus token",
+                "anonymous",
+                OK,
+                kwargs=lambda w: {"uidb36": w.tokens["password_reset_uid"], "key": BOGUS},
+            ),
+        ),
+    ),
+    "account_reset_password_done": Account(PUBLIC),
+    # --- Two-factor authentication (allauth.mfa) -------------------------------------------
+    # allauth asks for the password again (reauthentication) before it shows or changes a
+    # second factor; company users have none, so its pages for one do not exist for them.
+    "mfa_index": Account(LOGGED_IN),
+    "mfa_authenticate": Account(
+        by_role(to("account_login"), *[DASHBOARD] * 5),
+        why="only reached in the middle of a login: otherwise allauth sends the user on",
+    ),
+    "mfa_reauthenticate": Account(
+        by_role(LOGIN, *[to("account_reauthenticate")] * 3, OK, OK),
+        why="without a second factor the password is the way to reauthenticate",
+    ),
+    "mfa_activate_totp": Account(
+        by_role(LOGIN, *[REAUTHENTICATE] * 3, *[to("mfa_deactivate_totp")] * 2),
+        why="juror and coordinator have an authenticator: allauth offers to replace it instead",
+    ),
+    "mfa_deactivate_totp": Account(by_role(LOGIN, *[NOT_FOUND] * 3, OK, OK)),
+    "mfa_view_recovery_codes": Account(by_role(LOGIN, *[NOT_FOUND] * 3, OK, OK)),
+    "mfa_generate_recovery_codes": Account(by_role(LOGIN, *[REAUTHENTICATE] * 3, OK, OK)),
+    "mfa_download_recovery_codes": Account(by_role(LOGIN, *[NOT_FOUND] * 3, OK, OK)),
+    # --- Members ---------------------------------------------------------------------------
+    "members:directory": Entry(NETWORK),
+    "members:public_directory": Entry(PUBLIC),
+    "members:dashboard": Entry(
+        by_role(LOGIN, HOME, HOME, HOME, to("seal:jury"), to("admin:index"))
+    ),
+    "members:onboarding": Entry(by_role(LOGIN, HOME, HOME, HOME, OK, OK)),
+    "members:register": Entry(by_role(LOGIN, HOME, HOME, HOME, OK, OK)),
+    "members:join": Entry(by_role(LOGIN, HOME, HOME, HOME, OK, OK)),
+    "members:join_withdraw": Entry(
+        by_role(LOGIN, *[NOT_FOUND] * 5),
+        kwargs=lambda w: {"pk": w.join_request.pk},
+        method="post",
+        why="only the applicant may withdraw a join request: for everyone else it does not exist",
+    ),
+    "members:company": Entry(
+        by_role(LOGIN, OK, OK, OK, ONBOARDING, ONBOARDING), why=NO_COMPANY_WHY
+    ),
+    "members:company_edit": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
+    "members:contact_add": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
+    "members:contact_edit": Entry(
+        _company_action(OK), kwargs=lambda w: {"pk": w.contact.pk}, why=NO_COMPANY_WHY
+    ),
+    "members:contact_delete": Entry(
+        _company_action(OK), kwargs=lambda w: {"pk": w.contact.pk}, why=NO_COMPANY_WHY
+    ),
+    "members:invitation_add": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
+    "members:invitation_revoke": Entry(
+        _company_action(HOME),
+        kwargs=lambda w: {"pk": w.invitation.pk},
+        method="post",
+        why=NO_COMPANY_WHY,
+    ),
+    "members:join_request_decide": Entry(
+        _company_action(HOME),
+        kwargs=lambda w: {"pk": w.join_request.pk, "decision": "accept"},
+        method="post",
+        why=NO_COMPANY_WHY,
+    ),
+    "members:membership_change": Entry(
+        _company_action(HOME),
+        kwargs=lambda w: {"pk": w.member_membership.pk, "action": "make-admin"},
+        method="post",
+        why=NO_COMPANY_WHY,
+    ),
+    "members:invitation_accept": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["invitation"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
+    "members:logo": Entry(
+        by_role(NOT_FOUND, OK, OK, OK, NOT_FOUND, OK),
+        kwargs=lambda w: {"slug": w.company.slug},
+        why=(
+            "an image, not a page: the logo of a company outside the public directory is for "
+            "network members only, and hidden (404) from everyone else"
+        ),
+    ),
+    # --- Meetings --------------------------------------------------------------------------
+    "meetings:list": Entry(NETWORK),
+    "meetings:calendar": Entry(NETWORK),
+    "meetings:feed": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["feed"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", NOT_FOUND, kwargs={"token": BOGUS}),),
+    ),
+    "meetings:topics": Entry(NETWORK),
+    "meetings:topic_vote": Entry(
+        by_role(
+            LOGIN,
+            to(lambda w, r: reverse("meetings:topics") + f"#topic-{w.proposal.pk}"),
+            to(lambda w, r: reverse("meetings:topics") + f"#topic-{w.proposal.pk}"),
+            to(lambda w, r: reverse("meetings:topics") + f"#topic-{w.proposal.pk}"),
+            FORBIDDEN,
+            FORBIDDEN,
+        ),
+        kwargs=lambda w: {"pk": w.proposal.pk},
+        method="post",
+        data={"vote": "yes"},
+        why="voting speaks for a company: coordinators without one may only look",
+    ),
+    "meetings:rsvp": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["rsvp"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
+    "meetings:feedback": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["feedback"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
+    "meetings:detail": Entry(NETWORK, kwargs=_meeting),
+    "meetings:ics": Entry(NETWORK, kwargs=_meeting),
+    "meetings:answer": Entry(
+        by_role(LOGIN, to(_detail), to(_detail), to(_detail), FORBIDDEN, FORBIDDEN),
+        kwargs=_meeting,
+        method="post",
+        data={"attending": "yes"},
+        why="answering speaks for a company: coordinators without one may only look",
+    ),
+    "meetings:register_colleague": Entry(
+        by_role(LOGIN, to(_detail), to(_detail), to(_detail), FORBIDDEN, FORBIDDEN),
+        kwargs=_meeting,
+        method="post",
+        why="registering speaks for a company: coordinators without one may only look",
+    ),
+    "meetings:cancel_registration": Entry(
+        by_role(LOGIN, NOT_FOUND, to(_detail), to(_detail), FORBIDDEN, FORBIDDEN),
+        kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.registration.pk},
+        method="post",
+    ),
+    "meetings:material": Entry(
+        NETWORK, kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.material.pk}
+    ),
+    # --- Newsletter ------------------------------------------------------------------------
+    "newsletter:subscribe": Entry(PUBLIC),
+    "newsletter:subscribe_sent": Entry(PUBLIC),
+    "newsletter:confirm": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["confirm"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
+    "newsletter:preferences": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["preferences"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
+    "newsletter:unsubscribe": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["unsubscribe"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
+    "newsletter:archive": Entry(PUBLIC),
+    "newsletter:archive_issue": Entry(PUBLIC, kwargs=lambda w: {"pk": w.public_issue.pk}),
+    "newsletter:members_archive": Entry(NETWORK),
+    "newsletter:members_archive_issue": Entry(NETWORK, kwargs=lambda w: {"pk": w.members_issue.pk}),
+    "newsletter:bounce_webhook": Entry(
+        everyone(UNAUTHORIZED),
+        method="post",
+        data={"email": "x@example.org", "type": "hard"},
+        why="a machine's webhook: its credential is the bearer token, never a session",
+        extras=(
+            Extra(
+                "bogus token",
+                "anonymous",
+                UNAUTHORIZED,
+                headers={"Authorization": "Bearer wrong"},
+            ),
+            Extra(
+                "valid token",
+                "anonymous",
+                CREATED,
+                headers={"Authorization": "Bearer authz-bounce-token"},
+                data='{"email": "x@example.org", "type": "hard"}',
+            ),
+        ),
+    ),
+    # --- Seal ------------------------------------------------------------------------------
+    "seal:home": Entry(PUBLIC),
+    "seal:verify": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"code": w.certificate.verification_code},
+        extras=(Extra("bogus token", "anonymous", NOT_FOUND, kwargs={"code": "BOGUS"}),),
+    ),
+    "seal:badge": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"code": w.certificate.verification_code},
+        extras=(Extra("bogus token", "anonymous", NOT_FOUND, kwargs={"code": "BOGUS"}),),
+    ),
+    "seal:application": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
+    "seal:application_step": Entry(
+        by_role(LOGIN, to("seal:application"), FORBIDDEN, OK, ONBOARDING, ONBOARDING),
+        kwargs=lambda w: {"category_id": w.category.pk},
+        why="the catalogue is the cycle's, not a company's: another company without an "
+        "application is sent to start one",
+    ),
+    "seal:submit": Entry(
+        by_role(LOGIN, NOT_FOUND, FORBIDDEN, to("seal:application"), ONBOARDING, ONBOARDING),
+        method="post",
+        why=NO_COMPANY_WHY,
+    ),
+    "seal:summary_pdf": Entry(
+        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, ONBOARDING, ONBOARDING), why=NO_COMPANY_WHY
+    ),
+    "seal:feedback_pdf": Entry(
+        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, ONBOARDING, ONBOARDING),
+        query=lambda w: f"cycle={w.past_cycle.slug}",
+        why=NO_COMPANY_WHY,
+    ),
+    "seal:certificate_pdf": Entry(
+        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, ONBOARDING, ONBOARDING),
+        query=lambda w: f"cycle={w.past_cycle.slug}",
+        why=NO_COMPANY_WHY,
+    ),
+    "seal:evidence_remove": Entry(
+        _company_action(to("seal:application")),
+        kwargs=lambda w: {"pk": w.evidence.pk},
+        method="post",
+        why=NO_COMPANY_WHY,
+    ),
+    "seal:evidence": Entry(
+        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, OK, OK),
+        kwargs=lambda w: {"pk": w.evidence.pk},
+        why="another juror's application is 404",
+        extras=(
+            Extra(
+                "another juror's application",
+                "juror",
+                NOT_FOUND,
+                kwargs=lambda w: {"pk": w.third_evidence.pk},
+            ),
+        ),
+    ),
+    "seal:jury": Entry(by_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "seal:jury_score": Entry(
+        by_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+        kwargs=lambda w: {"pk": w.assignment.pk},
+        extras=(
+            Extra(
+                "another juror's assignment",
+                "juror",
+                NOT_FOUND,
+                kwargs=lambda w: {"pk": w.other_assignment.pk},
+            ),
+        ),
+    ),
+    "seal:jury_conflict": Entry(
+        by_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(_jury_score), FORBIDDEN),
+        kwargs=lambda w: {"pk": w.assignment.pk},
+        method="post",
+        extras=(
+            Extra(
+                "another juror's assignment",
+                "juror",
+                NOT_FOUND,
+                kwargs=lambda w: {"pk": w.other_assignment.pk},
+            ),
+        ),
+    ),
+}
