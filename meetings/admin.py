@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from network_portal.downloads import csv_attachment, pdf_attachment
+from network_portal.downloads import csv_attachment, pdf_attachment, pdf_view
 from network_portal.pdf import render_pdf
 from network_portal.uploads import DOCUMENT_EXTENSIONS, validate_document_upload
 
@@ -321,7 +321,7 @@ class MeetingAdmin(admin.ModelAdmin):
             ),
             path(
                 "<int:pk>/participants/pdf/",
-                wrap(self.participants_pdf_view),
+                wrap(pdf_view(self.participants_pdf_view)),
                 name="meetings_meeting_participants_pdf",
             ),
             path(

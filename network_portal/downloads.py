@@ -3,11 +3,20 @@
 Every download is an attachment under a name the server chooses, kept out of shared caches
 (they hold company data). CSV files are made for German Excel (UTF-8 with BOM, ``;``) and
 every cell that starts like a formula is defused with an apostrophe (CSV injection).
+A view that renders a PDF is wrapped in ``pdf_view``: a PDF that takes longer than its time
+limit becomes a "try again later" page (503) instead of a server error.
 """
 
 import csv
+import functools
+import logging
 
 from django.http import HttpResponse
+from django.shortcuts import render
+
+from .pdf import PDFRenderTimeout
+
+logger = logging.getLogger(__name__)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,3 +42,19 @@ def csv_attachment(rows, *, filename: str) -> HttpResponse:
 
 def pdf_attachment(content: bytes, *, filename: str) -> HttpResponse:
     return attachment(content, filename=filename, content_type="application/pdf")
+
+
+def pdf_view(view):
+    """Wrap a view (function or bound method) that renders a PDF with ``render_pdf``."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PDFRenderTimeout:
+            logger.warning("PDF for %s not rendered in time", request.path, exc_info=True)
+            response = render(request, "pdf_timeout.html", status=503)
+            response["Retry-After"] = "60"
+            return response
+
+    return wrapped

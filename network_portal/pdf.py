@@ -4,12 +4,23 @@ WeasyPrint would otherwise fetch whatever a template points at (``file://`` path
 internal network, files to embed as PDF attachments). Its URL fetcher here serves only our own
 static files, found through the staticfiles finders (or the collected files), and images given
 inline as ``data:`` URLs; every other URL is refused.
+
+Rendering has a time limit (``PDF_RENDER_TIMEOUT_SECONDS``). WeasyPrint's layout can't be
+interrupted from outside, and a signal alarm works only in a main thread (our callers are gunicorn
+workers, Celery workers and test threads), so the template is rendered to HTML here (it needs the
+database and the active language) and only WeasyPrint runs in a forked child process, which is
+killed when the time is up.
 """
 
 import base64
+import math
 import mimetypes
+import multiprocessing
 import posixpath
 import re
+import signal
+import threading
+import traceback
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 
@@ -23,6 +34,14 @@ _DATA_URL = re.compile(r"^data:(?P<type>[^;,]*)(?P<params>(;[^;,]*)*),(?P<data>.
 
 class ForbiddenURL(ValueError):
     """A PDF template asked for something that is not one of our static files."""
+
+
+class PDFRenderTimeout(Exception):
+    """WeasyPrint took longer than ``PDF_RENDER_TIMEOUT_SECONDS``; its process was killed."""
+
+
+class PDFRenderError(RuntimeError):
+    """WeasyPrint failed in its process (the message holds that process's traceback)."""
 
 
 def base_url() -> str:
@@ -102,9 +121,85 @@ def static_only_fetcher():
     return StaticOnlyURLFetcher()
 
 
-def render_pdf(*, template: str, context: dict) -> bytes:
-    """Render ``template`` with ``context`` to HTML in the current language, then to PDF."""
+def _write_pdf_in_child(html: str, base: str, sender, alarm_seconds: int) -> None:
+    """The child process: the PDF's bytes through ``sender``, or the traceback of its error."""
+    # Should the parent die while waiting (a worker killed by gunicorn's own timeout), nobody
+    # would kill this process: the alarm's default action ends it.
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(alarm_seconds)
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=base_url(), url_fetcher=static_only_fetcher()).write_pdf()
+    try:
+        pdf = HTML(string=html, base_url=base, url_fetcher=static_only_fetcher()).write_pdf()
+    except Exception:  # noqa: BLE001 - the parent raises it, with this process's traceback
+        sender.send(("error", traceback.format_exc()))
+    else:
+        sender.send(("ok", pdf))
+    finally:
+        sender.close()
+
+
+# Held while this process renders its warm-up document and while it forks, so no child is
+# forked while another thread is inside WeasyPrint's C libraries (their locks would stay held).
+_fork_lock = threading.Lock()
+_warmed_up = False
+_WARM_UP_HTML = (
+    '<p style="font-family: DejaVu Sans, sans-serif">Ä <b>Ö</b></p><p>ü <b>ß</b></p>'
+    '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkY'
+    'AAAAAYAAjCB0C8AAAAASUVORK5CYII=">'
+)
+
+
+def _warm_up() -> None:
+    """Let WeasyPrint build what it builds on its first document (fonts, default stylesheets,
+    about 0.1 s) once in this process: every forked child inherits it instead of redoing it."""
+    global _warmed_up
+    if not _warmed_up:
+        from weasyprint import HTML
+
+        # The fonts our PDF stylesheets ask for, regular and bold, and an inline image.
+        HTML(string=_WARM_UP_HTML, url_fetcher=static_only_fetcher()).write_pdf()
+        _warmed_up = True
+
+
+def write_pdf(html: str) -> bytes:
+    """WeasyPrint on ``html`` in a child process; PDFRenderTimeout when it takes too long."""
+    timeout = settings.PDF_RENDER_TIMEOUT_SECONDS
+    # "fork": the child has our settings (also as tests override them) without starting Django.
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_write_pdf_in_child,
+        args=(html, base_url(), sender, math.ceil(timeout) + 1),
+        name="weasyprint",
+        daemon=True,
+    )
+    with _fork_lock:
+        _warm_up()
+        process.start()
+    sender.close()
+    result = None
+    try:
+        if receiver.poll(timeout):
+            try:
+                result = receiver.recv()
+            except EOFError:  # the process died without a word (killed, out of memory)
+                result = ("error", "The PDF process ended without a result")
+    finally:
+        receiver.close()
+        if result is None:  # time is up, or we were interrupted ourselves
+            process.kill()
+        # A process that answered ends right away (its alarm ends it otherwise).
+        process.join()
+        process.close()
+    if result is None:
+        raise PDFRenderTimeout(f"PDF rendering took longer than {timeout:g} s")
+    status, payload = result
+    if status == "error":
+        raise PDFRenderError(payload)
+    return payload
+
+
+def render_pdf(*, template: str, context: dict) -> bytes:
+    """Render ``template`` with ``context`` to HTML in the current language, then to PDF."""
+    return write_pdf(render_to_string(template, context))

@@ -137,7 +137,7 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Attraktive Unternehmen Tri
 MFA_ADAPTER = "members.adapters.MFAAdapter"
 # Encrypts the TOTP secrets in the database. Its own variable, so that rotating
 # DJANGO_SECRET_KEY does not lock everybody out of their authenticator app.
-MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default=SECRET_KEY)
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="") or SECRET_KEY
 # Development only (allauth refuses it unless DJANGO_DEBUG is on): a code that always passes.
 MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
 
@@ -297,4 +297,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of every PDF at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

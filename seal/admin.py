@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import SizeClass, User
 from members.roles import JURY_GROUP
-from network_portal.downloads import csv_attachment, pdf_attachment
+from network_portal.downloads import csv_attachment, pdf_attachment, pdf_view
 
 from . import documents, selectors, services
 from .models import (
@@ -925,7 +925,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/summary.pdf",
-                self.admin_site.admin_view(self.summary_pdf_view),
+                self.admin_site.admin_view(pdf_view(self.summary_pdf_view)),
                 name="seal_application_summary_pdf",
             ),
             *super().get_urls(),
@@ -1066,7 +1066,7 @@ class CertificateAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/pdf/",
-                self.admin_site.admin_view(self.pdf_view),
+                self.admin_site.admin_view(pdf_view(self.pdf_view)),
                 name="seal_certificate_pdf",
             ),
             *super().get_urls(),
