@@ -20,6 +20,7 @@ from members.permissions import CompanyAdminRequiredMixin, membership_of
 from members.second_factor import second_factor_refusal
 from network_portal.downloads import pdf_attachment, pdf_view
 from network_portal.feedback import error_messages
+from network_portal.pdf import PDFRenderTimeout
 
 from .. import documents, services
 from ..forms import AnswerForm
@@ -278,6 +279,16 @@ class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
             services.application_submit(application=application, by_user=request.user)
         except ValidationError as error:
             error_messages(request, error)
+        except PDFRenderTimeout:
+            # The summary for the confirmation mail is made in the same transaction: nothing
+            # was submitted, and the company can simply try again.
+            messages.error(
+                request,
+                _(
+                    "Your application could not be submitted just now because its PDF summary "
+                    "took too long to create. Nothing was changed; please try again in a minute."
+                ),
+            )
         else:
             messages.success(
                 request,

@@ -266,6 +266,26 @@ def test_submit_mails_the_company_admins_a_pdf_summary(
     assert reverse("seal:summary_pdf") in html
 
 
+def test_submit_is_undone_when_the_summary_pdf_takes_too_long(
+    client, company_admin, application, catalogue, mailoutbox, settings
+):
+    complete(application, catalogue)
+    settings.PDF_RENDER_TIMEOUT_SECONDS = 0.001  # far less than any summary takes
+    client.force_login(company_admin)
+
+    response = client.post(reverse("seal:submit"), follow=True)
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "Ihre Bewerbung konnte gerade nicht eingereicht werden, weil die PDF-Zusammenfassung zu "
+        "lange gedauert hat. Es wurde nichts geändert; bitte versuchen Sie es in einer Minute "
+        "erneut."
+    ]
+    application.refresh_from_db()
+    assert not application.is_submitted
+    assert mailoutbox == []
+
+
 def test_no_edit_after_submit(client, company_admin, application, catalogue):
     complete(application, catalogue)
     services.application_submit(application=application, by_user=company_admin)
