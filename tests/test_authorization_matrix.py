@@ -9,7 +9,8 @@ savepoint of its own that is rolled back afterwards, so cells do not depend on e
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -74,6 +75,29 @@ def sessions(world, django_db_blocker):
     return keys
 
 
+@pytest.fixture
+def cell(world, django_db_blocker):
+    """A savepoint of the module's transaction, rolled back after the test.
+
+    Not pytest-django's ``django_db``: its TestCase closes the database connection after each
+    test, which on PostgreSQL would end the module's transaction with it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def _close(response):
+    """Close a response (a streamed file) the way Django's test client does: closing ends "the
+    request", and Django would then close a connection inside a transaction (as after a real
+    request), which on PostgreSQL would end the module's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module")
 def clients():
     """One test client per role, filled as the cells need them (the middleware chain of a
@@ -135,6 +159,9 @@ def _client_for(role, entry, world, sessions, clients):
     return client
 
 
+# The marker makes pytest-django set up the test database for this module (it sets up only
+# what marked tests use); the cells themselves run in the module's transaction (see ``cell``).
+@pytest.mark.django_db
 def test_every_url_pattern_has_a_matrix_entry():
     keys = [pattern.key for pattern in PATTERNS]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
@@ -157,7 +184,7 @@ def test_every_model_in_the_admin_is_in_the_matrix():
     assert not gone, f"no longer in the admin, remove from ADMIN_MODELS: {gone}"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("cell")
 @pytest.mark.parametrize(("key", "role", "extra"), list(_cells()))
 def test_authorization(world, sessions, clients, key, role, extra):
     entry = MATRIX.get(key)
@@ -188,7 +215,7 @@ def test_authorization(world, sessions, clients, key, role, extra):
             leaked = [m for m, allowed in MARKERS.items() if role not in allowed and m in body]
             assert not leaked, f"{cell}: the page shows {leaked}"
     finally:
-        response.close()
+        _close(response)
 
 
 # The leak check above only proves something if the marked texts do show where they belong.
@@ -201,7 +228,7 @@ MARKER_PAGES = [
 ]
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("cell")
 @pytest.mark.parametrize(("key", "role", "marker"), MARKER_PAGES)
 def test_marked_texts_show_where_they_belong(world, sessions, clients, key, role, marker):
     assert role in MARKERS[marker]
@@ -213,7 +240,7 @@ def test_marked_texts_show_where_they_belong(world, sessions, clients, key, role
     assert marker in _body(response)
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("cell")
 def test_the_roles_are_what_the_matrix_assumes(world):
     users = world.users
     coordinator, juror = users["coordinator"], users["juror"]
@@ -234,7 +261,7 @@ def test_the_roles_are_what_the_matrix_assumes(world):
     assert world.certificate.application.decision == Application.Decision.AWARDED
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("cell")
 def test_a_coordinator_cannot_make_anyone_a_superuser(world, client):
     """Coordinators manage accounts in the admin, but superuser rights and single permissions
     are not theirs to hand out (not even to themselves)."""
