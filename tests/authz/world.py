@@ -111,9 +111,28 @@ class World:
             raise AttributeError(name) from None
 
 
+LEGAL_PAGES = {
+    "/impressum/": "Impressum",
+    "/datenschutz/": "Datenschutz",
+    "/barrierefreiheit/": "Erklärung zur Barrierefreiheit",
+}
+
+
+def ensure_legal_pages() -> None:
+    """The flat pages the migrations create; a transactional test before this module may have
+    flushed them (a flush keeps only what post_migrate recreates)."""
+    site = Site.objects.get_current()
+    for url, title in LEGAL_PAGES.items():
+        page, _ = FlatPage.objects.get_or_create(
+            url=url, defaults={"title": title, "content": f"<p>{title}</p>"}
+        )
+        page.sites.add(site)
+
+
 def build_world() -> World:
     now = timezone.now()
     ensure_role_groups()
+    ensure_legal_pages()
     coordinators = Group.objects.get(name=COORDINATOR_GROUP)
     # The coordinators' rights come from the group (no superuser here): it must really have them.
     assert coordinators.permissions.filter(
