@@ -15,7 +15,8 @@ class ColleagueForm(forms.Form):
         empty_label=_("– someone else –"),
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    email = forms.EmailField(label=pgettext_lazy("person", "Email"), required=False)
+    # max_length: the registration's column takes 254 characters; the standard allows 320.
+    email = forms.EmailField(label=pgettext_lazy("person", "Email"), required=False, max_length=254)
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)

@@ -312,6 +312,8 @@ def rsvp_answer(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open(meeting)
     email = email.strip()
+    # A contact's title, first and last name together can be longer than the column.
+    name = name.strip()[: Registration._meta.get_field("name").max_length]
     registration = (
         Registration.objects.select_for_update()
         .filter(meeting=meeting, email__iexact=email)

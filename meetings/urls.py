@@ -7,7 +7,8 @@ app_name = "meetings"
 urlpatterns = [
     path("", meetings.MeetingListView.as_view(), name="list"),
     path("calendar/", calendar.CalendarFeedView.as_view(), name="calendar"),
-    path("feed/<str:token>.ics", calendar.feed, name="feed"),
+    # Feed tokens are URL-safe (CalendarFeed.new_token): anything else is no feed, not a query.
+    path("feed/<slug:token>.ics", calendar.feed, name="feed"),
     path("topics/", topics.TopicListView.as_view(), name="topics"),
     path("topics/<int:pk>/vote/", topics.TopicVoteView.as_view(), name="topic_vote"),
     path("rsvp/<str:token>/", rsvp.OneClickAnswerView.as_view(), name="rsvp"),

@@ -3,10 +3,13 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import translation
 
 from network_portal.mail import mail_enqueue
+
+from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,6 +36,12 @@ class AccountAdapter(DefaultAccountAdapter):
             rendered=(message.subject, message.body, html),
             language=translation.get_language() or getattr(request, "LANGUAGE_CODE", "de"),
         )
+
+    def clean_email(self, email):
+        # Sign-up, a new address and the password reset: the standard allows 320 characters,
+        # the address columns (and the outbox) take 254.
+        MaxLengthValidator(User._meta.get_field("email").max_length)(email)
+        return super().clean_email(email)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -23,6 +23,9 @@ class SignupNameForm(forms.Form):
         user.save(update_fields=["first_name", "last_name"])
 
 
+LOGO_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+
+
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
@@ -49,7 +52,7 @@ class CompanyForm(forms.ModelForm):
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
-        if not re.fullmatch(r"\d{5}", postcode):
+        if not re.fullmatch(r"[0-9]{5}", postcode):  # \d would take Arabic-Indic digits too
             raise forms.ValidationError(_("Please enter a five-digit postcode."))
         return postcode
 
@@ -67,7 +70,10 @@ class CompanyForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
-            validate_image_upload(logo, max_bytes=settings.LOGO_MAX_BYTES)
+            content_type = validate_image_upload(logo, max_bytes=settings.LOGO_MAX_BYTES)
+            # Stored, and served, with the extension of what it is, not of what it is called
+            # (a PNG named logo.html must not come back as text/html).
+            logo.name = f"logo{LOGO_EXTENSIONS[content_type]}"
         return logo
 
 

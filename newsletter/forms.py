@@ -27,6 +27,22 @@ class _ListCheckboxes(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 
+    def clean(self, value):
+        # Django compares the ids in one "IN" query, where an id beyond 64 bits crashes SQLite
+        # (OverflowError); such an id is simply not one of ours.
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(pk)  # as Django converts it for the query
+            except (TypeError, ValueError):
+                continue  # Django calls it "not a valid value" itself
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
 
 class SubscribeForm(forms.Form):
     """The public sign-up: an address, optionally a name, the lists, and the consent."""

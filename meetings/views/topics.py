@@ -1,9 +1,8 @@
 """Topic wishes: member companies propose topics for coming meetings and upvote others'."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -81,7 +80,7 @@ class TopicVoteView(MeetingsMemberMixin, View):
         _require_company(self)
         choice = request.POST.get("vote")
         if choice not in ("yes", "no"):
-            return HttpResponseBadRequest()
+            raise BadRequest  # a tampered form; the 400 page says so in the user's language
         proposal = get_object_or_404(TopicProposal, pk=pk)
         try:
             services.topic_vote(

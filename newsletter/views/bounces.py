@@ -62,11 +62,16 @@ def bounce_webhook(request):
         validate_email(email)
     except ValidationError:
         return _error("invalid_email", _("“email” is not a valid email address."), status=400)
+    if len(email) > Bounce._meta.get_field("email").max_length:  # the standard allows 320
+        return _error("invalid_email", _("“email” is not a valid email address."), status=400)
     kind = data.get("type")
     if kind not in Bounce.Kind.values:
         return _error("invalid_type", _("“type” must be “hard” or “soft”."), status=400)
     diagnostic = data.get("diagnostic") or ""
     if not isinstance(diagnostic, str):
         return _error("invalid_diagnostic", _("“diagnostic” must be a text."), status=400)
+    # The text comes from some remote mail server: keep it, without what PostgreSQL refuses
+    # (NUL characters, and lone surrogates that JSON escapes can carry).
+    diagnostic = diagnostic.encode("utf-8", "replace").decode().replace("\x00", "")
     bounce = services.bounce_record(email=email, kind=kind, diagnostic=diagnostic, source="webhook")
     return JsonResponse({"id": bounce.pk, "email": bounce.email, "type": bounce.kind}, status=201)

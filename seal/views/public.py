@@ -19,9 +19,12 @@ BADGE_MAX_AGE = 24 * 60 * 60
 
 
 def _certificate_or_none(code: str) -> Certificate | None:
+    code = code.strip().upper()
+    if "\x00" in code:  # anyone can type a code; PostgreSQL refuses NUL in a query
+        return None
     return (
         Certificate.objects.select_related("application__company", "application__cycle")
-        .filter(verification_code=code.strip().upper())
+        .filter(verification_code=code)
         .first()
     )
 

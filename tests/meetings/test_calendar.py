@@ -218,3 +218,15 @@ def test_feed_query_count_is_constant(client, company_user, django_assert_num_qu
     with django_assert_num_queries(2):  # feed with user, membership and company; meetings
         response = client.get(reverse("meetings:feed", args=[feed.token]))
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == n
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "../feed", "ä" * 43])
+def test_feed_address_that_cannot_be_a_token_is_not_found(client, token):
+    # A NUL character would reach PostgreSQL (which refuses it) if the URL took any text.
+    from urllib.parse import quote
+
+    from tests.forms.harness import strict_database
+
+    with strict_database():
+        response = client.get(f"/meetings/feed/{quote(token, safe='')}.ics")
+    assert response.status_code == 404

@@ -111,3 +111,19 @@ def test_yes_link_of_a_company_that_left_no_longer_registers(client, invitation)
     assert response.status_code == 410
     assert "Das Unternehmen ist kein aktives Mitglied." in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_contact_with_the_longest_name_can_answer(client):
+    # Title, first and last name at their limits make 252 characters; a registration's name
+    # column takes 200 (PostgreSQL refuses more).
+    contact = ContactPersonFactory(title="D" * 50, first_name="V" * 100, last_name="N" * 100)
+    meeting = MeetingFactory()
+    url = reverse(
+        "meetings:rsvp",
+        args=[services.rsvp_token(meeting=meeting, attending=True, contact=contact)],
+    )
+    response = client.post(url)
+    assert response.status_code == 200
+    registration = Registration.objects.get()
+    assert registration.name == contact.full_name[:200]
+    assert registration.status == Registration.Status.CONFIRMED

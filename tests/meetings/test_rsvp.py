@@ -240,3 +240,34 @@ def test_a_declined_answer_does_not_keep_a_person_from_their_own_company():
         meeting=meeting, company=second, name="Lea", email="lea@example.org", attending=True
     )
     assert (registration.company, registration.status) == (second, "confirmed")
+
+
+def test_user_with_the_longest_name_can_answer(client, company):
+    # Sign-up allows 100 characters each for first and last name: 201 with the space.
+    user = MembershipFactory(
+        company=company, user__first_name="V" * 100, user__last_name="N" * 100
+    ).user
+    meeting = MeetingFactory()
+    client.force_login(user)
+    response = client.post(reverse("meetings:answer", args=[meeting.slug]), {"attending": "yes"})
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.name == ("V" * 100 + " " + "N" * 100)[:200]
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_colleague_with_an_overlong_address_is_refused(client, company, company_user):
+    # Valid by the standard (up to 320 characters), longer than the address column (254).
+    meeting = MeetingFactory()
+    client.force_login(company_user)
+    response = client.post(
+        reverse("meetings:register_colleague", args=[meeting.slug]),
+        {"name": "Lea Kaspari", "email": "x" * 236 + "@moselblick.example"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Bitte sicherstellen, dass der Wert aus höchstens 254 Zeichen besteht. "
+        "(Er besteht aus 255 Zeichen.)",
+        "Bitte wählen Sie eine Ansprechperson oder geben Sie Name und E-Mail-Adresse an.",
+    ]
+    assert not Registration.objects.exists()

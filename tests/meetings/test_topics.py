@@ -169,3 +169,11 @@ def test_voting_closes_once_a_topic_is_scheduled(client, company_user):
     assert not TopicVote.objects.filter(proposal=proposal).exists()
     page = client.get(TOPICS).content.decode()
     assert "Dieses Thema steht schon auf dem Programm; die Abstimmung ist beendet." in page
+
+
+def test_tampered_vote_gets_a_german_error_page(client, company_user):
+    proposal = TopicProposalFactory()
+    client.force_login(company_user)
+    response = vote(client, proposal, "vielleicht")
+    assert response.status_code == 400
+    assert "<h1>Ungültige Anfrage</h1>" in response.content.decode()

@@ -134,3 +134,16 @@ def test_cannot_invite_someone_who_already_has_a_company(
         response.content.decode()
     )
     assert not CompanyInvitation.objects.exists()
+
+
+def test_overlong_invitation_address_is_refused(client, company_admin):
+    # Valid by the standard (up to 320 characters), longer than the address column (254).
+    address = "x" * 236 + "@moselblick.example"
+    client.force_login(company_admin)
+    response = client.post(reverse("members:invitation_add"), {"email": address})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "Bitte sicherstellen, dass der Wert aus höchstens 254 Zeichen besteht. "
+        "(Er besteht aus 255 Zeichen.)"
+    ]
+    assert not CompanyInvitation.objects.exists()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members.models import Company, CompanyMembership, ContactPerson, User
 from network_portal.models import OutboxMail
+from tests.factories import UserFactory
 from tests.mfa import login_with_second_factor
 from tests.utils import only_link
 
@@ -189,3 +190,28 @@ def test_user_with_company_cannot_register_another(client, company_admin):
     assert response.status_code == 302
     assert response["Location"] == reverse("members:company")
     assert not Company.objects.filter(name=COMPANY["name"]).exists()
+
+
+def test_postcode_needs_ascii_digits(client, db):
+    client.force_login(UserFactory())
+    response = client.post(reverse("members:register"), {**COMPANY, "postcode": "٥٤٢٩٢"})
+    assert response.status_code == 200
+    assert response.context["company_form"].errors["postcode"] == [
+        "Bitte geben Sie eine fünfstellige Postleitzahl an."
+    ]
+    assert not Company.objects.exists()
+
+
+def test_overlong_address_is_refused_at_sign_up_and_password_reset(client, db):
+    # Valid by the standard (up to 320 characters), longer than the address columns (254).
+    address = "x" * 236 + "@moselblick.example"
+    too_long = [
+        "Bitte sicherstellen, dass der Wert aus höchstens 254 Zeichen besteht. "
+        "(Er besteht aus 255 Zeichen.)"
+    ]
+    response = client.post(reverse("account_signup"), {**SIGNUP, "email": address})
+    assert response.context["form"].errors["email"] == too_long
+    response = client.post(reverse("account_reset_password"), {"email": address})
+    assert response.context["form"].errors["email"] == too_long
+    assert not User.objects.exists()
+    assert not OutboxMail.objects.exists()

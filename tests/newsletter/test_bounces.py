@@ -203,3 +203,25 @@ def test_the_command_refuses_an_invalid_address():
     with pytest.raises(CommandError, match="“kein-at” is not a valid email address."):
         call_command("newsletter_bounce", "kein-at")
     assert not Bounce.objects.exists()
+
+
+def test_overlong_address_is_refused(provider):
+    # Valid by the standard (up to 320 characters), longer than the address column (254).
+    response = post(provider, {"email": "x" * 236 + "@moselblick.example", "type": "hard"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_email"
+    assert not Bounce.objects.exists()
+
+
+def test_diagnostic_is_kept_without_what_postgresql_refuses(provider):
+    from tests.forms.harness import strict_database
+
+    # A NUL character and a lone surrogate, as a JSON escape can carry them.
+    body = (
+        '{"email": "alt@moselblick.example", "type": "soft", '
+        '"diagnostic": "452\\u0000 voll\\ud800"}'
+    )
+    with strict_database():
+        response = post(provider, body)
+    assert response.status_code == 201
+    assert Bounce.objects.get().diagnostic == "452 voll?"

@@ -304,3 +304,22 @@ def test_a_link_for_an_erased_address_is_refused(client, confirm_url):
     response = client.post(confirm_url)
     assert response.status_code == 410
     assert "Dieser Link ist ungültig." in response.content.decode()
+
+
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1])
+def test_list_id_beyond_64_bits_is_refused(
+    client, public_list, django_capture_on_commit_callbacks, number
+):
+    # SQLite cannot compare such a number at all (OverflowError): a tampered form, not a crash.
+    response = signup(client, django_capture_on_commit_callbacks, lists=[public_list.pk, number])
+    assert response.status_code == 200
+    assert response.context["form"].errors["lists"] == [f"„{number}“ ist kein gültiger Wert."]
+    assert not Subscriber.objects.exists()
+
+
+def test_list_id_with_thousands_of_digits_is_refused(
+    client, public_list, django_capture_on_commit_callbacks
+):
+    response = signup(client, django_capture_on_commit_callbacks, lists=["9" * 5001])
+    assert response.context["form"].errors["lists"] == [f"„{'9' * 5001}“ ist kein gültiger Wert."]
+    assert not Subscriber.objects.exists()

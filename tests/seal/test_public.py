@@ -211,3 +211,16 @@ def test_no_badge_for_an_expired_or_revoked_seal(client, cycle, changes):
     response = client.get(reverse("seal:badge", args=[certificate.verification_code]))
     assert response.status_code == 404
     assert client.get(reverse("seal:badge", args=["ABCDEF123456"])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["seal:verify", "seal:badge"])
+def test_code_with_a_nul_character_is_unknown(client, cycle, name):
+    from tests.forms.harness import strict_database
+
+    certificate = award("Moselblick Pflege GmbH", cycle)
+    url = reverse(name, args=[certificate.verification_code]).replace(
+        certificate.verification_code, certificate.verification_code + "%00"
+    )
+    with strict_database():  # SQLite takes NUL; PostgreSQL, as in production, refuses it
+        response = client.get(url)
+    assert response.status_code == 404
