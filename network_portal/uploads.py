@@ -151,4 +151,7 @@ def validate_document_upload(upload, *, max_bytes: int) -> str:
                 "file (.docx, .xlsx, .pptx) or an image (PNG, JPEG)."
             )
         )
+    if kind in ("png", "jpeg"):
+        # Beyond the first bytes: the whole image must be one.
+        validate_image_upload(upload, max_bytes=max_bytes)
     return DOCUMENT_TYPES[kind]

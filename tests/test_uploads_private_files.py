@@ -191,12 +191,7 @@ def test_disguised_evidence_is_refused_and_nothing_is_stored(
     )
 
     assert response.status_code == 200
-    message = (
-        # It starts like a PNG, so it is opened as an image (and found broken).
-        "Die Datei ist kein gültiges Bild. Erlaubt sind PNG, JPEG und WebP."
-        if kind == "png header only"
-        else "Nachweise müssen PDF-Dateien oder Bilder (PNG, JPEG) sein."
-    )
+    message = "Nachweise müssen PDF-Dateien oder Bilder (PNG, JPEG) sein."
     assert evidence_errors(response, criterion) == [f"{name}: {message}"]
     assert not Evidence.objects.exists()
     assert not Answer.objects.exists()
@@ -271,6 +266,15 @@ def test_disguised_material_is_refused(kind):
     assert form.errors["file"] == [
         "Dieser Dateityp ist nicht erlaubt. Bitte laden Sie ein PDF, eine Word-, Excel- oder "
         "PowerPoint-Datei (.docx, .xlsx, .pptx) oder ein Bild (PNG, JPEG) hoch."
+    ]
+
+
+def test_material_that_only_starts_like_a_png_is_refused():
+    upload = SimpleUploadedFile("Folien.png", DISGUISED["png header only"])
+    form = material_form(MeetingFactory(), upload)
+    assert not form.is_valid()
+    assert form.errors["file"] == [
+        "Die Datei ist kein gültiges Bild. Erlaubt sind PNG, JPEG und WebP."
     ]
 
 

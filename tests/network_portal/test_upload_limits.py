@@ -93,3 +93,16 @@ def test_too_many_files_in_one_request_are_refused_before_reading_them(
 
     assert response.status_code == 400
     assert "Ungültige Anfrage" in response.content.decode()
+
+
+def test_a_document_with_an_image_header_must_be_a_whole_image():
+    from django.core.exceptions import ValidationError
+
+    from network_portal.uploads import validate_document_upload
+
+    fake = SimpleUploadedFile("folien.png", b"\x89PNG\r\n\x1a\n" + b"<html>nicht wirklich</html>")
+    with pytest.raises(ValidationError) as error:
+        validate_document_upload(fake, max_bytes=MB)
+    assert error.value.messages == [
+        "Die Datei ist kein gültiges Bild. Erlaubt sind PNG, JPEG und WebP."
+    ]
