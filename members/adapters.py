@@ -70,15 +70,3 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return self._fernet().decrypt(encrypted_text.encode()).decode()
-
-    def can_delete_authenticator(self, authenticator) -> bool:
-        """Coordinators and jurors may replace their authenticator app, but not switch 2FA off."""
-        from allauth.mfa.models import Authenticator
-
-        from .second_factor import requires_second_factor
-
-        if authenticator.type == Authenticator.Type.TOTP and requires_second_factor(
-            authenticator.user
-        ):
-            return False
-        return super().can_delete_authenticator(authenticator)

@@ -15,12 +15,19 @@ class MembersConfig(AppConfig):
         post_migrate.connect(ensure_role_groups, dispatch_uid="members.ensure_role_groups")
 
         from allauth.account.signals import authentication_step_completed
-        from allauth.mfa.signals import authenticator_added
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
 
-        from .second_factor import on_authentication_step, on_authenticator_added
+        from .second_factor import (
+            on_authentication_step,
+            on_authenticator_added,
+            on_authenticator_removed,
+        )
 
         authentication_step_completed.connect(
             on_authentication_step, dispatch_uid="members.second_factor_step"
+        )
+        authenticator_removed.connect(
+            on_authenticator_removed, dispatch_uid="members.second_factor_removed"
         )
         authenticator_added.connect(
             on_authenticator_added, dispatch_uid="members.second_factor_added"

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from network_portal.downloads import csv_attachment
+from network_portal.uploads import OversizedUpload
 
 from .models import Company, ContactPerson, Industry, LegalForm, SizeClass
 from .services import unique_company_slug
@@ -684,7 +685,7 @@ class MemberCsvUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
             raise ValidationError(_("Please upload a CSV file (.csv)."))
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > MAX_UPLOAD_BYTES or isinstance(upload, OversizedUpload):
             raise ValidationError(_("The file is too large (at most 2 MB)."))
         try:
             self.text = decode_csv_bytes(upload.read())

@@ -3,8 +3,8 @@
 from .second_factor import second_factor_refusal
 
 # Pages a coordinator without a passed second factor may still open: enrolment (which asks for
-# the password again), recovery codes, logout, email confirmation, the language switch and the
-# legal pages.
+# the password again), recovery codes, logout, email addresses and their confirmation, the
+# language switch and the legal pages.
 OPEN_BEFORE_SECOND_FACTOR = {
     "mfa_activate_totp",
     "mfa_index",
@@ -14,6 +14,7 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "mfa_reauthenticate",
     "account_reauthenticate",
     "account_logout",
+    "account_email",  # allauth sets up TOTP only once every address is verified
     "account_email_verification_sent",
     "account_confirm_email",
     "set_language",

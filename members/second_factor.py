@@ -77,6 +77,15 @@ def on_authentication_step(sender, request, method, **kwargs) -> None:
         mark_second_factor_passed(request)
 
 
+def on_authenticator_removed(sender, request, authenticator, **kwargs) -> None:
+    """Switching TOTP off (e.g. for a new phone): for a coordinator or juror this session must
+    pass a new authenticator before anything else opens again."""
+    from allauth.mfa.models import Authenticator
+
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
+
+
 def on_authenticator_added(sender, request, authenticator, **kwargs) -> None:
     from allauth.mfa.models import Authenticator
 

@@ -177,7 +177,8 @@ def write_pdf(html: str) -> bytes:
     with _fork_lock:
         _warm_up()
         process.start()
-    sender.close()
+        # Before another thread forks: its child must not inherit this pipe's write end.
+        sender.close()
     result = None
     try:
         if receiver.poll(timeout):

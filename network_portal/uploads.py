@@ -47,6 +47,15 @@ class UploadSizeLimitHandler(FileUploadHandler):
         return None
 
 
+def validate_upload_size(upload, *, max_bytes: int) -> None:
+    """Too large for its purpose, or for any purpose (cut off while the request was read)."""
+    if upload.size > max_bytes or isinstance(upload, OversizedUpload):
+        limit = min(max_bytes, settings.UPLOAD_MAX_BYTES)
+        raise ValidationError(
+            _("The file is too large (at most %(max)s).") % {"max": filesizeformat(limit)}
+        )
+
+
 # Formats a browser shows safely as <img>; SVG is left out because it can carry scripts.
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 MAX_IMAGE_PIXELS = 25_000_000
@@ -59,10 +68,7 @@ def validate_image_upload(upload, *, max_bytes: int) -> str:
     """
     from PIL import Image, UnidentifiedImageError
 
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is too large (at most %(max)s).") % {"max": filesizeformat(max_bytes)}
-        )
+    validate_upload_size(upload, max_bytes=max_bytes)
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -128,10 +134,7 @@ def validate_document_upload(upload, *, max_bytes: int) -> str:
     The type is read from the content (magic bytes, for Office files the ZIP's
     ``[Content_Types].xml``), never from the name; returns the content type.
     """
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is too large (at most %(max)s).") % {"max": filesizeformat(max_bytes)}
-        )
+    validate_upload_size(upload, max_bytes=max_bytes)
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

@@ -373,7 +373,8 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("answer__application"), pk=pk)
     membership = membership_of(request.user)
     own_company = membership and membership.company_id == evidence.answer.application.company_id
-    if own_company and not membership.is_admin:
+    coordinator = request.user.is_staff and request.user.has_perm("seal.view_application")
+    if own_company and not membership.is_admin and not coordinator:
         # Like the application it belongs to: the company admins' business.
         raise PermissionDenied
     if not can_see_evidence(request.user, evidence):

@@ -132,13 +132,40 @@ def test_company_users_are_not_asked_for_a_second_factor(client):
     assert client.get(reverse("members:company")).status_code == 200
 
 
-def test_coordinators_and_jurors_cannot_switch_their_authenticator_off(client):
-    for user in (CoordinatorFactory(is_superuser=False), juror()):
-        login_with_second_factor(client, user)
-        response = client.post(reverse("mfa_deactivate_totp"))
-        assert response.status_code == 200
-        assert response.context["form"].errors
-        assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def test_switching_the_app_off_asks_for_a_new_one_at_once(client):
+    """A new phone: a coordinator or juror may remove the old app, but nothing opens again
+    until a new one is set up."""
+    coordinator = CoordinatorFactory(is_superuser=False)
+    login_with_second_factor(client, coordinator)
+    assert client.get(ADMIN).status_code == 200
+
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=coordinator).exists()
+    admin = client.get(ADMIN)
+    assert admin.status_code == 302 and admin["Location"] == reverse("mfa_activate_totp")
+
+    jury_member = juror()
+    login_with_second_factor(client, jury_member)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert client.get(reverse("seal:jury"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_unverified_address_can_be_dealt_with_before_enrolment(client):
+    """allauth sets up TOTP only when every address is verified: the address page stays open."""
+    from allauth.account.models import EmailAddress
+
+    coordinator = CoordinatorFactory(is_superuser=False)
+    EmailAddress.objects.create(user=coordinator, email="neu@example.org", verified=False)
+    log_in_with_password(client, coordinator)
+
+    assert client.get(reverse("account_email")).status_code == 200
+    response = client.post(
+        reverse("account_email"), {"action_remove": "", "email": "neu@example.org"}
+    )
+    assert response.status_code == 302
+    assert not EmailAddress.objects.filter(email="neu@example.org").exists()
 
 
 def test_other_users_may_switch_their_authenticator_off(client):

@@ -75,8 +75,9 @@ def test_too_large_logo_is_refused_with_a_clear_message(client, company_admin, s
     response = client.post(reverse("members:company_edit"), data)
 
     assert response.status_code == 200
+    # The request limit cut it off: that is the limit the user is told.
     assert response.context["form"].errors["logo"] == [
-        "Die Datei ist zu groß (höchstens 2,0\xa0MB)."
+        "Die Datei ist zu groß (höchstens 1,0\xa0MB)."
     ]
     company.refresh_from_db()
     assert not company.logo
@@ -106,3 +107,16 @@ def test_a_document_with_an_image_header_must_be_a_whole_image():
     assert error.value.messages == [
         "Die Datei ist kein gültiges Bild. Erlaubt sind PNG, JPEG und WebP."
     ]
+
+
+def test_a_file_cut_off_by_the_request_limit_is_called_too_large(settings):
+    """Even where the purpose allows more than UPLOAD_MAX_BYTES: the limit that bit is named."""
+    from django.core.exceptions import ValidationError
+
+    from network_portal.uploads import validate_document_upload
+
+    settings.UPLOAD_MAX_BYTES = 1 * MB
+    cut_off = OversizedUpload("folien.pdf", "application/pdf", 3 * MB)
+    with pytest.raises(ValidationError) as error:
+        validate_document_upload(cut_off, max_bytes=20 * MB)
+    assert error.value.messages == ["Die Datei ist zu groß (höchstens 1,0\xa0MB)."]

@@ -627,3 +627,20 @@ def test_pdf_of_a_cycle_that_cannot_exist_is_a_404(client, company_admin, applic
         for name in ("summary_pdf", "feedback_pdf", "certificate_pdf"):
             response = client.get(reverse(f"seal:{name}"), {"cycle": cycle_slug})
             assert response.status_code == 404, name
+
+
+def test_coordinator_who_works_for_the_applicant_still_sees_its_evidence(
+    client, company, application, catalogue
+):
+    from members.models import CompanyMembership
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory()
+    CompanyMembership.objects.create(
+        user=coordinator, company=company, role=CompanyMembership.Role.MEMBER
+    )
+    evidence = EvidenceFactory(
+        answer__application=application, answer__criterion=catalogue["bonus"]
+    )
+    login_with_second_factor(client, coordinator)
+    assert client.get(reverse("seal:evidence", args=[evidence.pk])).status_code == 200
