@@ -10,6 +10,9 @@ from tests.factories import (
 )
 from tests.utils import CHROMIUM, skip_or_fail
 
+# Fixtures for the PDF tests of several apps (template_dir, static_dir, trap_server).
+pytest_plugins = ["tests.pdf_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _german(settings):

@@ -2,8 +2,6 @@
 
 import base64
 import io
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pypdf import PdfReader
@@ -20,51 +18,6 @@ def pdf_text(pdf: bytes) -> str:
     """The PDF's text with line breaks and runs of spaces made single spaces."""
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     return " ".join(text.split())
-
-
-@pytest.fixture
-def template_dir(tmp_path, settings):
-    """A template folder of its own, searched before the project's."""
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    return folder
-
-
-@pytest.fixture
-def static_dir(tmp_path, settings):
-    folder = tmp_path / "static"
-    (folder / "pdf").mkdir(parents=True)
-    settings.STATICFILES_DIRS = [folder, *settings.STATICFILES_DIRS]
-    return folder
-
-
-@pytest.fixture
-def trap_server():
-    """A local web server that counts every request it gets and would inject text."""
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            hits.append(self.path)
-            body = b'body::after { content: "HTTP-LEAK"; }'
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.parametrize(

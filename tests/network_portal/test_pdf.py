@@ -9,9 +9,7 @@ import io
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -62,50 +60,6 @@ def child_processes() -> set[int]:
             if stat.rsplit(")", 1)[1].split()[1] == own:
                 children.add(int(entry.name))
     return children
-
-
-@pytest.fixture
-def template_dir(tmp_path, settings):
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-    return folder
-
-
-@pytest.fixture
-def static_dir(tmp_path, settings):
-    folder = tmp_path / "static"
-    (folder / "pdf").mkdir(parents=True)
-    settings.STATICFILES_DIRS = [folder, *settings.STATICFILES_DIRS]
-    return folder
-
-
-@pytest.fixture
-def trap_server():
-    """A local web server that records every request and would answer with leaking content."""
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            hits.append(self.path)
-            body = b'h1::after { content: "HTTP-LEAK"; }'
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
 
 
 def test_css_reaches_our_static_files_but_no_local_file_and_no_url(
