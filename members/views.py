@@ -31,7 +31,7 @@ from .permissions import (
     is_network_member,
     membership_of,
 )
-from .roles import JURY_GROUP
+from .roles import is_juror
 
 
 def _query_without_page(request) -> str:
@@ -48,7 +48,7 @@ class DashboardView(LoginRequiredMixin, View):
             return redirect("members:company")
         if request.user.is_staff:
             return redirect("admin:index")
-        if request.user.groups.filter(name=JURY_GROUP).exists():
+        if is_juror(request.user):
             return redirect("seal:jury")  # jurors from outside the member companies
         return redirect("members:onboarding")
 

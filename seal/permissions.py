@@ -4,7 +4,7 @@ Objects of a company are looked up through the user's own company (``own_applica
 another company's application, evidence or PDF simply does not exist for that user (404).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from members.permissions import membership_of
@@ -46,24 +46,32 @@ def decision_visible(application: Application) -> bool:
     return bool(application.decision and application.decision_sent_at)
 
 
-def can_see_evidence(user, evidence: Evidence) -> bool:
-    """Admins of the applying company, coordinators with access to applications, and the
-    jurors assigned to the submitted application who have not declared a conflict of interest."""
+def evidence_access(user, evidence: Evidence) -> str | None:
+    """In which role ``user`` may download ``evidence``: "coordinator" (staff with access to
+    applications), "company" (an admin of the applying company) or "juror" (assigned to the
+    submitted application, no conflict of interest declared); None if not at all.
+
+    Other users of the applying company are refused (403): like the application itself, its
+    evidence is the company admins' business.
+    """
     if not user.is_authenticated or not user.is_active:
-        return False
+        return None
     if user.is_staff and user.has_perm("seal.view_application"):
-        return True
+        return "coordinator"
     application = evidence.answer.application
     membership = membership_of(user)
     if membership is not None and membership.company_id == application.company_id:
-        return membership.is_admin
-    return (
+        if not membership.is_admin:
+            raise PermissionDenied
+        return "company"
+    assigned = (
         application.is_submitted
         and services.is_juror(user)
         and JurorAssignment.objects.filter(
             application=application, juror=user, conflict_declared_at__isnull=True
         ).exists()
     )
+    return "juror" if assigned else None
 
 
 def evidence_of_company(company):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
 
-from members.permissions import CompanyAdminRequiredMixin, membership_of
+from members.permissions import CompanyAdminRequiredMixin
 from members.second_factor import second_factor_refusal
 from network_portal.downloads import pdf_attachment, pdf_view
 from network_portal.feedback import error_messages
@@ -26,9 +26,9 @@ from .. import documents, services
 from ..forms import AnswerForm
 from ..models import Answer, Application, Category, Certificate, Criterion, Evidence
 from ..permissions import (
-    can_see_evidence,
     decision_visible,
     editable_problem,
+    evidence_access,
     evidence_of_company,
     own_application,
     own_applications,
@@ -371,16 +371,11 @@ certificate_pdf = CertificatePdfView.as_view()
 def evidence_download(request, pk):
     """Evidence for the applying company's admins, coordinators and the jurors assigned to it."""
     evidence = get_object_or_404(Evidence.objects.select_related("answer__application"), pk=pk)
-    membership = membership_of(request.user)
-    own_company = membership and membership.company_id == evidence.answer.application.company_id
-    coordinator = request.user.is_staff and request.user.has_perm("seal.view_application")
-    if own_company and not membership.is_admin and not coordinator:
-        # Like the application it belongs to: the company admins' business.
-        raise PermissionDenied
-    if not can_see_evidence(request.user, evidence):
+    access = evidence_access(request.user, evidence)
+    if access is None:
         raise Http404
-    if not (request.user.is_staff or own_company):
-        # Seen as an assigned juror: like the jury's pages, this needs the second factor.
+    if access == "juror":
+        # Like the jury's pages, this needs the second factor.
         refusal = second_factor_refusal(request)
         if refusal is not None:
             return refusal
