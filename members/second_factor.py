@@ -24,14 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .roles import is_juror
-
 SECOND_FACTOR_SESSION_KEY = "portal_second_factor_at"
-
-
-def requires_second_factor(user) -> bool:
-    """Coordinators (every staff account) and jurors must use a second factor."""
-    return user.is_authenticated and (user.is_staff or user.is_superuser or is_juror(user))
 
 
 def has_enrolled_second_factor(user) -> bool:
