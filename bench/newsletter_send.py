@@ -58,6 +58,7 @@ def main():
         CELERY_TASK_DEFAULT_QUEUE=QUEUE,
         DJANGO_SETTINGS_MODULE="network_portal.settings",
         NEWSLETTER_RATE_PER_SECOND="0",
+        MAIL_RATE_PER_SECOND="0",
     )
     port = free_port()
     os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
@@ -65,8 +66,6 @@ def main():
     import django
 
     django.setup()
-    from django.core.mail import get_connection
-
     from bench.smtp_sink import CountingSink
     from newsletter import rendering, services
     from newsletter.models import Issue, MailingList, Subscriber, Subscription
@@ -142,9 +141,8 @@ def main():
 
     # The same mails, rendered beforehand (rendering is part of the portal's work above).
     print("Plain smtplib: the same mails over one connection …", flush=True)
-    connection = get_connection()
     messages = [
-        rendering.issue_message(issue, s, attachments=[], connection=connection).message()
+        rendering.issue_message(issue, s, attachments=[]).message()
         for s in Subscriber.objects.filter(email__endswith="@bench.example").order_by("pk")
     ]
     sink.reset()

@@ -2,7 +2,8 @@
 
 Sends GET /healthz with a Host header Django accepts (the first DJANGO_ALLOWED_HOSTS entry) and
 X-Forwarded-Proto: https, so neither ALLOWED_HOSTS nor SECURE_SSL_REDIRECT get in the way.
-Any answer below 500 counts as alive; /healthz itself reports database and broker state.
+Any answer below 500 counts as alive. /healthz answers from the process alone (liveness);
+database, broker, worker, beat and mail are /readyz's business (docs/deployment.md).
 """
 
 import http.client

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import ContactPerson
+from network_portal.text import validate_multi_line, validate_single_line
 
 
 class ColleagueForm(forms.Form):
@@ -14,9 +15,16 @@ class ColleagueForm(forms.Form):
         required=False,
         empty_label=_("– someone else –"),
     )
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, validators=[validate_single_line]
+    )
     # max_length: the registration's column takes 254 characters; the standard allows 320.
-    email = forms.EmailField(label=pgettext_lazy("person", "Email"), required=False, max_length=254)
+    email = forms.EmailField(
+        label=pgettext_lazy("person", "Email"),
+        required=False,
+        max_length=254,
+        validators=[validate_single_line],
+    )
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,12 +43,13 @@ class ColleagueForm(forms.Form):
 
 
 class TopicProposalForm(forms.Form):
-    title = forms.CharField(label=_("Topic"), max_length=200)
+    title = forms.CharField(label=_("Topic"), max_length=200, validators=[validate_single_line])
     description = forms.CharField(
         label=_("Why this topic?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multi_line],
     )
 
 
@@ -57,4 +66,5 @@ class FeedbackForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_multi_line],
     )

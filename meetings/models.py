@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Company, ContactPerson
+from network_portal.text import validate_multi_line, validate_single_line
 
 
 def default_reminder_days():
@@ -38,10 +39,10 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
         HELD = "held", pgettext_lazy("meeting status", "held")
 
-    title = models.CharField(_("Title"), max_length=200)
+    title = models.CharField(_("Title"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("Short name"), max_length=220, unique=True)
-    topic = models.CharField(_("Topic"), max_length=300)
-    description = models.TextField(_("Description"), blank=True)
+    topic = models.CharField(_("Topic"), max_length=300, validators=[validate_single_line])
+    description = models.TextField(_("Description"), blank=True, validators=[validate_multi_line])
     starts_at = models.DateTimeField(_("Starts at"))
     ends_at = models.DateTimeField(_("Ends at"))
     host = models.ForeignKey(
@@ -52,12 +53,20 @@ class Meeting(models.Model):
         related_name="hosted_meetings",
         verbose_name=_("Host"),
     )
-    venue_name = models.CharField(_("Venue"), max_length=200)
-    venue_street = models.CharField(_("Street and number"), max_length=200)
-    venue_postcode = models.CharField(_("Postcode"), max_length=5)
-    venue_city = models.CharField(_("City"), max_length=100, default="Trier")
-    room = models.CharField(_("Room"), max_length=200, blank=True)
-    directions = models.TextField(_("Directions"), blank=True)
+    venue_name = models.CharField(_("Venue"), max_length=200, validators=[validate_single_line])
+    venue_street = models.CharField(
+        _("Street and number"), max_length=200, validators=[validate_single_line]
+    )
+    venue_postcode = models.CharField(
+        _("Postcode"), max_length=5, validators=[validate_single_line]
+    )
+    venue_city = models.CharField(
+        _("City"), max_length=100, default="Trier", validators=[validate_single_line]
+    )
+    room = models.CharField(
+        _("Room"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    directions = models.TextField(_("Directions"), blank=True, validators=[validate_multi_line])
     capacity = models.PositiveIntegerField(_("Seats"), validators=[MinValueValidator(1)])
     per_company_limit = models.PositiveSmallIntegerField(
         _("Participants per company"), default=3, validators=[MinValueValidator(1)]
@@ -118,7 +127,7 @@ class AgendaItem(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Meeting")
     )
     starts_at = models.TimeField(pgettext_lazy("agenda", "Time"))
-    title = models.CharField(_("Title"), max_length=300)
+    title = models.CharField(_("Title"), max_length=300, validators=[validate_single_line])
     speaker_contact = models.ForeignKey(
         ContactPerson,
         on_delete=models.SET_NULL,
@@ -127,12 +136,15 @@ class AgendaItem(models.Model):
         related_name="+",
         verbose_name=_("Speaker from a member company"),
     )
-    speaker_name = models.CharField(_("External speaker"), max_length=200, blank=True)
+    speaker_name = models.CharField(
+        _("External speaker"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     speaker_organisation = models.CharField(
         _("Organisation"),
         max_length=200,
         blank=True,
         help_text=_("e.g. Ausländeramt, Agentur für Arbeit"),
+        validators=[validate_single_line],
     )
 
     class Meta:
@@ -161,7 +173,7 @@ class Material(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="materials", verbose_name=_("Meeting")
     )
-    title = models.CharField(_("Title"), max_length=200)
+    title = models.CharField(_("Title"), max_length=200, validators=[validate_single_line])
     file = models.FileField(_("File"), upload_to=material_upload_to)
     content_type = models.CharField(_("File type"), max_length=100, editable=False)
     uploaded_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
@@ -212,8 +224,8 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name=_("Contact person"),
     )
-    name = models.CharField(_("Name"), max_length=200)
-    email = models.EmailField(pgettext_lazy("person", "Email"))
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
+    email = models.EmailField(pgettext_lazy("person", "Email"), validators=[validate_single_line])
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,8 +284,10 @@ class CalendarFeed(models.Model):
 class TopicProposal(models.Model):
     """A company's wish for a topic of a future meeting; members upvote."""
 
-    title = models.CharField(_("Topic"), max_length=200)
-    description = models.TextField(_("Why this topic?"), blank=True, max_length=2000)
+    title = models.CharField(_("Topic"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(
+        _("Why this topic?"), blank=True, max_length=2000, validators=[validate_multi_line]
+    )
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="topic_proposals", verbose_name=_("Company")
     )
@@ -332,7 +346,9 @@ class Feedback(models.Model):
     rating = models.PositiveSmallIntegerField(
         _("Rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("Comment"), blank=True, max_length=2000)
+    comment = models.TextField(
+        _("Comment"), blank=True, max_length=2000, validators=[validate_multi_line]
+    )
     created_at = models.DateTimeField(_("Given at"), auto_now_add=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
-from network_portal.mail import mail_enqueue, mail_users
+from network_portal.mail import keys_written, mail_enqueue, mail_users, send_outbox
 from network_portal.signing import absolute_url, make_token
 
 from . import calendar
@@ -141,7 +141,9 @@ def _everyone_invited(meeting: Meeting) -> list[_Recipient]:
 def write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
     """Write the invitation, update or cancellation notice for everyone concerned.
 
-    Returns the ids of new outbox rows; rows that exist already (a second run) are skipped.
+    Called in the transaction that publishes, changes or cancels the meeting, so the mails
+    exist exactly when the change does. Returns the ids of new outbox rows; people who have
+    this mail already (a second run) are skipped.
     """
     if kind == "invitation":
         recipients = [
@@ -156,12 +158,17 @@ def write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
         key_kind = "cancellation"
     else:
         raise ValueError(kind)
+    key_prefix = f"meeting:{meeting.pk}:{key_kind}:"
+    written = keys_written(key_prefix)
     attachments = _ics_attachment(meeting)
     context = _meeting_context(meeting)
     mail_ids = []
     for recipient in recipients:
+        key = key_prefix + recipient.key
+        if key in written:
+            continue
         mail = mail_enqueue(
-            key=f"meeting:{meeting.pk}:{key_kind}:{recipient.key}",
+            key=key,
             to=recipient.email,
             template=f"meetings/emails/{kind}",
             context={
@@ -175,14 +182,8 @@ def write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
         )
         if mail is not None:
             mail_ids.append(mail.pk)
+    send_outbox()
     return mail_ids
-
-
-def _enqueue_meeting_mails(meeting: Meeting, kind: str) -> None:
-    from .tasks import send_meeting_mails
-
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_mails.delay(meeting_id=meeting_id, kind=kind))
 
 
 @transaction.atomic
@@ -195,7 +196,7 @@ def meeting_publish(*, meeting: Meeting, by_user=None) -> Meeting:
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.save(update_fields=["status", "published_at"])
-    _enqueue_meeting_mails(meeting, "invitation")
+    write_meeting_mails(meeting=meeting, kind="invitation")
     return meeting
 
 
@@ -209,7 +210,7 @@ def meeting_schedule_changed(*, meeting: Meeting, changed_fields, by_user=None) 
         return False
     meeting.sequence += 1
     meeting.save(update_fields=["sequence"])
-    _enqueue_meeting_mails(meeting, "update")
+    write_meeting_mails(meeting=meeting, kind="update")
     return True
 
 
@@ -223,7 +224,7 @@ def meeting_cancel(*, meeting: Meeting, by_user=None) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence"])
     if was_published:
-        _enqueue_meeting_mails(meeting, "cancellation")
+        write_meeting_mails(meeting=meeting, kind="cancellation")
     return meeting
 
 
@@ -414,14 +415,18 @@ def write_reminders(*, now=None) -> list[int]:
     meetings = Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gt=now)
     for meeting in meetings:
         context = _meeting_context(meeting)
+        written = keys_written(f"meeting:{meeting.pk}:")
         for days in sorted(set(meeting.reminder_days or []), reverse=True):
             due = meeting.starts_at - timedelta(days=days)
             # Only within a day after it is due: who registers later is not reminded late.
             if not (due <= now < due + timedelta(days=1)):
                 continue
             for registration in meeting.registrations.seated().select_related("contact__user"):
+                key = f"meeting:{meeting.pk}:reminder-{days}d:registration:{registration.pk}"
+                if key in written:
+                    continue
                 mail = mail_enqueue(
-                    key=f"meeting:{meeting.pk}:reminder-{days}d:registration:{registration.pk}",
+                    key=key,
                     to=registration.email,
                     template="meetings/emails/reminder",
                     context={
@@ -443,9 +448,12 @@ def write_reminders(*, now=None) -> list[int]:
         if deadline_due <= now < meeting.rsvp_deadline:
             answered = meeting.registrations.values("company_id")
             for contact in eligible_contacts().exclude(company_id__in=answered):
+                key = f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}"
+                if key in written:
+                    continue
                 recipient = _Recipient(email=contact.email, name=contact.full_name, contact=contact)
                 mail = mail_enqueue(
-                    key=f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}",
+                    key=key,
                     to=contact.email,
                     template="meetings/emails/deadline_reminder",
                     context={
@@ -482,9 +490,14 @@ def write_feedback_requests(*, now=None) -> list[int]:
         ends_at__gte=now - timedelta(days=14),
     )
     for meeting in meetings:
+        key_prefix = f"meeting:{meeting.pk}:feedback-request:"
+        written = keys_written(key_prefix)
         for registration in attendees(meeting).select_related("contact__user"):
+            key = f"{key_prefix}registration:{registration.pk}"
+            if key in written:
+                continue
             mail = mail_enqueue(
-                key=f"meeting:{meeting.pk}:feedback-request:registration:{registration.pk}",
+                key=key,
                 to=registration.email,
                 template="meetings/emails/feedback_request",
                 context={

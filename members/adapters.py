@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from network_portal.mail import mail_enqueue
+from network_portal.text import validate_single_line
 
 from .models import User
 
@@ -41,6 +42,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # Sign-up, a new address and the password reset: the standard allows 320 characters,
         # the address columns (and the outbox) take 254.
         MaxLengthValidator(User._meta.get_field("email").max_length)(email)
+        # Django's email check lets control characters pass in a quoted name ("a\x1b"@…) and
+        # invisible ones in the domain (IDNA drops them when it checks).
+        validate_single_line(email)
         return super().clean_email(email)
 
     def save_user(self, request, user, form, commit=True):

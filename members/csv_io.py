@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from network_portal.downloads import csv_attachment
+from network_portal.text import reveal, validate_single_line
 from network_portal.uploads import OversizedUpload
 
 from .models import Company, ContactPerson, Industry, LegalForm, SizeClass
@@ -236,7 +237,8 @@ class ParsedRow:
         cells = []
         for column in COLUMNS:
             if column in bad:
-                cells.append(Cell(column, self.raw.get(column, ""), has_error=True))
+                # Refused control or invisible characters are shown as their code points.
+                cells.append(Cell(column, reveal(self.raw.get(column, "")), has_error=True))
                 continue
             if column in CONTACT_COLUMNS:
                 source = self.contact or {}
@@ -430,6 +432,10 @@ def _parse_text(column, raw):
 
 
 def _parse_value(column, raw, lookups):
+    try:
+        validate_single_line(raw)  # the same rule as in every form, for every cell
+    except ValidationError as error:
+        raise _CellError(error.messages[0]) from None
     if column in CHOICE_COLUMNS:
         return _parse_choice(column, raw, lookups)
     if column in BOOLEAN_COLUMNS:
@@ -498,7 +504,7 @@ def _read_rows(text: str, preview: ImportPreview) -> list[tuple[int, list[str]]]
 
 def _check_header(header: list[str], preview: ImportPreview) -> list[str] | None:
     names = [name.strip().lstrip("\ufeff").casefold() for name in header]
-    unknown = [name for name in names if name and name not in COLUMNS]
+    unknown = [reveal(name) for name in names if name and name not in COLUMNS]
     doubled = sorted({name for name in names if name and names.count(name) > 1})
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if unknown:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from network_portal.text import validate_multi_line, validate_single_line
 from network_portal.uploads import validate_image_upload
 
 from .models import Company, CompanyMembership, ContactPerson, Industry, SizeClass
@@ -14,8 +15,12 @@ from .models import Company, CompanyMembership, ContactPerson, Industry, SizeCla
 class SignupNameForm(forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
-    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"), max_length=100, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=gettext_lazy("Last name"), max_length=100, validators=[validate_single_line]
+    )
 
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"]
@@ -57,6 +62,8 @@ class CompanyForm(forms.ModelForm):
         return postcode
 
     def clean_name(self):
+        # Checked before the spaces are tidied up: a tab or line break is refused, not joined.
+        validate_single_line(self.cleaned_data["name"])
         name = " ".join(self.cleaned_data["name"].split())
         duplicates = Company.objects.filter(name__iexact=name)
         if self.instance.pk:
@@ -119,7 +126,11 @@ class ContactPersonForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     # max_length: the invitation's column takes 254 characters; the standard allows 320.
-    email = forms.EmailField(label=gettext_lazy("Your colleague’s email address"), max_length=254)
+    email = forms.EmailField(
+        label=gettext_lazy("Your colleague’s email address"),
+        max_length=254,
+        validators=[validate_single_line],
+    )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -139,6 +150,7 @@ class JoinRequestForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multi_line],
     )
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from network_portal.text import validate_multi_line, validate_single_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -36,7 +38,14 @@ class User(AbstractUser):
     """A person who logs in. Identified by email; acts for at most one company."""
 
     username = None
-    email = models.EmailField(_("Email address"), unique=True)
+    # AbstractUser's name fields, with the check for hidden characters.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    email = models.EmailField(_("Email address"), unique=True, validators=[validate_single_line])
     language = models.CharField(
         _("Language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -116,17 +125,23 @@ class Company(models.Model):
         LEFT = "left", pgettext_lazy("company status", "left")
         REJECTED = "rejected", pgettext_lazy("company status", "rejected")
 
-    name = models.CharField(_("Name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("Name"), max_length=200, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(_("Short name"), max_length=220, unique=True)
     legal_form = models.CharField(_("Legal form"), max_length=20, choices=LegalForm.choices)
     industry = models.CharField(_("Industry"), max_length=20, choices=Industry.choices)
     size_class = models.CharField(_("Size class"), max_length=10, choices=SizeClass.choices)
-    street = models.CharField(_("Street and house number"), max_length=200)
-    postcode = models.CharField(_("Postcode"), max_length=5)
-    city = models.CharField(_("City"), max_length=100)
-    website = models.URLField(_("Website"), blank=True)
+    street = models.CharField(
+        _("Street and house number"), max_length=200, validators=[validate_single_line]
+    )
+    postcode = models.CharField(_("Postcode"), max_length=5, validators=[validate_single_line])
+    city = models.CharField(_("City"), max_length=100, validators=[validate_single_line])
+    website = models.URLField(_("Website"), blank=True, validators=[validate_single_line])
     logo = models.ImageField(_("Logo"), upload_to=logo_upload_to, blank=True)
-    description = models.TextField(_("Short description"), blank=True, max_length=2000)
+    description = models.TextField(
+        _("Short description"), blank=True, max_length=2000, validators=[validate_multi_line]
+    )
     directory_consent = models.BooleanField(
         _("show in the public directory"),
         default=False,
@@ -138,7 +153,9 @@ class Company(models.Model):
     registered_at = models.DateTimeField(_("registered on"), default=timezone.now)
     member_since = models.DateField(_("Member since"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed on"), default=timezone.now)
-    internal_notes = models.TextField(_("internal notes of the coordination team"), blank=True)
+    internal_notes = models.TextField(
+        _("internal notes of the coordination team"), blank=True, validators=[validate_multi_line]
+    )
 
     objects = CompanyQuerySet.as_manager()
 
@@ -214,14 +231,24 @@ class ContactPerson(models.Model):
     salutation = models.CharField(
         _("Salutation"), max_length=5, choices=Salutation.choices, blank=True
     )
-    title = models.CharField(_("Title"), max_length=50, blank=True, help_text=_("e.g. Dr."))
-    first_name = models.CharField(_("First name"), max_length=100)
-    last_name = models.CharField(_("Last name"), max_length=100)
+    title = models.CharField(
+        _("Title"),
+        max_length=50,
+        blank=True,
+        help_text=_("e.g. Dr."),
+        validators=[validate_single_line],
+    )
+    first_name = models.CharField(
+        _("First name"), max_length=100, validators=[validate_single_line]
+    )
+    last_name = models.CharField(_("Last name"), max_length=100, validators=[validate_single_line])
     function = models.CharField(
         _("Position"), max_length=20, choices=Function.choices, default=Function.OTHER
     )
-    email = models.EmailField(_("Email address"))
-    phone = models.CharField(_("Phone"), max_length=50, blank=True)
+    email = models.EmailField(_("Email address"), validators=[validate_single_line])
+    phone = models.CharField(
+        _("Phone"), max_length=50, blank=True, validators=[validate_single_line]
+    )
     wants_meeting_invitations = models.BooleanField(
         _("Invitations to network meetings"), default=True
     )
@@ -265,7 +292,9 @@ class JoinRequest(models.Model):
         related_name="join_requests",
         verbose_name=_("Company"),
     )
-    message = models.TextField(_("Message"), blank=True, max_length=1000)
+    message = models.TextField(
+        _("Message"), blank=True, max_length=1000, validators=[validate_multi_line]
+    )
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -302,7 +331,7 @@ class CompanyInvitation(models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Company")
     )
-    email = models.EmailField(_("Email address"))
+    email = models.EmailField(_("Email address"), validators=[validate_single_line])
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

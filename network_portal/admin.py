@@ -5,7 +5,15 @@ from .models import OutboxMail
 
 @admin.register(OutboxMail)
 class OutboxMailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
     list_filter = ["status", "language"]
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"

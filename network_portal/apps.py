@@ -14,6 +14,13 @@ class NetworkPortalConfig(AppConfig):
 
         user_logged_in.connect(start_session_clock, dispatch_uid="network_portal.session_clock")
 
+        from .mail import outbox_queue
+        from .sending import register_queue
+
+        register_queue(outbox_queue())
+
+        from . import checks  # noqa: F401 - registers the deploy checks
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the portal's admin site (see network_portal.admin_site)."""

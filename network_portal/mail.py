@@ -1,26 +1,23 @@
-"""The one way every mail leaves the portal.
+"""The outbox: the one way every mail but the newsletter's leaves the portal.
 
-A service calls :func:`mail_enqueue`; it renders the mail in the recipient's language, stores
-one :class:`OutboxMail` row per unique key and schedules the send task after commit. The task
-(:func:`send_pending`) sends pending rows over one SMTP connection and marks each one, so a
-second run, or a run after a crash, sends nothing twice.
+A service calls :func:`mail_enqueue` in the transaction of the change that causes the mail; it
+renders the mail in the recipient's language and stores one :class:`OutboxMail` row per unique
+key (a second call with the same key writes nothing). After commit the one sender
+(:mod:`network_portal.sending`) sends the row, and beat's sweep sends whatever was left behind.
 """
 
 import base64
-import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
+from . import sending
 from .models import OutboxMail
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
 SUBJECT_PREFIX = "[Attraktive Unternehmen Trier] "
 
 
@@ -60,8 +57,7 @@ def mail_enqueue(
     """Store a mail for ``to`` under ``key`` unless one exists; send it after commit.
 
     Returns the new row, or None when a mail with this key was already written. A caller that
-    writes many mails passes ``send=False`` and calls :func:`send_after_commit` once, so they
-    go out in one task over one connection.
+    writes many mails passes ``send=False`` and calls :func:`send_outbox` once.
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     if rendered is None:
@@ -83,8 +79,14 @@ def mail_enqueue(
     except IntegrityError:
         return None
     if send:
-        send_after_commit([mail.pk])
+        send_outbox(senders=1)
     return mail
+
+
+def keys_written(prefix: str) -> set[str]:
+    """The keys under ``prefix`` that have a mail already: a writer that runs again (beat's
+    reminders every few minutes, a retried fan-out) renders only the mails still missing."""
+    return set(OutboxMail.objects.filter(key__startswith=prefix).values_list("key", flat=True))
 
 
 def binary_attachment(*, filename: str, content: bytes, mimetype: str) -> dict:
@@ -113,24 +115,30 @@ def mail_users(
         )
 
 
-def send_after_commit(mail_ids: list[int]) -> None:
-    """Enqueue the send task for these rows once the current transaction has committed."""
-    if not mail_ids:
-        return
-    from .tasks import send_pending_mail
-
-    ids = list(mail_ids)
-    transaction.on_commit(lambda: send_pending_mail.delay(mail_ids=ids))
+def send_outbox(*, senders: int | None = None) -> None:
+    """Start the outbox's senders once the current transaction has committed."""
+    sending.kick(OUTBOX_QUEUE, senders=senders)
 
 
-def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
+def send_pending(*, mail_ids: list[int] | None = None) -> int:
+    """Send the outbox's due mails (all, or those in ``mail_ids``) in this process, now;
+    returns how many went out."""
+    return sending.drain(sending.get_queue(OUTBOX_QUEUE), rows=mail_ids).sent
+
+
+def _message(mail: OutboxMail, run: sending.SendRun) -> EmailMultiAlternatives:
+    headers = {
+        "Message-ID": sending.message_id(
+            queue_name=OUTBOX_QUEUE, row=mail, from_email=mail.from_email
+        ),
+        **mail.headers,
+    }
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
         from_email=mail.from_email,
         to=[mail.to],
-        headers=mail.headers,
-        connection=connection,
+        headers=headers,
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
@@ -142,71 +150,14 @@ def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
     return message
 
 
-def send_pending(
-    *, mail_ids: list[int] | None = None, key_prefix: str | None = None, batch_size: int = 100
-) -> int:
-    """Send pending mails (all, those in ``mail_ids`` or under ``key_prefix``); return how many
-    were sent.
-
-    Each row is claimed in its own transaction with a row lock that skips rows another worker
-    holds, and marked sent right after the SMTP server accepted it: a worker that dies leaves
-    the rows it had not sent pending for the next run, and a row marked sent is never sent
-    again.
-    """
-    sent = 0
-    tried: set[int] = set()
-    # Opened here, so every message goes over this one connection (send_messages would
-    # otherwise open and close one per message).
-    connection = get_connection()
-    connection.open()
-    try:
-        while True:
-            pending = OutboxMail.objects.filter(status=OutboxMail.Status.PENDING)
-            if mail_ids is not None:
-                pending = pending.filter(pk__in=mail_ids)
-            if key_prefix is not None:
-                pending = pending.filter(key__startswith=key_prefix)
-            # A row that failed in this run waits for the next sweep instead of looping.
-            candidates = list(
-                pending.exclude(pk__in=tried)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not candidates:
-                break
-            for pk in candidates:
-                tried.add(pk)
-                with transaction.atomic():
-                    mail = (
-                        OutboxMail.objects.select_for_update(skip_locked=True)
-                        .filter(pk=pk, status=OutboxMail.Status.PENDING)
-                        .first()
-                    )
-                    if mail is None:
-                        continue  # another worker has it, or it went out meanwhile
-                    if _send_one(mail, connection):
-                        sent += 1
-            if len(candidates) < batch_size:
-                break
-    finally:
-        connection.close()
-    return sent
+OUTBOX_QUEUE = "outbox"
 
 
-def _send_one(mail: OutboxMail, connection) -> bool:
-    mail.attempts += 1
-    try:
-        if getattr(connection, "connection", True) is None:
-            connection.open()  # reopen after a failure closed it
-        _message(mail, connection).send()
-    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded on the row
-        logger.warning("Mail %s to %s failed: %s", mail.key, mail.to, exc)
-        mail.last_error = str(exc)[:2000]
-        if mail.attempts >= MAX_ATTEMPTS:
-            mail.status = OutboxMail.Status.FAILED
-        mail.save(update_fields=["attempts", "last_error", "status"])
-        return False
-    mail.status = OutboxMail.Status.SENT
-    mail.sent_at = timezone.now()
-    mail.save(update_fields=["attempts", "status", "sent_at"])
-    return True
+def outbox_queue() -> sending.MailQueue:
+    return sending.MailQueue(
+        name=OUTBOX_QUEUE,
+        model=OutboxMail,
+        build_message=_message,
+        parallel_senders=lambda: settings.MAIL_PARALLEL_SENDERS,
+        max_attempts=lambda: settings.MAIL_MAX_ATTEMPTS,
+    )

@@ -1,13 +1,19 @@
-"""Session lifetime and caching rules for pages with personal data."""
+"""Session lifetime, caching rules for pages with personal data, and the request body's
+temporary files and malformed headers."""
 
+import re
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from .uploads import close_temporary_uploads
 
 LOGIN_AT_SESSION_KEY = "portal_login_at"
 SEEN_AT_SESSION_KEY = "portal_seen_at"
@@ -75,3 +81,46 @@ class NoStoreForPersonalPagesMiddleware:
         if view_kwargs.keys() & PERSONAL_URL_KWARGS:
             request._personal_url = True
         return None
+
+
+class UploadCleanupMiddleware:
+    """The outermost middleware: no temporary file of an upload outlives its request.
+
+    Whatever became of the upload (stored by the view, cut off at UPLOAD_MAX_BYTES, read by
+    CsrfViewMiddleware for a request it then refused, or broken off in the middle), its
+    temporary files are closed, and so deleted, when the response is closed, as Django closes
+    the request's own files; at once if no response came.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            close_temporary_uploads(request)
+            raise
+        # Called by response.close(), after the last byte was sent (the WSGI server calls it;
+        # Django's WSGIHandler closes the request the same way).
+        response._resource_closers.append(partial(close_temporary_uploads, request))
+        return response
+
+
+class MalformedRequestMiddleware:
+    """A Content-Length that is no number gets the 400 page.
+
+    Django answers the other malformed bodies with a 400 itself (a form in another charset
+    than UTF-8, a broken multipart body: ``BadRequest``, ``MultiPartParserError``), but reading
+    the body with such a header fails with a plain ``ValueError``, a 500. gunicorn refuses it
+    before us; other servers may pass it on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = request.META.get("CONTENT_LENGTH")
+        if length and not re.fullmatch(r"[0-9]+", length.strip()):
+            raise BadRequest("Content-Length is not a number.")
+        return self.get_response(request)

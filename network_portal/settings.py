@@ -12,9 +12,11 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Files of the embedded defaults: SQLite database, SQLite broker, mails, uploads.
+VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The default key is only good for development; `check --deploy` flags it (security.W009).
@@ -51,10 +53,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: closes the temporary files of uploads when the response is closed.
+    "network_portal.middleware.UploadCleanupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body; after the language is known, for the 400 page.
+    "network_portal.middleware.MalformedRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +99,9 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]).startswith(str(VAR_DIR)):
+        # A fresh checkout has no var/ yet: SQLite would refuse to create the file.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Worker, beat and web server share the file: wait for locks instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -115,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:dashboard"
 
-# django-allauth: login by email, mandatory verification, rate limits left at allauth's defaults.
+# django-allauth: login by email, mandatory verification, allauth's rate limits.
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -124,9 +133,27 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell users when their password or address changes
+# A password reset for an address without an account mails nobody (the page says the same),
+# so the form cannot be used to send mail to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Attraktive Unternehmen Trier] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupNameForm"
+# Counts valid sign-ups against the limits below (network_portal.ratelimits).
+ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
+# The sign-up forms mail the address typed in: each (account and newsletter) takes at most
+# SIGNUP_RATE_PER_CLIENT sign-ups per client address and SIGNUP_RATE_OVERALL in all, in
+# allauth's syntax (amount/period, the period in s, m, h or d: "5/10m"), counted in the cache.
+SIGNUP_RATE_PER_CLIENT = env.str("SIGNUP_RATE_PER_CLIENT", default="5/10m")
+SIGNUP_RATE_OVERALL = env.str("SIGNUP_RATE_OVERALL", default="100/h")
+# allauth's own limits (login, password reset, …) stay at its defaults; these are added.
+ACCOUNT_RATE_LIMITS = dict.fromkeys(
+    ("portal_signup", "portal_newsletter_signup"),
+    f"{SIGNUP_RATE_PER_CLIENT}/ip,{SIGNUP_RATE_OVERALL}/key",
+)
+# Behind proxies that add to X-Forwarded-For: how many, so that the rate limits count the
+# client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Changing the password, email or second factor asks for the password again after this long.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
 
@@ -184,34 +211,79 @@ LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
 # Mail. EMAIL_URL examples: smtp://127.0.0.1:1025, smtp+tls://user:pass@host:587, consolemail://
 vars().update(env.email_url("EMAIL_URL", default="filemail://"))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
-    EMAIL_FILE_PATH = str(BASE_DIR / (EMAIL_FILE_PATH or "var/mail"))  # noqa: F821
+    EMAIL_FILE_PATH = str(BASE_DIR / (EMAIL_FILE_PATH or VAR_DIR / "mail"))  # noqa: F821
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Netzwerk Attraktive Unternehmen Trier <netzwerk@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The one sender (network_portal.sending), for the outbox and the newsletter alike.
+# Messages per second over all mail (0: unlimited), shared by every sender in every process.
+MAIL_RATE_PER_SECOND = env.float("MAIL_RATE_PER_SECOND", default=20.0)
+# Senders sending the outbox at once, each over its own SMTP connection.
+MAIL_PARALLEL_SENDERS = env.int("MAIL_PARALLEL_SENDERS", default=2)
+# Tries before an outbox mail fails; the n-th retry waits MAIL_RETRY_BASE_SECONDS * 2^(n-1),
+# at most an hour.
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=5)
+MAIL_RETRY_BASE_SECONDS = env.float("MAIL_RETRY_BASE_SECONDS", default=60.0)
+# A sender works this long, then hands over to a new task: a worker asked to stop (SIGTERM)
+# finishes its slice within the grace period instead of being killed in the middle of a send.
+MAIL_SENDER_SLICE_SECONDS = env.float("MAIL_SENDER_SLICE_SECONDS", default=5.0)
+# A sender's slot frees itself this long after its holder was last heard of (a killed worker).
+MAIL_SENDER_LEASE_SECONDS = env.float("MAIL_SENDER_LEASE_SECONDS", default=90.0)
+# Beat starts senders wherever mail is due this often: what a dead worker or a lost task left
+# goes out at the latest then.
+MAIL_SWEEP_SECONDS = env.float("MAIL_SWEEP_SECONDS", default=60.0)
+
+# How often beat has a worker record that it is alive (the readiness check reads it).
+HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=30.0)
+# Readiness (/readyz): worker and beat count as silent after 3 * HEARTBEAT_SECONDS; mail as
+# stuck when a due mail has waited this long and nothing was sent for as long.
+READINESS_MAIL_STUCK_SECONDS = env.float("READINESS_MAIL_STUCK_SECONDS", default=1200.0)
+# How long /readyz waits for the broker before it counts as down.
+READINESS_BROKER_TIMEOUT_SECONDS = env.float("READINESS_BROKER_TIMEOUT_SECONDS", default=2.0)
+
 # Celery. The default broker is a SQLite file, so development needs no Redis.
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL", default=f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
+if CELERY_BROKER_URL.startswith(f"sqla+sqlite:///{VAR_DIR}"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # as for the database above
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
+# What a task is to do lives in the database (outbox rows, deliveries, meetings), and beat's
+# sweeps find unfinished work there, so the broker only carries "start now" hints. Still, a
+# message is acknowledged after its task ran (acks_late) and given back if the worker died
+# under it, and each worker reserves one message at a time. Every task finishes within
+# seconds (senders work in slices), so after a SIGKILL Redis hands the unacknowledged message
+# out again after the visibility timeout of 10 minutes; the sweeps are faster.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# (The SQLite broker of development hands all its options to SQLAlchemy, which refuses this one.)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {} if CELERY_BROKER_URL.startswith("sqla+") else {"visibility_timeout": 600}
+)
+# On a lost broker connection Celery would otherwise kill the running tasks (a sender in the
+# middle of a message: the one window for a duplicate). Tasks are safe to run twice (sender
+# slots, row locks), so a redelivered message while one still runs does no harm.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django_celery_beat's DatabaseScheduler that also records when beat last ran (readiness).
+CELERY_BEAT_SCHEDULER = "network_portal.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
-    # Safety net: a mail whose enqueue was lost (broker down at commit time) still goes out.
-    "send-pending-mail": {"task": "network_portal.send_pending_mail", "schedule": 120.0},
-    "meeting-reminders": {"task": "meetings.send_reminders", "schedule": 15 * 60.0},
+    # Sends what is due and was not sent: a lost task, a dead worker, a retry whose time came.
+    "mail-sweep": {"task": "network_portal.sweep_mail", "schedule": MAIL_SWEEP_SECONDS},
+    "meeting-reminders": {"task": "meetings.send_reminders", "schedule": 5 * 60.0},
     "meeting-feedback-requests": {"task": "meetings.send_feedback_requests", "schedule": 3600.0},
-    # Starts scheduled issues when their time has come, and resumes a send a dead worker left.
+    # Starts scheduled issues when their time has come and marks finished ones sent.
     "newsletter-dispatch": {"task": "newsletter.dispatch", "schedule": 60.0},
     "newsletter-sync-member-lists": {"task": "newsletter.sync_member_lists", "schedule": 3600.0},
+    # A worker runs it: the readiness check reads when a worker last answered.
+    "heartbeat": {"task": "network_portal.heartbeat", "schedule": HEARTBEAT_SECONDS},
 }
 
 # Links in mails and invitations.
@@ -221,13 +293,14 @@ MEETING_DEADLINE_REMINDER_DAYS = env.int("MEETING_DEADLINE_REMINDER_DAYS", defau
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Newsletter (Verteiler).
-NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Empty (as docker-compose passes it when unset): DEFAULT_FROM_EMAIL.
+NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default="") or DEFAULT_FROM_EMAIL
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str(
     "NEWSLETTER_UNSUBSCRIBE_MAILTO", default="abmelden@localhost"
 )
-# Messages per second a send may go out at (0: as fast as the SMTP server takes them).
+# Messages per second one issue goes out at, over all its senders (0: as fast as the SMTP
+# server and MAIL_RATE_PER_SECOND allow).
 NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=10.0)
-NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=50)
 # Senders working through one issue at the same time, each over its own SMTP connection.
 NEWSLETTER_PARALLEL_SENDERS = env.int("NEWSLETTER_PARALLEL_SENDERS", default=2)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
@@ -253,11 +326,11 @@ UPLOAD_MAX_BYTES = env.int(
     default=max(LOGO_MAX_BYTES, MATERIAL_MAX_BYTES, ATTACHMENT_MAX_BYTES, SEAL_EVIDENCE_MAX_BYTES),
 )
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("UPLOAD_MAX_FILES", default=30)
-FILE_UPLOAD_HANDLERS = [
-    "network_portal.uploads.UploadSizeLimitHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
+# One handler: small requests in memory, larger ones in temporary files, cut off at
+# UPLOAD_MAX_BYTES; every temporary file is deleted when its response is closed.
+FILE_UPLOAD_HANDLERS = ["network_portal.uploads.BoundedUploadHandler"]
+# Where those temporary files go (empty: the system's temporary folder, e.g. TMPDIR).
+FILE_UPLOAD_TEMP_DIR = env.str("UPLOAD_TEMP_DIR", default="") or None
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
@@ -272,6 +345,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The portal's 403 page with a German reason instead of Django's English one.
+CSRF_FAILURE_VIEW = "network_portal.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

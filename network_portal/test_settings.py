@@ -17,6 +17,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process after commit; tests marked `services` start a real worker instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# No overall pause between mails in tests; tests of the rate limit set it themselves.
+MAIL_RATE_PER_SECOND = 0
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

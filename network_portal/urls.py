@@ -12,6 +12,7 @@ admin.site.index_title = _("Network administration")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
@@ -28,3 +29,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages that never read the request's body (see network_portal.errors).
+handler400 = "network_portal.errors.bad_request"
+handler403 = "network_portal.errors.permission_denied"
+handler404 = "network_portal.errors.page_not_found"
+handler500 = "network_portal.errors.server_error"

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -8,7 +6,7 @@ from django.views.generic import TemplateView
 from meetings.models import Meeting
 from members.models import Company
 
-from .celery import app as celery_app
+from . import health
 
 
 class HomeView(TemplateView):
@@ -26,31 +24,26 @@ class HomeView(TemplateView):
         )
 
 
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        return False
-
-
-def _broker_ok() -> bool:
-    try:
-        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-        return True
-    except Exception:  # noqa: BLE001
-        return False
+@never_cache
+def healthz(request):
+    """Liveness: this process serves requests. Touches neither database nor broker
+    (see network_portal.health); /readyz says whether the portal can do its work."""
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache
-def healthz(request):
-    database, broker = _database_ok(), _broker_ok()
-    return JsonResponse(
-        {
-            "status": "ok" if database and broker else "degraded",
-            "database": database,
-            "broker": broker,
-        }
-    )
+def readyz(request):
+    """Readiness: database, broker, worker, beat and mail; 503 naming what is stuck.
+
+    ``?check=database&check=broker`` runs only the named checks (e.g. for a load balancer
+    that should not take every web server out because the mail is stuck).
+    """
+    names = request.GET.getlist("check")
+    unknown = sorted(set(names) - set(health.CHECKS))
+    if unknown:
+        return JsonResponse(
+            {"error": f"unknown check {', '.join(unknown)}", "checks": list(health.CHECKS)},
+            status=400,
+        )
+    report = health.readiness(names or None)
+    return JsonResponse(report, status=503 if report["stuck"] else 200)

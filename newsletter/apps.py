@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Mailing lists")
+
+    def ready(self):
+        from network_portal.sending import register_queue
+
+        from .delivery import delivery_queue
+
+        register_queue(delivery_queue())

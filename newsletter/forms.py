@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from network_portal.text import validate_single_line
+
 from .models import MailingList, Subscriber
 
 # The exact text a visitor agrees to on the public sign-up form. It is the checkbox's label and,
@@ -47,7 +49,9 @@ class _ListCheckboxes(forms.ModelMultipleChoiceField):
 class SubscribeForm(forms.Form):
     """The public sign-up: an address, optionally a name, the lists, and the consent."""
 
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, validators=[validate_single_line]
+    )
     salutation = forms.ChoiceField(
         label=_("Salutation"),
         required=False,
@@ -58,10 +62,18 @@ class SubscribeForm(forms.Form):
         ],
     )
     title = forms.CharField(
-        label=_("Title"), required=False, max_length=50, help_text=_("e.g. Dr.")
+        label=_("Title"),
+        required=False,
+        max_length=50,
+        help_text=_("e.g. Dr."),
+        validators=[validate_single_line],
     )
-    first_name = forms.CharField(label=_("First name"), required=False, max_length=100)
-    last_name = forms.CharField(label=_("Last name"), required=False, max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"), required=False, max_length=100, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), required=False, max_length=100, validators=[validate_single_line]
+    )
     lists = _ListCheckboxes(
         label=_("Newsletters"),
         queryset=MailingList.objects.none(),
@@ -91,6 +103,7 @@ class SubscribeForm(forms.Form):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
+    # The field's validator has refused tabs and line breaks before the spaces are tidied up.
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import ContactPerson
+from network_portal.models import QueuedMail
+from network_portal.text import validate_multi_line, validate_single_line
 
 
 class MailingList(models.Model):
@@ -22,9 +24,9 @@ class MailingList(models.Model):
         MEMBERS = "members", _("member contacts (kept in sync)")
         PUBLIC = "public", _("public sign-up (double opt-in)")
 
-    name = models.CharField(_("Name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("Short name"), unique=True)
-    description = models.TextField(_("Description"), blank=True)
+    description = models.TextField(_("Description"), blank=True, validators=[validate_multi_line])
     kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
     contact_function = models.CharField(
         _("Only contacts with this function"),
@@ -51,13 +53,19 @@ class Subscriber(models.Model):
         MR = "mr", pgettext_lazy("salutation", "Mr")
         NONE = "", _("not specified")
 
-    email = models.EmailField(_("Email address"), unique=True)
+    email = models.EmailField(_("Email address"), unique=True, validators=[validate_single_line])
     salutation = models.CharField(
         _("Salutation"), max_length=5, choices=Salutation.choices, blank=True
     )
-    title = models.CharField(_("Title"), max_length=50, blank=True)
-    first_name = models.CharField(_("First name"), max_length=100, blank=True)
-    last_name = models.CharField(_("Last name"), max_length=100, blank=True)
+    title = models.CharField(
+        _("Title"), max_length=50, blank=True, validators=[validate_single_line]
+    )
+    first_name = models.CharField(
+        _("First name"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("Last name"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     contact = models.ForeignKey(
         ContactPerson,
         on_delete=models.SET_NULL,
@@ -162,14 +170,15 @@ class Issue(models.Model):
         SENDING = "sending", pgettext_lazy("issue status", "sending")
         SENT = "sent", pgettext_lazy("issue status", "sent")
 
-    subject = models.CharField(_("Subject"), max_length=200)
+    subject = models.CharField(_("Subject"), max_length=200, validators=[validate_single_line])
     preheader = models.CharField(
         _("Preheader"),
         max_length=200,
         blank=True,
         help_text=_("The short line mail programs show after the subject."),
+        validators=[validate_single_line],
     )
-    body = models.TextField(_("Text (Markdown)"))
+    body = models.TextField(_("Text (Markdown)"), validators=[validate_multi_line])
     lists = models.ManyToManyField(MailingList, related_name="issues", verbose_name=_("Lists"))
     is_public = models.BooleanField(
         _("Show in the public archive"),
@@ -212,7 +221,7 @@ def attachment_upload_to(instance, filename):
 class IssueAttachment(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("File"), upload_to=attachment_upload_to)
-    filename = models.CharField(_("File name"), max_length=200)
+    filename = models.CharField(_("File name"), max_length=200, validators=[validate_single_line])
     content_type = models.CharField(max_length=100, editable=False)
 
     class Meta:
@@ -223,26 +232,14 @@ class IssueAttachment(models.Model):
         return self.filename
 
 
-class Delivery(models.Model):
+class Delivery(QueuedMail):
     """One issue to one address: the unit that is sent once and only once."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", pgettext_lazy("mail status", "pending")
-        SENT = "sent", pgettext_lazy("mail status", "sent")
-        FAILED = "failed", pgettext_lazy("mail status", "failed")
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.SET_NULL, null=True, related_name="deliveries"
     )
     email = models.CharField(_("Email address"), max_length=254)
-    status = models.CharField(
-        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("Next attempt"), null=True, blank=True)
-    last_error = models.TextField(_("Last error"), blank=True)
-    sent_at = models.DateTimeField(_("Sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Delivery")
@@ -254,7 +251,11 @@ class Delivery(models.Model):
                 name="one_delivery_per_issue_and_address",
             )
         ]
-        indexes = [models.Index(fields=["issue", "status", "id"])]
+        indexes = [
+            models.Index(fields=["issue", "status", "id"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["sent_at"]),
+        ]
 
     def __str__(self):
         return f"{self.issue} → {self.email}"

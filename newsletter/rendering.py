@@ -133,7 +133,7 @@ def render_issue(issue: Issue, subscriber: Subscriber | None, *, language: str) 
     return {"subject": issue.subject, "text": text, "html": html, **links}
 
 
-def issue_message(issue: Issue, subscriber: Subscriber, *, attachments, connection):
+def issue_message(issue: Issue, subscriber: Subscriber, *, attachments):
     """The complete mail, with RFC 8058 one-click unsubscribe headers."""
     rendered = render_issue(issue, subscriber, language=subscriber.language)
     mailto = (
@@ -145,7 +145,6 @@ def issue_message(issue: Issue, subscriber: Subscriber, *, attachments, connecti
         body=rendered["text"],
         from_email=settings.NEWSLETTER_FROM_EMAIL,
         to=[subscriber.email],
-        connection=connection,
         headers={
             "List-Unsubscribe": f"<{rendered['unsubscribe_url']}>, <{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -1,21 +1,16 @@
 """Every state change of the mailing lists, and the sending of issues.
 
-Sending follows the portal's outbox rule: an issue expands into one ``Delivery`` per address
-(unique per issue and address); workers claim pending deliveries with a row lock that skips
-rows another worker holds, send each over a shared SMTP connection and mark it sent before the
-next one. A second task, or a new worker after a crash, continues with what is still pending.
+Sending follows the portal's outbox rule: starting a send writes one ``Delivery`` per address
+(unique per issue and address) in the same transaction; the portal's one sender
+(``network_portal.sending``, see ``newsletter.delivery``) then sends each once.
 """
 
 import json
 import logging
-import smtplib
-import time
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -23,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
+from network_portal import sending
 from network_portal.mail import mail_enqueue
 from network_portal.models import OutboxMail
 from network_portal.signing import make_token
 
-from . import rendering
+from . import delivery, rendering
 from .models import (
     Bounce,
     ConsentRecord,
@@ -325,13 +321,13 @@ def issue_unschedule(*, issue: Issue, by_user=None) -> Issue:
 
 
 def _start_sending(issue: Issue) -> None:
+    """Write every delivery in the transaction that starts the send, so a lost task or a dead
+    worker can delay the issue but never lose a recipient; the senders start after commit."""
     issue.status = Issue.Status.SENDING
     issue.sending_started_at = timezone.now()
     issue.save(update_fields=["status", "sending_started_at"])
-    from .tasks import send_issue
-
-    issue_id = issue.pk
-    transaction.on_commit(lambda: send_issue.delay(issue_id=issue_id))
+    issue_expand(issue=issue)
+    sending.kick(delivery.QUEUE, scope=issue.pk)
 
 
 def issue_expand(*, issue: Issue) -> int:
@@ -352,112 +348,6 @@ def issue_expand(*, issue: Issue) -> int:
     rows = [Delivery(issue=issue, subscriber_id=pk, email=email) for pk, email in subscribers]
     created = Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(created)
-
-
-def _attachments(issue: Issue) -> list[tuple]:
-    result = []
-    for attachment in issue.attachments.all():
-        with attachment.file.open("rb") as handle:
-            result.append((attachment.filename, handle.read(), attachment.content_type))
-    return result
-
-
-def _is_temporary(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _msg in error.recipients.values())
-    return isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError)
-
-
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** (attempts - 1), 60))
-
-
-def issue_send_deliveries(*, issue: Issue, limit: int | None = None) -> dict:
-    """Send the pending deliveries of ``issue`` (up to ``limit``), throttled; returns counts.
-
-    Each delivery is claimed in its own transaction (``FOR UPDATE SKIP LOCKED``) and marked
-    sent right after the SMTP server accepted it, so a worker killed between two messages
-    leaves exactly the unsent ones pending, and two workers never send the same row.
-    """
-    # The rate is for the whole issue; it is shared by the senders working in parallel.
-    rate = settings.NEWSLETTER_RATE_PER_SECOND
-    interval = settings.NEWSLETTER_PARALLEL_SENDERS / rate if rate > 0 else 0.0
-    attachments = _attachments(issue)
-    # Opened here, so every message goes over this one connection (send_messages would
-    # otherwise open and close one per message).
-    connection = get_connection()
-    connection.open()
-    counts = {"sent": 0, "failed": 0, "retry": 0}
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
-    try:
-        while limit is None or sum(counts.values()) < limit:
-            # Candidates in one cheap query; each is then locked and re-checked on its own.
-            candidates = list(
-                Delivery.objects.filter(issue=issue, status=Delivery.Status.PENDING)
-                .filter(due)
-                .order_by("pk")
-                .values_list("pk", flat=True)[: settings.NEWSLETTER_BATCH_SIZE]
-            )
-            handled = 0
-            for pk in candidates:
-                if limit is not None and sum(counts.values()) >= limit:
-                    break
-                started = time.monotonic()
-                if getattr(connection, "connection", True) is None:
-                    connection.open()  # reopen after a broken connection was closed
-                with transaction.atomic():
-                    delivery = (
-                        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                        .filter(pk=pk, status=Delivery.Status.PENDING)
-                        .select_related("subscriber")
-                        .first()
-                    )
-                    if delivery is None:
-                        continue  # another worker has it, or it was sent meanwhile
-                    _send_one(issue, delivery, attachments, connection, counts)
-                    handled += 1
-                if interval:
-                    time.sleep(max(0.0, interval - (time.monotonic() - started)))
-            if not handled:
-                break  # nothing left that this worker can take
-    finally:
-        connection.close()
-    issue_finish_if_done(issue=issue)
-    return counts
-
-
-def _send_one(issue, delivery, attachments, connection, counts) -> None:
-    subscriber = delivery.subscriber
-    delivery.attempts += 1
-    if subscriber is None or subscriber.suppressed_at:
-        delivery.status = Delivery.Status.FAILED
-        delivery.last_error = "suppressed"
-        delivery.save(update_fields=["status", "attempts", "last_error"])
-        counts["failed"] += 1
-        return
-    try:
-        message = rendering.issue_message(
-            issue, subscriber, attachments=attachments, connection=connection
-        )
-        message.send()
-    except Exception as error:  # noqa: BLE001 - every SMTP failure is recorded on the row
-        delivery.last_error = str(error)[:2000]
-        if _is_temporary(error) and delivery.attempts < settings.NEWSLETTER_MAX_ATTEMPTS:
-            delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
-            counts["retry"] += 1
-            connection.close()  # a broken connection is opened anew for the next message
-        else:
-            delivery.status = Delivery.Status.FAILED
-            counts["failed"] += 1
-        delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-        logger.warning("Newsletter %s to %s: %s", issue.pk, delivery.email, error)
-        return
-    delivery.status = Delivery.Status.SENT
-    delivery.sent_at = timezone.now()
-    delivery.save(update_fields=["status", "attempts", "sent_at"])
-    counts["sent"] += 1
 
 
 def issue_finish_if_done(*, issue: Issue) -> bool:
@@ -482,15 +372,37 @@ def issue_progress(issue: Issue) -> dict:
     return counts
 
 
-def issues_due(*, now=None):
-    """Scheduled issues whose time has come, and sends a dead worker left unfinished."""
+def issues_due(*, now=None) -> list[int]:
+    """Start the scheduled issues whose time has come; returns their ids."""
     now = now or timezone.now()
+    started = []
     with transaction.atomic():
         for issue in Issue.objects.select_for_update(skip_locked=True).filter(
             status=Issue.Status.SCHEDULED, scheduled_at__lte=now
         ):
             _start_sending(issue)
-    return list(Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True))
+            started.append(issue.pk)
+    return started
+
+
+def issues_resume() -> int:
+    """Sending issues without a single delivery (started by the release before this one,
+    which wrote deliveries in a task): write them now and start the senders."""
+    resumed = 0
+    for issue in Issue.objects.filter(status=Issue.Status.SENDING, deliveries__isnull=True):
+        with transaction.atomic():
+            issue_expand(issue=issue)
+            sending.kick(delivery.QUEUE, scope=issue.pk)
+        resumed += 1
+    return resumed
+
+
+def issues_finish() -> int:
+    """Mark sending issues sent once no delivery is pending (also the last one failing)."""
+    return sum(
+        issue_finish_if_done(issue=issue)
+        for issue in Issue.objects.filter(status=Issue.Status.SENDING)
+    )
 
 
 def issue_send_test(*, issue: Issue, to_user) -> None:

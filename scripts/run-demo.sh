@@ -14,7 +14,7 @@ mkdir -p var/mail
 
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
 "$VENV/bin/celery" -A network_portal worker --loglevel=INFO --pool=solo &
-"$VENV/bin/celery" -A network_portal beat --loglevel=INFO &
+"$VENV/bin/celery" -A network_portal beat --loglevel=INFO --scheduler network_portal.beat:HeartbeatScheduler &
 
 cat <<TXT
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from members.models import SizeClass, User
 from members.roles import JURY_GROUP
 from network_portal.downloads import csv_attachment, pdf_attachment, pdf_view
+from network_portal.text import validate_multi_line
 
 from . import documents, selectors, services
 from .models import (
@@ -232,6 +233,7 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        validators=[validate_multi_line],
     )
 
 

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from network_portal.text import validate_multi_line
+
 # What the browser offers in its file dialog; the content is checked by the service.
 EVIDENCE_ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
 
@@ -40,6 +42,7 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_multi_line],
         help_text=_("What do you offer, since when, for whom? Concrete examples help the jury."),
     )
     files = MultipleFileField(label=_("Add evidence"), required=False)

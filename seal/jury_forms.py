@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from network_portal.text import validate_multi_line
+
 
 def points_field_name(criterion) -> str:
     return f"points_{criterion.pk}"
@@ -38,6 +40,7 @@ class ScoreForm(forms.Form):
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                validators=[validate_multi_line],
             )
 
     @classmethod

@@ -10,12 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Company
+from network_portal.text import validate_multi_line, validate_single_line
 
 
 class AwardCycle(models.Model):
     """One round of the seal (e.g. "2027") with its dated phases and its criteria catalogue."""
 
-    name = models.CharField(_("Name"), max_length=50, unique=True, help_text=_("e.g. 2027"))
+    name = models.CharField(
+        _("Name"),
+        max_length=50,
+        unique=True,
+        help_text=_("e.g. 2027"),
+        validators=[validate_single_line],
+    )
     slug = models.SlugField(_("Short name"), unique=True)
     criteria_published_on = models.DateField(_("Criteria published on"))
     applications_open_at = models.DateTimeField(_("Applications open at"))
@@ -68,8 +75,8 @@ class Category(models.Model):
     cycle = models.ForeignKey(
         AwardCycle, on_delete=models.CASCADE, related_name="categories", verbose_name=_("Cycle")
     )
-    name = models.CharField(_("Name"), max_length=200)
-    description = models.TextField(_("Description"), blank=True)
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(_("Description"), blank=True, validators=[validate_multi_line])
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
 
     class Meta:
@@ -85,8 +92,8 @@ class Criterion(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("Category")
     )
-    question = models.CharField(_("Question"), max_length=500)
-    guidance = models.TextField(_("Guidance"), blank=True)
+    question = models.CharField(_("Question"), max_length=500, validators=[validate_single_line])
+    guidance = models.TextField(_("Guidance"), blank=True, validators=[validate_multi_line])
     scale_max = models.PositiveSmallIntegerField(
         _("Highest level (points)"), default=4, validators=[MinValueValidator(1)]
     )
@@ -116,7 +123,9 @@ class ScaleLevel(models.Model):
         Criterion, on_delete=models.CASCADE, related_name="levels", verbose_name=_("Criterion")
     )
     points = models.PositiveSmallIntegerField(_("Points"))
-    description = models.CharField(_("Description"), max_length=300)
+    description = models.CharField(
+        _("Description"), max_length=300, validators=[validate_single_line]
+    )
 
     class Meta:
         verbose_name = _("Scale level")
@@ -162,7 +171,9 @@ class Application(models.Model):
     )
     reopened_at = models.DateTimeField(_("Reopened at"), null=True, blank=True)
     decision = models.CharField(_("Decision"), max_length=12, choices=Decision.choices, blank=True)
-    decision_note = models.TextField(_("Note on the decision"), blank=True)
+    decision_note = models.TextField(
+        _("Note on the decision"), blank=True, validators=[validate_multi_line]
+    )
     decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
     decision_sent_at = models.DateTimeField(_("Decision sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("Started at"), auto_now_add=True)
@@ -204,7 +215,9 @@ class Answer(models.Model):
         Criterion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("Criterion")
     )
     self_assessment = models.PositiveSmallIntegerField(_("Self-assessment"), null=True, blank=True)
-    explanation = models.TextField(_("Explanation"), blank=True, max_length=5000)
+    explanation = models.TextField(
+        _("Explanation"), blank=True, max_length=5000, validators=[validate_multi_line]
+    )
     updated_at = models.DateTimeField(_("Changed at"), auto_now=True)
 
     class Meta:
@@ -234,7 +247,9 @@ class Evidence(models.Model):
         Answer, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("Answer")
     )
     file = models.FileField(_("File"), upload_to=evidence_upload_to)
-    original_name = models.CharField(_("File name"), max_length=200)
+    original_name = models.CharField(
+        _("File name"), max_length=200, validators=[validate_single_line]
+    )
     content_type = models.CharField(_("File type"), max_length=100)
     size = models.PositiveIntegerField(_("Size"))
     uploaded_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
@@ -291,7 +306,9 @@ class Score(models.Model):
         Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("Criterion")
     )
     points = models.PositiveSmallIntegerField(_("Points"))
-    comment = models.TextField(_("Comment"), blank=True, max_length=2000)
+    comment = models.TextField(
+        _("Comment"), blank=True, max_length=2000, validators=[validate_multi_line]
+    )
 
     class Meta:
         verbose_name = _("Score")

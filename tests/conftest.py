@@ -19,6 +19,15 @@ def _german(settings):
     settings.LANGUAGE_CODE = "de"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits (allauth's, and those of the sign-up forms) count in the cache: each test
+    starts with none used, whatever the tests before it sent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def company(db):
     return CompanyFactory(name="Moselblick Pflege GmbH", slug="moselblick-pflege")

@@ -23,6 +23,13 @@ DOCKERFILE = REPO_ROOT / "Dockerfile"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 APP_SERVICES = ("web", "worker", "beat")
 ALLOWED_HOST = "portal.example.org"
+# Real-looking mail identity: documentation domains such as example.org are flagged by
+# `check --deploy` (network_portal.W001-W004).
+MAIL_IDENTITY = {
+    "DEFAULT_FROM_EMAIL": "Netzwerk Attraktive Unternehmen Trier <netzwerk@aut-trier.de>",
+    "NEWSLETTER_UNSUBSCRIBE_MAILTO": "abmelden@aut-trier.de",
+    "SITE_URL": "https://portal.aut-trier.de",
+}
 
 
 # --- docker-compose.yml ----------------------------------------------------------------------
@@ -93,7 +100,24 @@ def test_compose_worker_and_beat(compose):
     assert re.search(r"\bcelery -A network_portal worker\b", command_of(services["worker"]))
     beat = command_of(services["beat"])
     assert re.search(r"\bcelery -A network_portal beat\b", beat)
-    assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+    # django_celery_beat's DatabaseScheduler that records beat's heartbeat for /readyz.
+    assert "--scheduler network_portal.beat:HeartbeatScheduler" in beat
+    demo = (REPO_ROOT / "scripts" / "run-demo.sh").read_text(encoding="utf-8")
+    assert "beat --loglevel=INFO --scheduler network_portal.beat:HeartbeatScheduler" in demo
+
+
+def test_compose_healthchecks(compose):
+    """web: liveness (restarting web mends no database; worker and beat wait for web to be
+    healthy, so readiness, which needs them, would never come). worker and beat: their own."""
+    services = compose["services"]
+    web = " ".join(services["web"]["healthcheck"]["test"])
+    assert "/app/docker/healthcheck.py" in web and "readyz" not in web
+    probe = (REPO_ROOT / "docker" / "healthcheck.py").read_text(encoding="utf-8")
+    assert '"/healthz"' in probe
+    worker = " ".join(services["worker"]["healthcheck"]["test"])
+    assert "inspect ping" in worker and "celery@$$HOSTNAME" in worker
+    beat = " ".join(services["beat"]["healthcheck"]["test"])
+    assert "manage.py heartbeat_check beat" in beat
 
 
 def test_compose_app_services_share_image_and_backends(compose):
@@ -182,6 +206,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS=ALLOWED_HOST,
+        **MAIL_IDENTITY,
     )
     env.update(overrides)
     return env
@@ -215,6 +240,77 @@ def test_check_deploy_flags_the_default_secret_key():
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "security.W009" in output
+
+
+def test_check_deploy_flags_the_shipped_mail_identity():
+    env = production_env()
+    for name in MAIL_IDENTITY:
+        del env[name]
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert (
+        "(network_portal.W001) DEFAULT_FROM_EMAIL (sender of every mail) uses 'localhost', the "
+        "local machine: 'Netzwerk Attraktive Unternehmen Trier <netzwerk@localhost>'."
+    ) in output
+    assert "(network_portal.W002) NEWSLETTER_FROM_EMAIL" in output
+    assert "(network_portal.W003) NEWSLETTER_UNSUBSCRIBE_MAILTO" in output
+    assert (
+        "(network_portal.W004) SITE_URL (base of every link in mails) uses the local address "
+        "127.0.0.1: 'http://127.0.0.1:8000'."
+    ) in output
+    assert "HINT: Set DEFAULT_FROM_EMAIL to an address in the network's own mail domain." in output
+
+
+def mail_identity_warnings(settings) -> dict[str, str]:
+    from django.core.checks import run_checks
+
+    return {
+        warning.id: warning.msg
+        for warning in run_checks(include_deployment_checks=True, tags=["mail"])
+    }
+
+
+BAD_MAIL_IDENTITY = [
+    ("network_portal.W001", "DEFAULT_FROM_EMAIL", "Netzwerk <netzwerk@localhost>", "the local"),
+    ("network_portal.W001", "DEFAULT_FROM_EMAIL", "netzwerk@127.0.0.1", "local address"),
+    ("network_portal.W001", "DEFAULT_FROM_EMAIL", "netzwerk@mailserver", "without a domain"),
+    ("network_portal.W001", "DEFAULT_FROM_EMAIL", "netzwerk@example.com", "documentation"),
+    ("network_portal.W001", "DEFAULT_FROM_EMAIL", "netzwerk@Mail.Example.ORG", "documentation"),
+    ("network_portal.W001", "DEFAULT_FROM_EMAIL", "Netzwerk Trier", "has no domain"),
+    ("network_portal.W002", "NEWSLETTER_FROM_EMAIL", "news@trier.example", "reserved"),
+    ("network_portal.W002", "NEWSLETTER_FROM_EMAIL", "news@example.net", "documentation"),
+    ("network_portal.W003", "NEWSLETTER_UNSUBSCRIBE_MAILTO", "abmelden@portal.test", "reserved"),
+    ("network_portal.W003", "NEWSLETTER_UNSUBSCRIBE_MAILTO", "abmelden@x.invalid", "reserved"),
+    ("network_portal.W004", "SITE_URL", "http://localhost:8000", "the local machine"),
+    ("network_portal.W004", "SITE_URL", "http://[::1]:8000", "local address"),
+    ("network_portal.W004", "SITE_URL", "https://portal.localhost", "reserved"),
+    ("network_portal.W004", "SITE_URL", "https://intranet", "without a domain"),
+    ("network_portal.W004", "SITE_URL", "https://portal.example.org", "documentation"),
+]
+
+
+@pytest.fixture
+def real_mail_identity(settings):
+    for name, value in MAIL_IDENTITY.items():
+        setattr(settings, name, value)
+    settings.NEWSLETTER_FROM_EMAIL = "Newsletter <newsletter@aut-trier.de>"
+    return settings
+
+
+def test_no_mail_identity_warning_for_real_domains(real_mail_identity):
+    assert mail_identity_warnings(real_mail_identity) == {}
+
+
+@pytest.mark.parametrize(("check_id", "name", "value", "why"), BAD_MAIL_IDENTITY)
+def test_mail_identity_warning_for_local_and_example_domains(
+    real_mail_identity, check_id, name, value, why
+):
+    setattr(real_mail_identity, name, value)
+    warnings = mail_identity_warnings(real_mail_identity)
+    assert list(warnings) == [check_id]
+    assert warnings[check_id].startswith(f"{name} (")
+    assert why in warnings[check_id] and repr(value) in warnings[check_id]
 
 
 HEADERS_SCRIPT = """

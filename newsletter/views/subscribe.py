@@ -22,6 +22,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
+from network_portal import ratelimits
 from network_portal.signing import LinkExpired, LinkInvalid, make_token, read_token
 
 from .. import rendering, services
@@ -101,6 +102,11 @@ class SubscribeView(View):
             # Answer like a success, so a bot learns nothing; nothing is stored or mailed.
             logger.info("Newsletter sign-up with a filled honeypot ignored.")
             return redirect("newsletter:subscribe_sent")
+        # Each sign-up mails the address typed in: limited per client address and overall.
+        if form.is_valid() and not ratelimits.signup_allowed(
+            request, action=ratelimits.NEWSLETTER_SIGNUP
+        ):
+            form.add_error(None, ratelimits.REFUSED)
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -21,6 +21,7 @@ from .outcomes import (
     LOGIN,
     NOT_FOUND,
     OK,
+    SERVICE_UNAVAILABLE,
     UNAUTHORIZED,
     Entry,
     Extra,
@@ -83,6 +84,11 @@ SITE = {
     # --- Portal ----------------------------------------------------------------------------
     "home": Entry(PUBLIC),
     "healthz": Entry(PUBLIC),
+    "readyz": Entry(
+        everyone(SERVICE_UNAVAILABLE),
+        why="public like healthz, the same for everyone; the test world runs no worker or beat, "
+        "so readiness names them stuck (503)",
+    ),
     "set_language": Entry(everyone(to("/")), method="post", data={"language": "de", "next": "/"}),
     "imprint": Entry(PUBLIC),
     "privacy": Entry(PUBLIC),

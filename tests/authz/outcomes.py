@@ -16,6 +16,7 @@ UNAUTHORIZED = 401
 FORBIDDEN = 403
 NOT_FOUND = 404
 GONE = 410  # the portal's answer to a link whose token is invalid or used up
+SERVICE_UNAVAILABLE = 503
 
 
 @dataclass(frozen=True)

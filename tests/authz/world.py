@@ -267,7 +267,7 @@ def build_world() -> World:
     )
     interval = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     periodic_task = PeriodicTask.objects.create(
-        name="authz", task="network_portal.send_pending_mail", interval=interval
+        name="authz", task="network_portal.sweep_mail", interval=interval
     )
     crontab = CrontabSchedule.objects.create(minute="5")
     clocked = ClockedSchedule.objects.create(clocked_time=now + timedelta(days=1))

@@ -12,8 +12,10 @@
 
 ``strict_database`` makes SQLite refuse what PostgreSQL refuses (NUL characters, lone
 surrogates, overlong values, integers out of range), so these tests find on SQLite what would
-crash in production. ``fuzz`` runs a fixed, derandomized set of examples (for CI);
-``FORMS_FUZZ_EXAMPLES=500`` explores that many random examples per test instead.
+crash in production. It also refuses to save a control or invisible character into a field
+under the rule of ``network_portal.text``, whichever way the value came in. ``fuzz`` runs a
+fixed, derandomized set of examples (for CI); ``FORMS_FUZZ_EXAMPLES=500`` explores that many
+random examples per test instead.
 """
 
 import operator
@@ -37,6 +39,8 @@ from django.template.context import Context
 from django.test.utils import ContextList
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from network_portal.text import hidden_characters, validate_multi_line, validate_single_line
 
 # --- Settings ----------------------------------------------------------------------------------
 
@@ -301,9 +305,13 @@ def url_with(name, segment, *before):
 
 
 # Valid text for names and the like, and valid email addresses (some longer than a column).
-WORDS = st.text(st.characters(categories=("L", "N", "Zs")), min_size=1, max_size=40).filter(
-    str.strip
-)
+# Not valid: the Hangul fillers, letters that print as nothing (network_portal.text).
+BLANK_LETTERS = "\u115f\u1160\u3164\uffa0"
+WORDS = st.text(
+    st.characters(categories=("L", "N", "Zs"), exclude_characters=BLANK_LETTERS),
+    min_size=1,
+    max_size=40,
+).filter(str.strip)
 OPTIONAL_WORDS = st.one_of(st.just(""), WORDS)
 EMAIL = st.one_of(
     st.from_regex(r"\A[a-z]{1,20}\.[a-z]{1,10}@moselblick\.example\Z"),
@@ -327,6 +335,17 @@ LENGTH_LIMITED = {"CharField", "SlugField", "EmailField", "URLField", "FileField
 
 class WouldFailOnPostgres(AssertionError):
     pass
+
+
+class HiddenCharactersStored(AssertionError):
+    pass
+
+
+def _hidden_characters_problem(model_field, value: str) -> list[str]:
+    for rule, multiline in ((validate_single_line, False), (validate_multi_line, True)):
+        if any(validator is rule for validator in model_field.validators):
+            return hidden_characters(value, multiline=multiline)
+    return []
 
 
 def _text_problem(text: str) -> str | None:
@@ -364,6 +383,8 @@ def _check_instance(sender, instance, raw=False, **kwargs):
         if isinstance(value, str):
             if problem := _text_problem(value):
                 raise WouldFailOnPostgres(f"{where} {problem}: {value!r:.200}")
+            if found := _hidden_characters_problem(model_field, value):
+                raise HiddenCharactersStored(f"{where} stores {found}: {value!r:.200}")
             if (
                 internal in LENGTH_LIMITED
                 and model_field.max_length

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from meetings import tasks
@@ -15,7 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def run_beat_at(moment):
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """Beat's task at ``moment``; the mails it writes are sent after its commit."""
+    with (
+        mock.patch("django.utils.timezone.now", return_value=moment),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         return tasks.send_reminders()
 
 

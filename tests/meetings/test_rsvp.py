@@ -37,9 +37,10 @@ def test_yes_takes_a_seat_until_full_then_waitlist():
 def test_waitlist_moves_up_in_order_with_a_mail(django_capture_on_commit_callbacks):
     meeting = MeetingFactory(capacity=1, per_company_limit=5)
     company = CompanyFactory()
-    seated = answer(meeting, company, 0)
-    waiting_first = answer(meeting, company, 1)
-    waiting_second = answer(meeting, company, 2)
+    with django_capture_on_commit_callbacks(execute=True):  # the confirmations go out
+        seated = answer(meeting, company, 0)
+        waiting_first = answer(meeting, company, 1)
+        waiting_second = answer(meeting, company, 2)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -293,8 +293,12 @@ def test_error_lines_count_multiline_cells(coordinator_client):
     preview = response.context["preview"]
     assert [row.line for row in preview.rows] == [2, 4]
     assert preview.rows[0].company["name"] == 'Eifel "Werk" GmbH'
-    assert preview.rows[0].company["street"] == "Hof 1\nHinterhaus"
-    assert preview.errors[0].startswith("Zeile 4, Spalte „legal_form“: ")
+    # A street takes one line (network_portal.text), from Excel as from the form.
+    assert preview.errors[0] == (
+        "Zeile 2, Spalte „street“: Bitte entfernen Sie die Steuer- oder unsichtbaren Zeichen aus "
+        "dem Text: Zeilenumbruch (U+000A)."
+    )
+    assert preview.errors[1].startswith("Zeile 4, Spalte „legal_form“: ")
 
 
 def test_existing_company_name_is_an_error(coordinator_client):

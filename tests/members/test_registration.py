@@ -215,3 +215,14 @@ def test_overlong_address_is_refused_at_sign_up_and_password_reset(client, db):
     assert response.context["form"].errors["email"] == too_long
     assert not User.objects.exists()
     assert not OutboxMail.objects.exists()
+
+
+def test_password_reset_mails_only_addresses_with_an_account(client, company_user):
+    unknown = client.post(reverse("account_reset_password"), {"email": "fremd@example.org"})
+    known = client.post(reverse("account_reset_password"), {"email": company_user.email})
+
+    # The same answer either way: the form does not reveal who has an account …
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"]
+    # … and it cannot be used to send mail to strangers.
+    assert list(OutboxMail.objects.values_list("to", flat=True)) == [company_user.email]

@@ -1,10 +1,12 @@
 """The outbox: one row per key, sent once, failures kept for the next run."""
 
 import smtplib
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from network_portal.mail import mail_enqueue, send_pending
 from network_portal.models import OutboxMail
@@ -47,7 +49,7 @@ def test_running_the_send_twice_sends_nothing_twice():
     assert set(OutboxMail.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_smtp_failure_keeps_the_mail_pending_for_the_next_run():
+def test_smtp_failure_keeps_the_mail_pending_for_a_retry_after_its_back_off():
     enqueue(key="fails")
     with mock.patch(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
@@ -56,9 +58,50 @@ def test_smtp_failure_keeps_the_mail_pending_for_the_next_run():
         assert send_pending() == 0
     row = OutboxMail.objects.get()
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "connection lost")
-    assert send_pending() == 1
+    assert row.next_attempt_at > timezone.now() + timedelta(seconds=59)
+    assert send_pending() == 0  # not before its time
+    assert mail.outbox == []
+    with mock.patch(
+        "django.utils.timezone.now", return_value=row.next_attempt_at + timedelta(seconds=1)
+    ):
+        assert send_pending() == 1
     row.refresh_from_db()
     assert row.status == "sent" and row.attempts == 2
+
+
+def test_a_permanent_smtp_error_fails_the_mail_at_once():
+    enqueue(key="unknown", to="gibt-es-nicht@example.org")
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPRecipientsRefused(
+            {"gibt-es-nicht@example.org": (550, b"5.1.1 no such user")}
+        ),
+    ):
+        assert send_pending() == 0
+    row = OutboxMail.objects.get()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert "no such user" in row.last_error
+    assert send_pending() == 0
+
+
+def test_message_id_is_in_the_senders_domain_and_the_same_for_every_attempt(settings):
+    settings.DEFAULT_FROM_EMAIL = "Netzwerk Trier <netzwerk@wirtschaft.trier-portal.example>"
+    enqueue(key="id")
+    row = OutboxMail.objects.get()
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPResponseException(451, b"greylisted"),
+    ):
+        send_pending()
+    row.refresh_from_db()
+    with mock.patch(
+        "django.utils.timezone.now", return_value=row.next_attempt_at + timedelta(seconds=1)
+    ):
+        send_pending()
+    (sent,) = mail.outbox
+    message_id = sent.message()["Message-ID"]
+    assert message_id.endswith("@wirtschaft.trier-portal.example>")
+    assert f".outbox.{row.pk}@" in message_id
 
 
 def test_mail_is_rendered_in_the_recipients_language():

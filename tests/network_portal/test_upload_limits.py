@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
 from members.models import Company
-from network_portal.uploads import OversizedUpload, UploadSizeLimitHandler
+from network_portal.uploads import BoundedUploadHandler, OversizedUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,6 @@ def parse(body: bytes, handlers):
 
 
 def test_nothing_beyond_the_limit_is_written_even_to_a_temporary_file(settings, tmp_path):
-    from django.core.files.uploadhandler import TemporaryFileUploadHandler
-
     settings.UPLOAD_MAX_BYTES = 1 * MB
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every file would go to a temporary file
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
@@ -43,7 +41,7 @@ def test_nothing_beyond_the_limit_is_written_even_to_a_temporary_file(settings, 
         "note": "bleibt erhalten",
     }
     body = encode_multipart(BOUNDARY, data)
-    handlers = [UploadSizeLimitHandler(), TemporaryFileUploadHandler()]
+    handlers = [BoundedUploadHandler()]
 
     post, files = parse(body, handlers)
 
