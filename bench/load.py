@@ -105,15 +105,15 @@ def seed() -> dict:
     from django.utils import timezone
     from django.utils.text import slugify
 
+    from accounts.models import User
+    from demo.members import FIRST_NAMES, FUNCTIONS, LAST_NAMES
     from meetings.models import AgendaItem, Meeting, Registration
-    from members.demo import FIRST_NAMES, FUNCTIONS, LAST_NAMES
     from members.models import (
         Company,
         CompanyMembership,
         ContactPerson,
         LegalForm,
         SizeClass,
-        User,
     )
     from seal.models import Answer, Application, AwardCycle, Certificate, Criterion
 
@@ -468,7 +468,7 @@ def measure_pdfs(certificate, base: str, cookie: str) -> list[str]:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one INFO line per step
     portal = timed(lambda: documents.certificate_pdf(certificate), PDF_RENDERS)
     # The same document straight through WeasyPrint in this process, without the time limit.
-    url = documents.verify_url(certificate)
+    url = certificate.verify_url()
     html = render_to_string(
         "seal/pdf/certificate.html",
         {

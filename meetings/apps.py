@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def home_next_meeting(request):
+    """The start page's next published meeting (or None)."""
+    from .selectors import next_published_meeting
+
+    return {"next_meeting": next_published_meeting()}
+
+
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Network meetings")
+
+    def ready(self):
+        from network_portal.home import register_home_section
+
+        register_home_section("meetings", home_next_meeting, order=20)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
-from network_portal.signing import site_domain
+from network_portal.signing import absolute_url, site_domain
 
 from .models import Meeting
 
@@ -40,7 +40,7 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("summary", meeting.title)
     location = ", ".join(p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p)
     event.add("location", location)
-    url = settings.SITE_URL + reverse("meetings:detail", args=[meeting.slug])
+    url = absolute_url(reverse("meetings:detail", args=[meeting.slug]))
     event.add("url", url)
     event.add("description", "\n\n".join(p for p in (meeting.topic, meeting.description, url) if p))
     if meeting.status == Meeting.Status.CANCELLED:

@@ -1,6 +1,5 @@
 import secrets
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from members.models import Company, ContactPerson
 from network_portal.text import validate_multi_line, validate_single_line
+from network_portal.uploads import RandomFileName
 
 
 def default_reminder_days():
@@ -164,9 +164,8 @@ class AgendaItem(models.Model):
         return ""
 
 
-def material_upload_to(instance, filename):
-    # Private files under random names; downloads go through a permission-checked view.
-    return f"private/meetings/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+# Named, as the first migration refers to it by this name.
+material_upload_to = RandomFileName("private/meetings/")
 
 
 class Material(models.Model):

@@ -1,23 +1,21 @@
 """Who may see meetings and answer for whom."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from members.permissions import active_company_of, is_network_member
+from members.permissions import NetworkMemberRequiredMixin, active_company_of
 
 
-class MeetingsMemberMixin(LoginRequiredMixin):
+class MeetingsMemberMixin(NetworkMemberRequiredMixin):
     """Members of active companies and coordinators; ``self.company`` is the user's company
     (None for a coordinator without one, who can look but not answer)."""
 
+    members_only_message = gettext_lazy(
+        "Network meetings are for the users of active member companies."
+    )
+
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_network_member(request.user):
-            raise PermissionDenied(
-                _("Network meetings are for the users of active member companies.")
-            )
         self.company = active_company_of(request.user)
         return super().dispatch(request, *args, **kwargs)
 

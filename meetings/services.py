@@ -10,17 +10,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
+from members.selectors import eligible_contacts
 from network_portal.mail import keys_written, mail_enqueue, mail_users, send_outbox
 from network_portal.signing import absolute_url, make_token
 
 from . import calendar
 from .models import CalendarFeed, Feedback, Meeting, Registration, TopicProposal, TopicVote
+from .selectors import attendees, company_places_left, free_seats
 
 RSVP_PURPOSE = "meeting-rsvp"
 FEEDBACK_PURPOSE = "meeting-feedback"
@@ -36,12 +37,10 @@ SCHEDULE_FIELDS = {
 }
 
 
-def eligible_contacts():
+def _invited_contacts():
     """Everyone who gets invitations: contacts of active companies who want them."""
     return (
-        ContactPerson.objects.filter(
-            company__status=Company.Status.ACTIVE, wants_meeting_invitations=True
-        )
+        eligible_contacts(wants_meeting_invitations=True)
         .select_related("company", "user")
         .order_by("pk")
     )
@@ -118,7 +117,7 @@ class _Recipient:
 def _everyone_invited(meeting: Meeting) -> list[_Recipient]:
     """Invited contacts plus registered colleagues who are not contacts, each address once."""
     recipients, seen = [], set()
-    for contact in eligible_contacts():
+    for contact in _invited_contacts():
         if contact.email.lower() not in seen:
             seen.add(contact.email.lower())
             recipients.append(
@@ -147,7 +146,7 @@ def write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
     """
     if kind == "invitation":
         recipients = [
-            _Recipient(email=c.email, name=c.full_name, contact=c) for c in eligible_contacts()
+            _Recipient(email=c.email, name=c.full_name, contact=c) for c in _invited_contacts()
         ]
         key_kind = "invitation"
     elif kind == "update":
@@ -238,10 +237,6 @@ def meeting_mark_held(*, meeting: Meeting, by_user=None) -> Meeting:
     return meeting
 
 
-def free_seats(meeting: Meeting) -> int:
-    return max(meeting.capacity - meeting.registrations.seated().count(), 0)
-
-
 def _mail_registration(registration: Registration, *, event: str, template: str) -> None:
     meeting = registration.meeting
     mail_enqueue(
@@ -262,28 +257,30 @@ def _mail_registration(registration: Registration, *, event: str, template: str)
 def _promote_waitlist(meeting: Meeting) -> list[Registration]:
     """Seat waiting people in order while seats are free. The meeting row must be locked."""
     promoted = []
-    seated = meeting.registrations.seated().count()
+    free = free_seats(meeting)
     for registration in meeting.registrations.waiting().select_for_update():
-        if seated >= meeting.capacity:
+        if free <= 0:
             break
         registration.status = Registration.Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
-        seated += 1
+        free -= 1
         promoted.append(registration)
         _mail_registration(registration, event="promoted", template="meetings/emails/promoted")
     return promoted
 
 
 def _check_open(meeting: Meeting) -> None:
+    """The model's rule (``Meeting.is_open_for_answers``); here only the message why not."""
+    if meeting.is_open_for_answers:
+        return
     if meeting.status != Meeting.Status.PUBLISHED:
         raise ValidationError(_("This meeting does not take registrations."))
-    if timezone.now() > meeting.rsvp_deadline:
-        raise ValidationError(
-            _(
-                "The RSVP deadline has passed. Please contact the coordinators if you need to "
-                "change your answer."
-            )
+    raise ValidationError(
+        _(
+            "The RSVP deadline has passed. Please contact the coordinators if you need to "
+            "change your answer."
         )
+    )
 
 
 def _belongs_elsewhere(email: str, company: Company) -> bool:
@@ -325,7 +322,7 @@ def rsvp_answer(
             raise ValidationError(_("This person is already registered by another company."))
         # A declined or cancelled answer of another company does not keep the person out.
         registration.company = company
-    if attending and company.status != Company.Status.ACTIVE:
+    if attending and not company.is_active_member:
         raise ValidationError(_("Only active member companies can register for meetings."))
     if attending and _belongs_elsewhere(email, company):
         raise ValidationError(
@@ -334,17 +331,13 @@ def rsvp_answer(
     if attending:
         if registration is not None and registration.is_attending:
             return registration
-        holding = meeting.registrations.holding_a_place().filter(company=company).count()
-        if holding >= meeting.per_company_limit:
+        if not company_places_left(meeting, company):
             raise ValidationError(
                 _("Each company can register at most %(limit)d people for this meeting.")
                 % {"limit": meeting.per_company_limit}
             )
-        seated = meeting.registrations.seated().count()
         status = (
-            Registration.Status.CONFIRMED
-            if seated < meeting.capacity
-            else Registration.Status.WAITLISTED
+            Registration.Status.CONFIRMED if free_seats(meeting) else Registration.Status.WAITLISTED
         )
         if registration is None:
             registration = Registration(meeting=meeting, email=email)
@@ -447,7 +440,7 @@ def write_reminders(*, now=None) -> list[int]:
         )
         if deadline_due <= now < meeting.rsvp_deadline:
             answered = meeting.registrations.values("company_id")
-            for contact in eligible_contacts().exclude(company_id__in=answered):
+            for contact in _invited_contacts().exclude(company_id__in=answered):
                 key = f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}"
                 if key in written:
                     continue
@@ -467,12 +460,6 @@ def write_reminders(*, now=None) -> list[int]:
                 if mail:
                     mail_ids.append(mail.pk)
     return mail_ids
-
-
-def attendees(meeting: Meeting):
-    """Who came: the checked-in registrations, or every seated one if nobody was checked in."""
-    checked_in = meeting.registrations.filter(checked_in_at__isnull=False)
-    return checked_in if checked_in.exists() else meeting.registrations.seated()
 
 
 def feedback_url(registration: Registration) -> str:
@@ -532,7 +519,7 @@ def feedback_give(*, registration: Registration, rating: int, comment: str = "")
 
 
 def _require_active(company: Company | None) -> None:
-    if company is None or company.status != Company.Status.ACTIVE:
+    if company is None or not company.is_active_member:
         raise ValidationError(_("Only users of active member companies can do this."))
 
 
@@ -592,33 +579,3 @@ def calendar_feed_renew(*, user) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_delete(*, user) -> None:
     CalendarFeed.objects.filter(user=user).delete()
-
-
-def company_answer_counts(meeting: Meeting) -> list[dict]:
-    """Per active company: seated, waitlisted and declined people; no answer at all is 0/0/0."""
-    from django.db.models import Count
-
-    by_status = Q(registrations__meeting=meeting)
-    return list(
-        Company.objects.active()
-        .annotate(
-            confirmed=Count(
-                "registrations",
-                filter=by_status & Q(registrations__status=Registration.Status.CONFIRMED),
-            ),
-            waitlisted=Count(
-                "registrations",
-                filter=by_status & Q(registrations__status=Registration.Status.WAITLISTED),
-            ),
-            declined=Count(
-                "registrations",
-                filter=by_status & Q(registrations__status=Registration.Status.DECLINED),
-            ),
-            cancelled=Count(
-                "registrations",
-                filter=by_status & Q(registrations__status=Registration.Status.CANCELLED),
-            ),
-        )
-        .order_by("name")
-        .values("pk", "name", "confirmed", "waitlisted", "declined", "cancelled")
-    )

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from network_portal.downloads import csv_attachment
+from network_portal.signing import LinkExpired, LinkInvalid, make_token, read_token
 from network_portal.text import reveal, validate_single_line
 from network_portal.uploads import OversizedUpload
 
@@ -110,7 +110,6 @@ FALSE_WORDS = {"nein", "n", "no", "false", "falsch", "0"}
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PAYLOAD_MAX_AGE_SECONDS = 60 * 60
-_PAYLOAD_SALT = "members.csv_import"
 _POSTCODE = re.compile(r"\d{5}")
 
 
@@ -653,22 +652,24 @@ def import_member_csv(preview: ImportPreview) -> tuple[list[Company], list[Conta
 # Signed hand-over between preview and import
 
 
-def _salt(user) -> str:
+def _purpose(user) -> str:
     # Bound to the coordinator: a payload made for one login is worthless for another.
-    return f"{_PAYLOAD_SALT}:{user.pk}"
+    return f"members.csv_import:{user.pk}"
 
 
 def sign_payload(*, text: str, filename: str, user) -> str:
-    return signing.dumps({"csv": text, "name": filename}, salt=_salt(user), compress=True)
+    return make_token(purpose=_purpose(user), payload={"csv": text, "name": filename})
 
 
 def read_payload(payload: str, *, user) -> dict:
     """The ``{"csv": ..., "name": ...}`` signed for ``user``; ValidationError otherwise."""
     try:
-        data = signing.loads(payload, salt=_salt(user), max_age=PAYLOAD_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
+        data = read_token(
+            purpose=_purpose(user), token=payload, max_age_seconds=PAYLOAD_MAX_AGE_SECONDS
+        )
+    except LinkExpired:
         raise ValidationError(_("The preview has expired. Please upload the file again.")) from None
-    except signing.BadSignature:
+    except LinkInvalid:
         raise ValidationError(
             _("The import data is invalid or has been altered. Please upload the file again.")
         ) from None

@@ -11,23 +11,6 @@ from network_portal.uploads import validate_image_upload
 
 from .models import Company, CompanyMembership, ContactPerson, Industry, SizeClass
 
-
-class SignupNameForm(forms.Form):
-    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
-
-    first_name = forms.CharField(
-        label=gettext_lazy("First name"), max_length=100, validators=[validate_single_line]
-    )
-    last_name = forms.CharField(
-        label=gettext_lazy("Last name"), max_length=100, validators=[validate_single_line]
-    )
-
-    def signup(self, request, user):
-        user.first_name = self.cleaned_data["first_name"]
-        user.last_name = self.cleaned_data["last_name"]
-        user.save(update_fields=["first_name", "last_name"])
-
-
 LOGO_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 
 

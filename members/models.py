@@ -1,8 +1,4 @@
-import uuid
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,58 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from network_portal.text import validate_multi_line, validate_single_line
-
-
-class UserManager(BaseUserManager):
-    use_in_migrations = True
-
-    def _create_user(self, email, password, **extra_fields):
-        if not email:
-            raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
-
-    def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra_fields)
-
-    def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", True)
-        extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
-
-
-class User(AbstractUser):
-    """A person who logs in. Identified by email; acts for at most one company."""
-
-    username = None
-    # AbstractUser's name fields, with the check for hidden characters.
-    first_name = models.CharField(
-        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
-    )
-    last_name = models.CharField(
-        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
-    )
-    email = models.EmailField(_("Email address"), unique=True, validators=[validate_single_line])
-    language = models.CharField(
-        _("Language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-
-    USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []
-
-    objects = UserManager()
-
-    class Meta:
-        verbose_name = pgettext_lazy("portal user", "User")
-        verbose_name_plural = pgettext_lazy("portal user", "Users")
-        ordering = ["email"]
-
-    def __str__(self):
-        return self.get_full_name() or self.email
+from network_portal.uploads import RandomFileName
 
 
 class SizeClass(models.TextChoices):
@@ -104,9 +49,8 @@ class Industry(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def logo_upload_to(instance, filename):
-    # Random names: an uploaded file never keeps a name someone could guess or abuse.
-    return f"logos/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+# Named, as the first migration refers to it by this name.
+logo_upload_to = RandomFileName("logos/")
 
 
 class CompanyQuerySet(models.QuerySet):

@@ -1,30 +1,51 @@
-"""Who may see and change what in members/: the single place views and templates ask."""
+"""Who may see and change what in members/: the single place views and templates ask.
+
+Templates ask the same rules through ``members.context_processors.roles``.
+"""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import is_coordinator
 
 from .models import Company, CompanyMembership
 
+# The user's side of CompanyMembership.user: Django keeps the loaded account on the user object.
+_ACCOUNT_OF_USER = CompanyMembership._meta.get_field("user").remote_field
 
-def membership_of(user) -> CompanyMembership | None:
+
+def membership_of(user, *, with_company: bool = False) -> CompanyMembership | None:
+    """The user's company account, None for visitors and users without one.
+
+    Read once per request: the user object keeps it. ``with_company`` reads the company in the
+    same query when the account has not been read yet (the navigation needs its status).
+    """
     if not user.is_authenticated:
         return None
+    if with_company and not _ACCOUNT_OF_USER.is_cached(user):
+        membership = CompanyMembership.objects.select_related("company").filter(user=user).first()
+        _ACCOUNT_OF_USER.set_cached_value(user, membership)
+        return membership
     try:
         return user.membership
     except CompanyMembership.DoesNotExist:
         return None
 
 
-def is_company_admin(user, company: Company) -> bool:
+def is_company_admin(user, company: Company | None = None) -> bool:
+    """The user is a company admin of ``company`` (of their own company when None)."""
     membership = membership_of(user)
-    return bool(membership and membership.company_id == company.pk and membership.is_admin)
+    if membership is None or not membership.is_admin:
+        return False
+    return company is None or membership.company_id == company.pk
 
 
 def active_company_of(user) -> Company | None:
     """The active member company the user acts for, if any."""
     membership = membership_of(user)
-    if membership and membership.company.status == Company.Status.ACTIVE:
+    if membership and membership.company.is_active_member:
         return membership.company
     return None
 
@@ -32,16 +53,30 @@ def active_company_of(user) -> Company | None:
 def is_network_member(user) -> bool:
     """Coordinators and the users of active member companies: who sees the members-only parts
     (directory, meetings, members' archive)."""
-    return user.is_authenticated and (user.is_staff or active_company_of(user) is not None)
+    return is_coordinator(user) or active_company_of(user) is not None
 
 
 def can_see_logo(user, company: Company) -> bool:
-    if company.status == Company.Status.ACTIVE and company.directory_consent:
+    if company.is_active_member and company.directory_consent:
         return True
     membership = membership_of(user)
     if membership and membership.company_id == company.pk:
         return True
-    return company.status == Company.Status.ACTIVE and is_network_member(user)
+    return company.is_active_member and is_network_member(user)
+
+
+class NetworkMemberRequiredMixin(LoginRequiredMixin):
+    """The members-only parts (:func:`is_network_member`): anonymous visitors are sent to the
+    login, everyone else outside the network gets 403 with ``members_only_message``."""
+
+    members_only_message = _("Only members of active member companies can see this page.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not is_network_member(request.user):
+            raise PermissionDenied(self.members_only_message)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class CompanyMemberRequiredMixin(LoginRequiredMixin):
@@ -62,9 +97,11 @@ class CompanyMemberRequiredMixin(LoginRequiredMixin):
 
 
 class CompanyAdminRequiredMixin(CompanyMemberRequiredMixin):
+    """Company admins only; other users of the company get 403, users without one are led to
+    the onboarding."""
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            membership = membership_of(request.user)
-            if membership is not None and not membership.is_admin:
-                raise PermissionDenied
+        user = request.user
+        if membership_of(user) is not None and not is_company_admin(user):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

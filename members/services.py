@@ -15,22 +15,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.selectors import coordinators
 from network_portal.mail import mail_enqueue, mail_users
 from network_portal.signing import absolute_url, make_token
 
-from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest, User
+from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest
+from .selectors import company_admins
 
 INVITATION_PURPOSE = "company-invitation"
-
-
-def coordinators():
-    return User.objects.filter(is_staff=True, is_active=True).order_by("pk")
-
-
-def company_admins(company: Company):
-    return User.objects.filter(
-        membership__company=company, membership__role=CompanyMembership.Role.ADMIN, is_active=True
-    ).order_by("pk")
 
 
 def unique_company_slug(name: str) -> str:

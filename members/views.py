@@ -2,17 +2,20 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from network_portal.feedback import error_messages
-from network_portal.signing import LinkExpired, LinkInvalid, read_token
+from accounts.roles import is_coordinator, is_juror
+from network_portal.downloads import stored_file_response
+from network_portal.flash import flash_errors
+from network_portal.signing import LinkProblem, LinkProblemPageMixin, read_link
 
 from . import services
 from .forms import (
@@ -27,11 +30,11 @@ from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson
 from .permissions import (
     CompanyAdminRequiredMixin,
     CompanyMemberRequiredMixin,
+    NetworkMemberRequiredMixin,
     can_see_logo,
-    is_network_member,
+    is_company_admin,
     membership_of,
 )
-from .roles import is_juror
 
 
 def _query_without_page(request) -> str:
@@ -46,7 +49,7 @@ class DashboardView(LoginRequiredMixin, View):
     def get(self, request):
         if membership_of(request.user):
             return redirect("members:company")
-        if request.user.is_staff:
+        if is_coordinator(request.user):
             return redirect("admin:index")
         if is_juror(request.user):
             return redirect("seal:jury")  # jurors from outside the member companies
@@ -106,7 +109,7 @@ class CompanyRegisterView(LoginRequiredMixin, View):
                     contact_fields=contact_form.cleaned_data,
                 )
             except ValidationError as error:
-                error_messages(request, error)
+                flash_errors(request, error)
             else:
                 messages.success(
                     request,
@@ -167,7 +170,7 @@ class JoinRequestWithdrawView(LoginRequiredMixin, View):
         try:
             services.join_request_withdraw(join_request=join_request, by_user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Your join request has been withdrawn."))
         return redirect("members:onboarding")
@@ -180,11 +183,10 @@ class CompanyProfileView(CompanyMemberRequiredMixin, TemplateView):
         company = self.company
         context = {
             "company": company,
-            "membership": self.membership,
             "contacts": company.contacts.all(),
             "memberships": company.memberships.select_related("user").order_by("user__email"),
         }
-        if self.membership.is_admin:
+        if is_company_admin(self.request.user):
             context["join_requests"] = company.join_requests.filter(
                 status=JoinRequest.Status.PENDING
             ).select_related("user")
@@ -283,7 +285,7 @@ class InvitationRevokeView(CompanyAdminRequiredMixin, View):
         try:
             services.invitation_revoke(invitation=invitation, by_user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The invitation has been withdrawn."))
         return redirect("members:company")
@@ -298,7 +300,7 @@ class JoinRequestDecideView(CompanyAdminRequiredMixin, View):
                 join_request=join_request, accept=accept, by_user=request.user
             )
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             name = join_request.user.get_full_name() or join_request.user.email
             messages.success(
@@ -329,7 +331,7 @@ class MembershipChangeView(CompanyAdminRequiredMixin, View):
                 )
                 services.membership_set_role(membership=membership, role=role, by_user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Your company’s accounts have been updated."))
         if action == "remove" and membership.user_id == request.user.pk:
@@ -337,55 +339,50 @@ class MembershipChangeView(CompanyAdminRequiredMixin, View):
         return redirect("members:company")
 
 
-class InvitationAcceptView(View):
+class InvitationAcceptView(LinkProblemPageMixin, View):
     """The link from the invitation mail. Works without login to explain the next step."""
 
     template_name = "members/invitation_accept.html"
 
     def get_invitation(self, token):
-        try:
-            payload = read_token(
-                purpose=services.INVITATION_PURPOSE,
-                token=token,
-                max_age_seconds=services.invitation_max_age_seconds(),
-            )
-        except LinkExpired:
-            return None, _("This invitation link has expired. Please ask for a new invitation.")
-        except LinkInvalid:
-            return None, _("This invitation link is invalid.")
+        """The open invitation the link was made for, or :class:`LinkProblem`."""
+        expired = _("This invitation link has expired. Please ask for a new invitation.")
+        payload = read_link(
+            token,
+            purpose=services.INVITATION_PURPOSE,
+            max_age_seconds=services.invitation_max_age_seconds(),
+            expired_message=expired,
+            invalid_message=_("This invitation link is invalid."),
+        )
         invitation = (
             CompanyInvitation.objects.select_related("company")
             .filter(pk=payload.get("i"), email__iexact=payload.get("e", ""))
             .first()
         )
         if invitation is None or invitation.revoked_at:
-            return None, _("This invitation has been withdrawn.")
+            raise LinkProblem(_("This invitation has been withdrawn."))
         if invitation.accepted_at:
-            return None, _("This invitation has already been used.")
+            raise LinkProblem(_("This invitation has already been used."))
         if not invitation.is_open:
-            return None, _("This invitation link has expired. Please ask for a new invitation.")
-        return invitation, None
+            raise LinkProblem(expired, expired=True)
+        return invitation
 
     def get(self, request, token):
-        invitation, problem = self.get_invitation(token)
-        return render(
-            request,
-            self.template_name,
-            {"invitation": invitation, "problem": problem, "token": token},
-            status=410 if problem else 200,
-        )
+        invitation = self.get_invitation(token)
+        return render(request, self.template_name, {"invitation": invitation, "token": token})
 
     def post(self, request, token):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
-        invitation, problem = self.get_invitation(token)
-        if problem:
-            messages.error(request, problem)
+        try:
+            invitation = self.get_invitation(token)
+        except LinkProblem as problem:
+            messages.error(request, problem.message)
             return redirect("members:onboarding")
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
             return redirect(request.path)
         messages.success(
             request,
@@ -394,19 +391,15 @@ class InvitationAcceptView(View):
         return redirect("members:company")
 
 
-class MemberDirectoryView(LoginRequiredMixin, ListView):
+class MemberDirectoryView(NetworkMemberRequiredMixin, ListView):
     """Members-only: active companies with their contact persons."""
 
     template_name = "members/directory_members.html"
     paginate_by = 20
     context_object_name = "companies"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_network_member(request.user):
-            raise PermissionDenied(
-                _("Only members of active member companies can see the member directory.")
-            )
-        return super().dispatch(request, *args, **kwargs)
+    members_only_message = gettext_lazy(
+        "Only members of active member companies can see the member directory."
+    )
 
     def get_queryset(self):
         self.filter_form = DirectoryFilterForm(self.request.GET or None)
@@ -445,6 +438,4 @@ class CompanyLogoView(View):
         company = get_object_or_404(Company, slug=slug)
         if not company.logo or not can_see_logo(request.user, company):
             raise Http404
-        response = FileResponse(company.logo.open("rb"))
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return stored_file_response(company.logo, cache_control="private, max-age=3600")

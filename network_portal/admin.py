@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from .admin_views import PortalAdminMixin
 from .models import OutboxMail
 
 
 @admin.register(OutboxMail)
-class OutboxMailAdmin(admin.ModelAdmin):
+class OutboxMailAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "to",
@@ -18,9 +19,4 @@ class OutboxMailAdmin(admin.ModelAdmin):
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxMail._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    not_by_hand = ("add", "change")  # the services write mails, the sender sends them

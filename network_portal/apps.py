@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,10 +19,3 @@ class NetworkPortalConfig(AppConfig):
         register_queue(outbox_queue())
 
         from . import checks  # noqa: F401 - registers the deploy checks
-
-
-class PortalAdminConfig(admin_apps.AdminConfig):
-    """django.contrib.admin with the portal's admin site (see network_portal.admin_site)."""
-
-    default = False  # named explicitly in INSTALLED_APPS
-    default_site = "network_portal.admin_site.PortalAdminSite"

@@ -1,8 +1,9 @@
 """Files the portal hands out as downloads: one way to build them.
 
 Every download is an attachment under a name the server chooses, kept out of shared caches
-(they hold company data). CSV files are made for German Excel (UTF-8 with BOM, ``;``) and
-every cell that starts like a formula is defused with an apostrophe (CSV injection).
+(they hold company data); an uploaded file goes out through ``stored_file_response``.
+CSV files are made for German Excel (UTF-8 with BOM, ``;``) and every cell that starts like a
+formula is defused with an apostrophe (CSV injection).
 A view that renders a PDF is wrapped in ``pdf_view``: a PDF that takes longer than its time
 limit becomes a "try again later" page (503) instead of a server error.
 """
@@ -11,7 +12,7 @@ import csv
 import functools
 import logging
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from .pdf import PDFRenderTimeout
@@ -42,6 +43,35 @@ def csv_attachment(rows, *, filename: str) -> HttpResponse:
 
 def pdf_attachment(content: bytes, *, filename: str) -> HttpResponse:
     return attachment(content, filename=filename, content_type="application/pdf")
+
+
+def stored_file_response(
+    file, *, filename: str = "", content_type: str = "", cache_control: str = "private, no-store"
+) -> FileResponse:
+    """A stored file (a model's ``FieldFile``), or 404 if there is none or it is gone.
+
+    With ``filename`` it is an attachment under that name, of ``content_type`` (as checked
+    when it was uploaded; unknown: ``application/octet-stream``). Without, it is shown inline,
+    of the type its stored name says (a logo). Browsers never guess another type (nosniff).
+    """
+    if not file:
+        raise Http404
+    try:
+        stream = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    if filename:
+        response = FileResponse(
+            stream,
+            as_attachment=True,
+            filename=filename,
+            content_type=content_type or "application/octet-stream",
+        )
+    else:
+        response = FileResponse(stream)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = cache_control
+    return response
 
 
 def pdf_view(view):

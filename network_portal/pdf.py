@@ -27,6 +27,8 @@ from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from .signing import absolute_url
+
 # Inline images only: a data: URL can't reach anything outside the document.
 DATA_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 _DATA_URL = re.compile(r"^data:(?P<type>[^;,]*)(?P<params>(;[^;,]*)*),(?P<data>.*)$", re.DOTALL)
@@ -46,7 +48,7 @@ class PDFRenderError(RuntimeError):
 
 def base_url() -> str:
     """The base that relative URLs in PDF templates resolve against (``/static/...``)."""
-    return settings.SITE_URL + "/"
+    return absolute_url("/")
 
 
 def static_prefix() -> str:

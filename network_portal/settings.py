@@ -29,7 +29,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # The admin with the portal's site: login through allauth, coordinators only after 2FA.
-    "network_portal.apps.PortalAdminConfig",
+    "accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "network_portal",
+    "accounts",
     "members",
     "meetings",
     "seal",
     "newsletter",
+    # Demo data and `manage.py seed_demo`; after the apps, nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "network_portal.middleware.SessionExpiryMiddleware",
-    "members.middleware.SecondFactorRequiredMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "network_portal.middleware.NoStoreForPersonalPagesMiddleware",
 ]
 
@@ -87,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "members.context_processors.current_company",
+                "members.context_processors.roles",
             ],
         },
     },
@@ -109,7 +112,18 @@ FORMS_URLFIELD_ASSUME_HTTPS = True  # a website typed without scheme becomes htt
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-AUTH_USER_MODEL = "members.User"
+AUTH_USER_MODEL = "accounts.User"
+# What coordinators manage in the admin: the group „Koordination“ holds every permission of
+# these apps (accounts.roles).
+COORDINATOR_APPS = [
+    "accounts",
+    "members",
+    "network_portal",
+    "flatpages",
+    "meetings",
+    "seal",
+    "newsletter",
+]
 AUTHENTICATION_BACKENDS = [
     # allauth first, so an inactive account is told so instead of "wrong password".
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -125,7 +139,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:dashboard"
 
 # django-allauth: login by email, mandatory verification, allauth's rate limits.
-ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -138,9 +152,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell users when their password or address 
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Attraktive Unternehmen Trier] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupNameForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNameForm"
 # Counts valid sign-ups against the limits below (network_portal.ratelimits).
-ACCOUNT_FORMS = {"signup": "members.account_forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.allauth_forms.SignupForm"}
 # The sign-up forms mail the address typed in: each (account and newsletter) takes at most
 # SIGNUP_RATE_PER_CLIENT sign-ups per client address and SIGNUP_RATE_OVERALL in all, in
 # allauth's syntax (amount/period, the period in s, m, h or d: "5/10m"), counted in the cache.
@@ -161,7 +175,7 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", d
 # may. Recovery codes come with it, for a lost phone.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Attraktive Unternehmen Trier")
-MFA_ADAPTER = "members.adapters.MFAAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 # Encrypts the TOTP secrets in the database. Its own variable, so that rotating
 # DJANGO_SECRET_KEY does not lock everybody out of their authenticator app.
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="") or SECRET_KEY

@@ -1,4 +1,5 @@
-"""Checks for uploaded files: by content, not by name, and by size.
+"""Uploaded files: checked by content, not by name, and by size; stored under random names
+(``RandomFileName``, the ``upload_to`` of every file field).
 
 Size is enforced twice: while the request is read (``BoundedUploadHandler``: nothing beyond
 UPLOAD_MAX_BYTES is written anywhere, not even to a temporary file) and per purpose by the
@@ -17,6 +18,8 @@ directory claims (see ``_office_kind``).
 import io
 import os
 import struct
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +30,24 @@ from django.core.files.uploadedfile import (
 )
 from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+
+
+@deconstructible(path="network_portal.uploads.RandomFileName")
+class RandomFileName:
+    """The ``upload_to`` of every file field: ``prefix``, a random name, the name's suffix.
+
+    A stored file never keeps a name someone could guess or abuse; views that check who may
+    see it hand it out, under a name they choose. The suffix (lowercased) is all that is kept
+    of the uploaded name, and forms set it from the file's content where that matters.
+    """
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename: str) -> str:
+        return f"{self.prefix}{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class OversizedUpload(UploadedFile):

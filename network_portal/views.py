@@ -1,27 +1,18 @@
 from django.http import JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from meetings.models import Meeting
-from members.models import Company
-
 from . import health
+from .home import home_context
 
 
 class HomeView(TemplateView):
+    """The start page; what it shows of each app comes from the app (network_portal.home)."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        next_meeting = (
-            Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gte=timezone.now())
-            .select_related("host")
-            .order_by("starts_at")
-            .first()
-        )
-        return super().get_context_data(
-            member_count=Company.objects.active().count(), next_meeting=next_meeting, **kwargs
-        )
+        return super().get_context_data(**home_context(self.request), **kwargs)
 
 
 @never_cache

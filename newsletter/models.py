@@ -1,6 +1,3 @@
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from members.models import ContactPerson
 from network_portal.models import QueuedMail
 from network_portal.text import validate_multi_line, validate_single_line
+from network_portal.uploads import RandomFileName
 
 
 class MailingList(models.Model):
@@ -213,9 +211,9 @@ class Issue(models.Model):
         return self.status == self.Status.DRAFT
 
 
-def attachment_upload_to(instance, filename):
-    # A random name on disk; the mail uses the cleaned original name (``filename``).
-    return f"private/newsletter/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+# A random name on disk; the mail uses the cleaned original name (``filename``).
+# Named, as the first migration refers to it by this name.
+attachment_upload_to = RandomFileName("private/newsletter/")
 
 
 class IssueAttachment(models.Model):

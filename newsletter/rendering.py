@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from network_portal.signing import make_token, site_domain
+from network_portal.signing import absolute_url, make_token, site_domain
 
 from .models import Issue, Subscriber
 
@@ -79,10 +79,8 @@ def subscriber_links(subscriber: Subscriber) -> dict:
     unsubscribe = make_token(purpose=UNSUBSCRIBE_PURPOSE, payload={"s": subscriber.pk})
     preferences = make_token(purpose=PREFERENCES_PURPOSE, payload={"s": subscriber.pk})
     return {
-        "unsubscribe_url": settings.SITE_URL
-        + reverse("newsletter:unsubscribe", args=[unsubscribe]),
-        "preferences_url": settings.SITE_URL
-        + reverse("newsletter:preferences", args=[preferences]),
+        "unsubscribe_url": absolute_url(reverse("newsletter:unsubscribe", args=[unsubscribe])),
+        "preferences_url": absolute_url(reverse("newsletter:preferences", args=[preferences])),
         "unsubscribe_token": unsubscribe,
     }
 
@@ -107,8 +105,8 @@ def _issue_layout(
             "body_html": body_html(issue.body),
             "body_text": issue.body.strip(),
             "site_url": settings.SITE_URL,
-            "imprint_url": settings.SITE_URL + reverse("imprint"),
-            "archive_url": settings.SITE_URL + reverse("newsletter:archive"),
+            "imprint_url": absolute_url(reverse("imprint")),
+            "archive_url": absolute_url(reverse("newsletter:archive")),
             "language": language,
             **(_PERSONAL if personal else {"salutation": _PERSONAL["salutation"]}),
         }

@@ -12,16 +12,16 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Company, ContactPerson
+from members.models import ContactPerson
+from members.selectors import eligible_contacts
 from network_portal import sending
 from network_portal.mail import mail_enqueue
 from network_portal.models import OutboxMail
-from network_portal.signing import make_token
+from network_portal.signing import absolute_url, make_token
 
 from . import delivery, rendering
 from .models import (
@@ -40,15 +40,6 @@ logger = logging.getLogger(__name__)
 # --- Member lists ---------------------------------------------------------------------------
 
 
-def _eligible_contacts(mailing_list: MailingList):
-    contacts = ContactPerson.objects.filter(
-        company__status=Company.Status.ACTIVE, wants_newsletter=True
-    )
-    if mailing_list.contact_function:
-        contacts = contacts.filter(function=mailing_list.contact_function)
-    return contacts
-
-
 @transaction.atomic
 def sync_member_lists() -> None:
     """Make every member list match the contacts who should be on it now.
@@ -58,7 +49,8 @@ def sync_member_lists() -> None:
     """
     for mailing_list in MailingList.objects.filter(kind=MailingList.Kind.MEMBERS):
         wanted = {}
-        for contact in _eligible_contacts(mailing_list).select_related("user"):
+        contacts = eligible_contacts(wants_newsletter=True, function=mailing_list.contact_function)
+        for contact in contacts.select_related("user"):
             wanted.setdefault(contact.email.strip().lower(), contact)
         existing = {
             s.subscriber.email: s for s in mailing_list.subscriptions.select_related("subscriber")
@@ -171,7 +163,7 @@ def subscription_request(
             to=subscriber.email,
             template="newsletter/emails/confirm",
             context={
-                "confirm_url": settings.SITE_URL + reverse("newsletter:confirm", args=[token]),
+                "confirm_url": absolute_url(reverse("newsletter:confirm", args=[token])),
                 "lists": [s.mailing_list.name for s in requested],
                 "days": settings.NEWSLETTER_CONFIRM_DAYS,
             },
@@ -363,15 +355,6 @@ def issue_finish_if_done(*, issue: Issue) -> bool:
         return True
 
 
-def issue_progress(issue: Issue) -> dict:
-    counts = issue.deliveries.aggregate(
-        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
-        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
-        pending=Count("pk", filter=Q(status=Delivery.Status.PENDING)),
-    )
-    return counts
-
-
 def issues_due(*, now=None) -> list[int]:
     """Start the scheduled issues whose time has come; returns their ids."""
     now = now or timezone.now()
@@ -407,18 +390,12 @@ def issues_finish() -> int:
 
 def issue_send_test(*, issue: Issue, to_user) -> None:
     """A copy for the coordinator to check, marked as a test, sent at once."""
-    subscriber = Subscriber(
-        email=to_user.email,
-        first_name=to_user.first_name,
-        last_name=to_user.last_name,
-        language=to_user.language,
-    )
     rendered = rendering.render_issue(issue, None, language=to_user.language)
     mail_enqueue(
         key=f"newsletter:test:{issue.pk}:{to_user.pk}:{uuid.uuid4().hex}",
         to=to_user.email,
         rendered=(f"[TEST] {rendered['subject']}", rendered["text"], rendered["html"]),
-        language=subscriber.language,
+        language=to_user.language,
     )
 
 

@@ -6,9 +6,6 @@ All go through network_portal.pdf.render_pdf; the QR code is drawn here as an in
 import base64
 import io
 
-from django.conf import settings
-from django.urls import reverse
-
 from network_portal.pdf import render_pdf
 
 from . import selectors
@@ -22,10 +19,6 @@ def qr_data_url(text: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def verify_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse("seal:verify", args=[certificate.verification_code])
 
 
 def application_summary_pdf(application: Application) -> bytes:
@@ -43,7 +36,7 @@ def application_summary_pdf(application: Application) -> bytes:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    url = verify_url(certificate)
+    url = certificate.verify_url()
     return render_pdf(
         template="seal/pdf/certificate.html",
         context={

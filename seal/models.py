@@ -1,16 +1,17 @@
 import secrets
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Company
+from network_portal.signing import absolute_url
 from network_portal.text import validate_multi_line, validate_single_line
+from network_portal.uploads import RandomFileName
 
 
 class AwardCycle(models.Model):
@@ -232,14 +233,9 @@ class Answer(models.Model):
     def __str__(self):
         return f"{self.application}: {self.criterion}"
 
-    @property
-    def is_complete(self) -> bool:
-        return self.self_assessment is not None and bool(self.explanation.strip())
 
-
-def evidence_upload_to(instance, filename):
-    # Private, under a random name; only a permission-checked view hands it out.
-    return f"private/seal/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+# Named, as the first migration refers to it by this name.
+evidence_upload_to = RandomFileName("private/seal/")
 
 
 class Evidence(models.Model):
@@ -354,3 +350,11 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and timezone.localdate() <= self.valid_until
+
+    def verify_url(self) -> str:
+        """The public page that confirms the certificate, as printed on it and in its QR code."""
+        return absolute_url(reverse("seal:verify", args=[self.verification_code]))
+
+    def badge_url(self) -> str:
+        """The seal image a company shows on its website, linked to :meth:`verify_url`."""
+        return absolute_url(reverse("seal:badge", args=[self.verification_code]))

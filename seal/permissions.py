@@ -7,19 +7,41 @@ another company's application, evidence or PDF simply does not exist for that us
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from members.permissions import membership_of
+from accounts.roles import is_coordinator, is_juror
+from members.permissions import is_company_admin, membership_of
 
 from . import services
 from .models import Application, Evidence, JurorAssignment
 
 
-def editable_problem(application: Application) -> str | None:
-    """Why the company can no longer change ``application`` (None while it can)."""
+def _refusal(check, *args) -> str | None:
+    """The message with which a service's ``check`` refuses (None while it allows)."""
     try:
-        services.require_editable(application)
+        check(*args)
     except ValidationError as error:
         return " ".join(error.messages)
     return None
+
+
+def editable_problem(application: Application) -> str | None:
+    """Why the company can no longer change ``application`` (None while it can)."""
+    return _refusal(services.require_editable, application)
+
+
+def start_problem(cycle, company) -> str | None:
+    """Why ``company`` cannot start an application for ``cycle`` now (None while it can):
+    exactly what ``services.application_start`` refuses with."""
+    return _refusal(services.require_can_start, cycle, company)
+
+
+def scoring_problem(assignment: JurorAssignment) -> str | None:
+    """Why the juror cannot change the scores of ``assignment`` (None while they can)."""
+    return _refusal(services.require_can_score, assignment)
+
+
+def can_see_other_scores(assignment: JurorAssignment) -> bool:
+    """Until a juror has submitted, the other jurors' scores stay hidden from them."""
+    return assignment.submitted_at is not None
 
 
 def own_applications(company):
@@ -56,17 +78,17 @@ def evidence_access(user, evidence: Evidence) -> str | None:
     """
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.is_staff and user.has_perm("seal.view_application"):
+    if is_coordinator(user) and user.has_perm("seal.view_application"):
         return "coordinator"
     application = evidence.answer.application
     membership = membership_of(user)
     if membership is not None and membership.company_id == application.company_id:
-        if not membership.is_admin:
+        if not is_company_admin(user):
             raise PermissionDenied
         return "company"
     assigned = (
         application.is_submitted
-        and services.is_juror(user)
+        and is_juror(user)
         and JurorAssignment.objects.filter(
             application=application, juror=user, conflict_declared_at__isnull=True
         ).exists()

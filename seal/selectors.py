@@ -13,7 +13,9 @@ from fractions import Fraction
 
 from django.conf import settings
 
-from .models import Application, AwardCycle, Criterion, Score
+from members.models import CompanyMembership
+
+from .models import Application, AwardCycle, Criterion, JurorAssignment, Score
 
 HUNDRED = Decimal(100)
 
@@ -93,16 +95,37 @@ def cycle_criteria(cycle: AwardCycle) -> list[Criterion]:
     )
 
 
+def submitted_scores():
+    """The scores that count: of jurors who have submitted and declared no conflict."""
+    return Score.objects.filter(
+        assignment__submitted_at__isnull=False, assignment__conflict_declared_at__isnull=True
+    )
+
+
+def other_submitted_scores(assignment: JurorAssignment):
+    """The other jurors' counting scores of the same application, with the juror, by juror.
+
+    Blind scoring: only for a juror who may see them (``seal.permissions.can_see_other_scores``).
+    """
+    return (
+        submitted_scores()
+        .filter(assignment__application_id=assignment.application_id)
+        .exclude(assignment=assignment)
+        .select_related("assignment__juror")
+        .order_by("assignment__juror__last_name", "assignment__juror__email")
+    )
+
+
 def results_for(applications, criteria: list[Criterion]) -> list[ApplicationResult]:
     """Results of several applications: one query for all their submitted scores."""
     applications = list(applications)
     points = defaultdict(list)
     jurors = defaultdict(set)
-    scores = Score.objects.filter(
-        assignment__application__in=applications,
-        assignment__submitted_at__isnull=False,
-        assignment__conflict_declared_at__isnull=True,
-    ).values_list("assignment__application_id", "assignment_id", "criterion_id", "points")
+    scores = (
+        submitted_scores()
+        .filter(assignment__application__in=applications)
+        .values_list("assignment__application_id", "assignment_id", "criterion_id", "points")
+    )
     for application_id, assignment_id, criterion_id, value in scores:
         points[(application_id, criterion_id)].append(value)
         jurors[application_id].add(assignment_id)
@@ -142,3 +165,8 @@ def category_averages(cycle: AwardCycle) -> dict[int, Decimal | None]:
                 sums[category.pk] += subtotal
                 counts[category.pk] += 1
     return {pk: _round(sums[pk] / counts[pk]) for pk in sums}
+
+
+def works_for(user, company) -> bool:
+    """The user acts for ``company``: as a juror they may not judge its application."""
+    return CompanyMembership.objects.filter(user=user, company=company).exists()

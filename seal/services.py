@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from members.models import CompanyMembership
-from members.roles import is_juror
-from members.services import company_admins
+from accounts.roles import is_juror
+from members.selectors import company_admins
 from network_portal.mail import binary_attachment, mail_enqueue, mail_users
 from network_portal.signing import absolute_url
 from network_portal.uploads import validate_document_upload, validate_image_upload
 
+from . import selectors
 from .models import (
     Answer,
     Application,
@@ -106,8 +106,10 @@ def cycle_copy_catalogue(*, source: AwardCycle, target: AwardCycle, by_user=None
 
 
 def _check_open(cycle: AwardCycle) -> None:
-    now = timezone.now()
-    if now < cycle.applications_open_at:
+    """The model's rule (``AwardCycle.accepts_applications``); here only the message why not."""
+    if cycle.accepts_applications:
+        return
+    if timezone.now() < cycle.applications_open_at:
         raise ValidationError(
             _("Applications for the seal %(cycle)s open on %(date)s.")
             % {
@@ -115,14 +117,13 @@ def _check_open(cycle: AwardCycle) -> None:
                 "date": formats.date_format(timezone.localtime(cycle.applications_open_at)),
             }
         )
-    if now > cycle.deadline:
-        raise ValidationError(
-            _(
-                "The application deadline for the seal %(cycle)s was %(date)s. Applications are "
-                "no longer possible."
-            )
-            % {"cycle": cycle.name, "date": formats.date_format(timezone.localtime(cycle.deadline))}
+    raise ValidationError(
+        _(
+            "The application deadline for the seal %(cycle)s was %(date)s. Applications are "
+            "no longer possible."
         )
+        % {"cycle": cycle.name, "date": formats.date_format(timezone.localtime(cycle.deadline))}
+    )
 
 
 def require_editable(application: Application) -> None:
@@ -137,14 +138,19 @@ def require_editable(application: Application) -> None:
         _check_open(application.cycle)
 
 
+def require_can_start(cycle: AwardCycle, company) -> None:
+    """An active member company starts an application while the cycle accepts them."""
+    _check_open(cycle)
+    if not company.is_active_member:
+        raise ValidationError(_("Only active member companies can apply for the seal."))
+
+
 @transaction.atomic
 def application_start(*, cycle: AwardCycle, company, by_user) -> Application:
     existing = Application.objects.filter(cycle=cycle, company=company).first()
     if existing is not None:
         return existing
-    _check_open(cycle)
-    if company.status != company.Status.ACTIVE:
-        raise ValidationError(_("Only active member companies can apply for the seal."))
+    require_can_start(cycle, company)
     return Application.objects.create(cycle=cycle, company=company, started_by=by_user)
 
 
@@ -362,15 +368,11 @@ def application_reopen(*, application: Application, by_user) -> Application:
 # --- Jury -----------------------------------------------------------------------------------
 
 
-def works_for(user, company) -> bool:
-    return CompanyMembership.objects.filter(user=user, company=company).exists()
-
-
 @transaction.atomic
 def juror_assign(*, application: Application, juror, by_user=None) -> JurorAssignment:
     if not is_juror(juror):
         raise ValidationError(_("%(user)s is not in the jury.") % {"user": juror})
-    if works_for(juror, application.company):
+    if selectors.works_for(juror, application.company):
         raise ValidationError(
             _("%(user)s works for %(company)s and cannot judge its application.")
             % {"user": juror, "company": application.company}
@@ -381,11 +383,13 @@ def juror_assign(*, application: Application, juror, by_user=None) -> JurorAssig
     return assignment
 
 
-def _require_can_score(assignment: JurorAssignment) -> None:
+def require_can_score(assignment: JurorAssignment) -> None:
+    """The assigned juror may change their scores: not working for the applying company, no
+    conflict declared, not submitted yet, and the application is submitted."""
+    if selectors.works_for(assignment.juror, assignment.application.company):
+        raise ValidationError(_("You work for the applying company and cannot judge it."))
     if assignment.conflict_declared_at is not None:
         raise ValidationError(_("You have declared a conflict of interest for this application."))
-    if works_for(assignment.juror, assignment.application.company):
-        raise ValidationError(_("You work for the applying company and cannot judge it."))
     if assignment.submitted_at is not None:
         raise ValidationError(_("Your scores are submitted and can no longer be changed."))
     if not assignment.application.is_submitted:
@@ -414,7 +418,7 @@ def score_save(
         .select_related("application__company")
         .get(pk=assignment.pk)
     )
-    _require_can_score(assignment)
+    require_can_score(assignment)
     if criterion.category.cycle_id != assignment.application.cycle_id:
         raise ValidationError(_("This criterion belongs to another cycle."))
     if not 0 <= points <= criterion.scale_max:
@@ -443,7 +447,7 @@ def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
         .select_related("application__company")
         .get(pk=assignment.pk)
     )
-    _require_can_score(assignment)
+    require_can_score(assignment)
     scored = set(assignment.scores.values_list("criterion_id", flat=True))
     open_criteria = Criterion.objects.filter(category__cycle=assignment.application.cycle).exclude(
         pk__in=scored
@@ -456,11 +460,6 @@ def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["submitted_at"])
     return assignment
-
-
-def can_see_other_scores(assignment: JurorAssignment) -> bool:
-    """Until a juror has submitted, the other jurors' scores stay hidden from them."""
-    return assignment.submitted_at is not None
 
 
 # --- Decisions and certificates -------------------------------------------------------------
@@ -543,11 +542,7 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
                     "note": application.decision_note,
                     "valid_until": certificate.valid_until if certificate else None,
                     "application_url": absolute_url(reverse("seal:application")),
-                    "verify_url": absolute_url(
-                        reverse("seal:verify", args=[certificate.verification_code])
-                    )
-                    if certificate
-                    else "",
+                    "verify_url": certificate.verify_url() if certificate else "",
                 },
                 language=language,
             )

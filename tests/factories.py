@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from accounts.models import User
 from members.models import (
     Company,
     CompanyMembership,
@@ -11,7 +12,6 @@ from members.models import (
     Industry,
     LegalForm,
     SizeClass,
-    User,
 )
 
 

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import decrypt
 
-from members.second_factor import SECOND_FACTOR_SESSION_KEY
+from accounts.second_factor import SECOND_FACTOR_SESSION_KEY
 
 TOTP_PERIOD = 30  # allauth's default MFA_TOTP_PERIOD
 

@@ -2,9 +2,14 @@
 
 The URL patterns come from walking the root URL resolver, so a new URL without an entry in the
 matrix (tests/authz/matrix.py, for the admin tests/authz/admin_matrix.py) makes this module
-fail. The data is built once for the module (tests/authz/world.py) and every cell runs in a
-savepoint of its own that is rolled back afterwards, so cells do not depend on each other.
+fail. The admin site's rule is the same for every admin URL: one sweep per login of the rule
+requests them all (``test_admin_site_rule``), and the admin's cells test only what each page
+adds (the coordinator, staff without permissions). The data is built once for the module
+(tests/authz/world.py) and every cell runs in a savepoint of its own that is rolled back
+afterwards, so cells do not depend on each other.
 """
+
+from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -14,9 +19,9 @@ from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from members.models import CompanyMembership
+from members.models import Company, CompanyMembership
 from seal.models import Application
-from tests.authz.admin_matrix import ADMIN_MODELS, admin_matrix
+from tests.authz.admin_matrix import ADMIN_MODELS, PAGE_ROLES, SITE_RULE, USER_ADMIN, admin_matrix
 from tests.authz.matrix import SITE
 from tests.authz.outcomes import OK, Redirect
 from tests.authz.urls import url_patterns
@@ -24,8 +29,10 @@ from tests.authz.world import MARKERS, ROLES, build_world
 from tests.mfa import login_with_second_factor
 
 PATTERNS = url_patterns()
-MATRIX = {**SITE, **admin_matrix()}
-# Coordinators, jurors and every other staff account log in with the second factor passed.
+ADMIN = admin_matrix()
+MATRIX = {**SITE, **ADMIN}
+# Coordinators, jurors and every other staff account log in with the second factor passed
+# (world.users["coordinator_password_only"] is the coordinator without it).
 SECOND_FACTOR_ROLES = {"juror", "coordinator", "staff"}
 TEXT_TYPES = ("text/", "application/json")
 
@@ -36,7 +43,7 @@ def _cells():
         if entry is None:
             yield pytest.param(pattern.key, None, None, id=f"{pattern.key}-MISSING")
             continue
-        for role in ROLES:
+        for role in PAGE_ROLES if pattern.key in ADMIN else ROLES:
             yield pytest.param(pattern.key, role, None, id=f"{pattern.key}-{role}")
         for extra in entry.extras:
             yield pytest.param(
@@ -139,6 +146,17 @@ def _describe(response) -> str:
     return f"{response.status_code}" + (f" to {location}" if location else "")
 
 
+def _unexpected(expected, response, world, requested) -> str | None:
+    """What is wrong with the response's status (and redirect), or None."""
+    if isinstance(expected, Redirect):
+        right = response.status_code == expected.status and expected.matches(
+            world, requested, response.get("Location")
+        )
+    else:
+        right = response.status_code == expected
+    return None if right else f"expected {expected}, got {_describe(response)}"
+
+
 def _body(response) -> str:
     if not response.get("Content-Type", "").startswith(TEXT_TYPES):
         return ""
@@ -173,6 +191,12 @@ def test_every_url_pattern_has_a_matrix_entry():
         f"tests/authz/admin_matrix.py) for: {missing}"
     )
     assert not extra, f"the matrix has entries for URLs that no longer exist: {extra}"
+    # The admin site's rule is tested on the admin's entries only (test_admin_site_rule).
+    admin_keys = {pattern.key for pattern in PATTERNS if pattern.route.startswith("admin/")}
+    misplaced = sorted(admin_keys ^ set(ADMIN))
+    assert not misplaced, (
+        f"admin URLs belong in tests/authz/admin_matrix.py, nothing else does: {misplaced}"
+    )
 
 
 def test_every_model_in_the_admin_is_in_the_matrix():
@@ -194,14 +218,8 @@ def test_authorization(world, sessions, clients, key, role, extra):
     requested, response = _request(client, world, key, entry, extra)
     cell = f"{key} as {role}" + (f" ({extra.label})" if extra else "")
     try:
-        if isinstance(expected, Redirect):
-            assert response.status_code == expected.status and expected.matches(
-                world, requested, response.get("Location")
-            ), f"{cell}: expected {expected}, got {_describe(response)}"
-        else:
-            assert response.status_code == expected, (
-                f"{cell}: expected {expected}, got {_describe(response)}"
-            )
+        problem = _unexpected(expected, response, world, requested)
+        assert problem is None, f"{cell}: {problem}"
         if response.status_code != OK:
             return
         is_page = response.get("Content-Type", "").startswith("text/html")
@@ -216,6 +234,48 @@ def test_authorization(world, sessions, clients, key, role, extra):
             assert not leaked, f"{cell}: the page shows {leaked}"
     finally:
         _close(response)
+
+
+@pytest.mark.usefixtures("cell")
+@pytest.mark.parametrize("role", list(SITE_RULE))
+def test_admin_site_rule(world, sessions, clients, role):
+    """The admin site's guard, swept over every admin URL pattern: ``SITE_RULE[role]``, unless
+    the entry names an exception for the role."""
+    wrong = []
+    for key, entry in ADMIN.items():
+        expected = entry.expect.get(role, SITE_RULE[role])
+        # Each request alone: what one changes (the logout of a session without the second
+        # factor) is undone before the next.
+        with transaction.atomic():
+            client = _client_for(role, entry, world, sessions, clients)
+            requested, response = _request(client, world, key, entry)
+            try:
+                problem = _unexpected(expected, response, world, requested)
+            finally:
+                _close(response)
+            transaction.set_rollback(True)
+        if problem:
+            wrong.append(f"{key}: {problem}")
+    assert not wrong, f"the admin site's rule fails for {role} at:\n" + "\n".join(wrong)
+
+
+@pytest.mark.usefixtures("cell")
+def test_the_admin_site_itself_requires_the_second_factor(world, sessions, rf):
+    """The second-factor middleware stops a staff session without the second factor before the
+    admin sees it (the sweep's "coordinator_password_only"); behind it, the admin site's own
+    guard refuses such a session as well (403, PortalAdminSite.admin_view)."""
+    from django.contrib.admin import site
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def admitted(role):
+        request = rf.get("/admin/")
+        request.user, request.session = world.users[role], store(sessions[role])
+        return site.has_permission(request)
+
+    assert admitted("coordinator") and admitted("staff")
+    assert not admitted("coordinator_password_only")
+    assert not admitted("juror")
 
 
 # The leak check above only proves something if the marked texts do show where they belong.
@@ -244,7 +304,7 @@ def test_marked_texts_show_where_they_belong(world, sessions, clients, key, role
 def test_the_roles_are_what_the_matrix_assumes(world):
     users = world.users
     coordinator, juror = users["coordinator"], users["juror"]
-    # The coordinator's rights come from the group that members.roles gives its permissions.
+    # The coordinator's rights come from the group that accounts.roles gives its permissions.
     assert coordinator.is_staff and not coordinator.is_superuser
     assert coordinator.has_perm("seal.view_application")
     assert not coordinator.has_perm("auth.view_group")  # auth is not a coordinators' app
@@ -258,6 +318,9 @@ def test_the_roles_are_what_the_matrix_assumes(world):
     assert users["company_admin"].membership.is_admin
     assert users["other"].membership.company.is_active_member
     assert users["other"].membership.company != world.company
+    assert users["pending"].membership.is_admin
+    assert users["pending"].membership.company.status == Company.Status.PENDING
+    assert users["coordinator_password_only"] == coordinator
     assert world.certificate.application.decision == Application.Decision.AWARDED
 
 
@@ -268,7 +331,7 @@ def test_a_coordinator_cannot_make_anyone_a_superuser(world, client):
     coordinator = world.users["coordinator"]
     login_with_second_factor(client, coordinator)
     response = client.post(
-        reverse("admin:members_user_change", args=[coordinator.pk]),
+        reverse(f"admin:{USER_ADMIN}_change", args=[coordinator.pk]),
         {
             "email": coordinator.email,
             "first_name": coordinator.first_name,

@@ -326,7 +326,7 @@ call_command("collectstatic", verbosity=0, interactive=False)
 from allauth.account.models import EmailAddress
 from django.test import Client
 
-from members.models import User
+from accounts.models import User
 
 HTTPS = {"secure": True, "HTTP_HOST": "portal.example.org", "HTTP_X_FORWARDED_PROTO": "https"}
 

@@ -22,11 +22,11 @@ from tests.factories import CompanyFactory, CoordinatorFactory
 from tests.newsletter.factories import MailingListFactory
 from tests.seal.factories import AwardCycleFactory, CriterionFactory
 
-APPS = ["members", "meetings", "seal", "newsletter"]
+APPS = ["accounts", "members", "meetings", "seal", "newsletter"]
 RULES = {validate_single_line, validate_multi_line}
 
 MODEL_FIELDS_WITHOUT_THE_RULE = {
-    "members.User.password": "a password hash (passwords themselves are left alone)",
+    "accounts.User.password": "a password hash (passwords themselves are left alone)",
     "meetings.CalendarFeed.token": "a random token the portal makes",
     "seal.Evidence.content_type": "the type the upload check read from the file's content",
     "seal.Certificate.verification_code": "a random code the portal makes",
@@ -55,8 +55,8 @@ FORM_FIELDS_WITHOUT_THE_RULE = {
     "members.csv_io.MemberCsvConfirmForm.payload": (
         "a signed token the portal made; every cell of the CSV in it is checked when parsed"
     ),
-    "members.account_forms.SignupForm.password1": "a password: never stored or shown as typed",
-    "members.account_forms.SignupForm.password2": "a password: never stored or shown as typed",
+    "accounts.allauth_forms.SignupForm.password1": "a password: never stored or shown as typed",
+    "accounts.allauth_forms.SignupForm.password2": "a password: never stored or shown as typed",
 }
 
 
@@ -205,15 +205,15 @@ def _model_field_rules(cls, name) -> list | None:
 def test_the_walk_finds_the_forms():
     names = {f"{cls.__module__}.{cls.__qualname__}" for cls in _form_classes()}
     assert {
-        "members.forms.SignupNameForm",
+        "accounts.forms.SignupNameForm",
         "members.forms.CompanyForm",
         "meetings.forms.ColleagueForm",
         "meetings.forms.TopicProposalForm",
         "seal.forms.AnswerForm",
         "seal.jury_forms.ScoreForm",
-        "seal.admin.DecisionForm",
+        "seal.admin.ranking.DecisionForm",
         "newsletter.forms.SubscribeForm",
-        "newsletter.admin.IssueAdminForm",
+        "newsletter.admin.issues.IssueAdminForm",
         "members.csv_io.MemberCsvConfirmForm",
     } <= names
 

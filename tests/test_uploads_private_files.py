@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings.admin import MaterialForm
+from meetings.admin.meetings import MaterialForm
 from meetings.models import Material, Meeting
 from members.models import Company
-from newsletter.admin import IssueAttachmentForm
+from newsletter.admin.issues import IssueAttachmentForm
 from newsletter.models import IssueAttachment
 from seal import services as seal_services
 from seal.models import Answer, Application, Evidence

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -13,9 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.permissions import is_network_member
+from network_portal.signing import absolute_url
+
 from .. import calendar, services
 from ..models import CalendarFeed, Meeting
-from ..permissions import MeetingsMemberMixin, is_network_member
+from ..permissions import MeetingsMemberMixin
 
 # The feed shows the meetings of roughly the last year and everything ahead.
 FEED_PAST_DAYS = 366
@@ -40,7 +42,7 @@ meeting_ics = MeetingIcsView.as_view()
 
 
 def feed_url(feed: CalendarFeed) -> str:
-    return settings.SITE_URL + reverse("meetings:feed", args=[feed.token])
+    return absolute_url(reverse("meetings:feed", args=[feed.token]))
 
 
 class CalendarFeedView(MeetingsMemberMixin, TemplateView):

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from network_portal.signing import LinkExpired, LinkInvalid, read_token
+from network_portal.signing import LinkProblem, LinkProblemPageMixin, read_link
 
 from .. import services
 from ..forms import FeedbackForm
@@ -15,21 +15,19 @@ from ..models import Feedback, Meeting, Registration
 FEEDBACK_LINK_MAX_AGE = 60 * 24 * 3600
 
 
-class FeedbackView(View):
+class FeedbackView(LinkProblemPageMixin, View):
     template_name = "meetings/feedback_form.html"
 
     def _resolve(self, token):
-        """The registration the link was made for, or a message why the link is no good."""
-        try:
-            payload = read_token(
-                purpose=services.FEEDBACK_PURPOSE,
-                token=token,
-                max_age_seconds=FEEDBACK_LINK_MAX_AGE,
-            )
-        except LinkExpired:
-            return None, _("This feedback link has expired.")
-        except LinkInvalid:
-            return None, _("This feedback link is not valid.")
+        """The registration the link was made for, or :class:`LinkProblem`."""
+        invalid = _("This feedback link is not valid.")
+        payload = read_link(
+            token,
+            purpose=services.FEEDBACK_PURPOSE,
+            max_age_seconds=FEEDBACK_LINK_MAX_AGE,
+            expired_message=_("This feedback link has expired."),
+            invalid_message=invalid,
+        )
         registration = (
             Registration.objects.select_related("meeting")
             .filter(
@@ -39,20 +37,15 @@ class FeedbackView(View):
             .first()
         )
         if registration is None:
-            return None, _("This feedback link is not valid.")
-        return registration, None
-
-    def _gone(self, request, problem):
-        return render(request, self.template_name, {"problem": problem}, status=410)
+            raise LinkProblem(invalid)
+        return registration
 
     def _render(self, request, registration, form, status=200, **extra):
         context = {"registration": registration, "meeting": registration.meeting, "form": form}
         return render(request, self.template_name, {**context, **extra}, status=status)
 
     def get(self, request, token):
-        registration, problem = self._resolve(token)
-        if problem:
-            return self._gone(request, problem)
+        registration = self._resolve(token)
         if not registration.meeting.is_over:
             return self._render(request, registration, form=None, not_yet=True)
         existing = Feedback.objects.filter(registration=registration).first()
@@ -60,9 +53,7 @@ class FeedbackView(View):
         return self._render(request, registration, FeedbackForm(initial=initial), existing=existing)
 
     def post(self, request, token):
-        registration, problem = self._resolve(token)
-        if problem:
-            return self._gone(request, problem)
+        registration = self._resolve(token)
         form = FeedbackForm(request.POST)
         if not form.is_valid():
             return self._render(request, registration, form)

@@ -1,33 +1,14 @@
-from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from network_portal.downloads import stored_file_response
+
 from ..forms import ColleagueForm
-from ..models import AgendaItem, Material, Meeting, Registration
+from ..models import AgendaItem, Material, Meeting
 from ..permissions import MeetingsMemberMixin
-
-
-def with_seat_counts(queryset, company=None):
-    seated = Q(registrations__status=Registration.Status.CONFIRMED)
-    queryset = queryset.select_related("host").annotate(
-        seated=Count("registrations", filter=seated)
-    )
-    if company is not None:
-        queryset = queryset.annotate(
-            own_registrations=Count(
-                "registrations",
-                filter=Q(registrations__company=company)
-                & Q(
-                    registrations__status__in=[
-                        Registration.Status.CONFIRMED,
-                        Registration.Status.WAITLISTED,
-                    ]
-                ),
-            )
-        )
-    return queryset
+from ..selectors import company_places_left, free_seats, waitlist_position, with_seat_counts
 
 
 class MeetingListView(MeetingsMemberMixin, ListView):
@@ -43,7 +24,7 @@ class MeetingListView(MeetingsMemberMixin, ListView):
     def get_context_data(self, **kwargs):
         upcoming = list(with_seat_counts(Meeting.objects.upcoming(), self.company))
         for meeting in upcoming:
-            meeting.free_seats = max(meeting.capacity - meeting.seated, 0)
+            meeting.free_seats = free_seats(meeting)
         return super().get_context_data(upcoming_meetings=upcoming, **kwargs)
 
 
@@ -59,7 +40,7 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        context = {"free_seats": max(meeting.capacity - meeting.seated, 0)}
+        context = {"free_seats": free_seats(meeting)}
         if self.company is not None:
             # Only the user's own company's registrations: others stay hidden.
             own = list(
@@ -68,29 +49,16 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
             mine = next(
                 (r for r in own if r.email.lower() == self.request.user.email.lower()), None
             )
-            holding = sum(1 for r in own if r.is_attending)
             context.update(
                 company_registrations=own,
                 my_registration=mine,
-                places_left_for_company=max(meeting.per_company_limit - holding, 0),
+                places_left_for_company=company_places_left(
+                    meeting, self.company, holding=sum(1 for r in own if r.is_attending)
+                ),
                 colleague_form=ColleagueForm(company=self.company),
-                waitlist_position=_waitlist_position(meeting, mine),
+                waitlist_position=waitlist_position(mine),
             )
         return super().get_context_data(**context, **kwargs)
-
-
-def _waitlist_position(meeting, registration):
-    if registration is None or registration.status != Registration.Status.WAITLISTED:
-        return None
-    return (
-        meeting.registrations.waiting()
-        .filter(
-            Q(waitlisted_at__lt=registration.waitlisted_at)
-            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
-        )
-        .count()
-        + 1
-    )
 
 
 class MaterialDownloadView(MeetingsMemberMixin, View):
@@ -103,14 +71,9 @@ class MaterialDownloadView(MeetingsMemberMixin, View):
             meeting__slug=slug,
             meeting__status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD],
         )
-        if not material.file:
-            raise Http404
         extension = material.file.name.rsplit(".", 1)[-1]
-        response = FileResponse(
-            material.file.open("rb"),
-            as_attachment=True,
+        return stored_file_response(
+            material.file,
             filename=f"{material.meeting.slug}-{material.pk}.{extension}",
-            content_type=material.content_type or "application/octet-stream",
+            content_type=material.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from members.models import Company, ContactPerson
-from network_portal.feedback import error_messages
-from network_portal.signing import LinkExpired, LinkInvalid, read_token
+from members.models import ContactPerson
+from network_portal.flash import flash_errors, flash_form_errors
+from network_portal.signing import LinkProblem, LinkProblemPageMixin, read_link
 
 from .. import services
 from ..forms import ColleagueForm
@@ -40,7 +40,7 @@ class AnswerView(_MeetingActionView):
                 by_user=user,
             )
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _answer_message(registration))
         return redirect("meetings:detail", slug=meeting.slug)
@@ -62,9 +62,7 @@ class RegisterColleagueView(_MeetingActionView):
         meeting = self.get_meeting(slug)
         form = ColleagueForm(request.POST, company=self.company)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
+            flash_form_errors(request, form)
             return redirect("meetings:detail", slug=meeting.slug)
         try:
             registration = services.rsvp_answer(
@@ -77,7 +75,7 @@ class RegisterColleagueView(_MeetingActionView):
                 by_user=request.user,
             )
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             if registration.status == Registration.Status.WAITLISTED:
                 messages.warning(
@@ -99,7 +97,7 @@ class CancelRegistrationView(_MeetingActionView):
         try:
             services.registration_cancel(registration=registration, by_user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,
@@ -108,7 +106,7 @@ class CancelRegistrationView(_MeetingActionView):
         return redirect("meetings:detail", slug=meeting.slug)
 
 
-class OneClickAnswerView(View):
+class OneClickAnswerView(LinkProblemPageMixin, View):
     """ "Ich nehme teil" / "Ich nehme nicht teil" from a mail, without login.
 
     GET shows the answer with a button that a small script presses at once, so a person needs
@@ -118,23 +116,24 @@ class OneClickAnswerView(View):
     template_name = "meetings/rsvp_one_click.html"
 
     def _resolve(self, token):
-        try:
-            payload = read_token(
-                purpose=services.RSVP_PURPOSE, token=token, max_age_seconds=RSVP_LINK_MAX_AGE
-            )
-        except LinkExpired:
-            return None, _("This link has expired.")
-        except LinkInvalid:
-            return None, _("This link is not valid.")
+        """Who answers what for which meeting, or :class:`LinkProblem`."""
+        invalid = _("This link is not valid.")
+        payload = read_link(
+            token,
+            purpose=services.RSVP_PURPOSE,
+            max_age_seconds=RSVP_LINK_MAX_AGE,
+            expired_message=_("This link has expired."),
+            invalid_message=invalid,
+        )
         meeting = Meeting.objects.visible().filter(pk=payload.get("m")).first()
         if meeting is None:
-            return None, _("This link is not valid.")
+            raise LinkProblem(invalid)
         if meeting.is_over:
-            return None, _("This meeting is over; the link has expired.")
+            raise LinkProblem(_("This meeting is over; the link has expired."), expired=True)
         if "c" in payload:
             person = ContactPerson.objects.select_related("company").filter(pk=payload["c"]).first()
             if person is None:
-                return None, _("This link is not valid.")
+                raise LinkProblem(invalid)
             who = {
                 "company": person.company,
                 "name": person.full_name,
@@ -148,16 +147,20 @@ class OneClickAnswerView(View):
                 .first()
             )
             if registration is None:
-                return None, _("This link is not valid.")
+                raise LinkProblem(invalid)
             who = {
                 "company": registration.company,
                 "name": registration.name,
                 "email": registration.email,
                 "contact": registration.contact,
             }
-        if payload.get("a") and who["company"].status != Company.Status.ACTIVE:
-            return None, _("This link is no longer valid: the company is not an active member.")
-        return {"meeting": meeting, "attending": bool(payload.get("a")), **who}, None
+        # A yes link of a company that is no longer an active member is dead, already when it
+        # is opened: the same rule rsvp_answer refuses by, told as a link problem (410).
+        if payload.get("a") and not who["company"].is_active_member:
+            raise LinkProblem(
+                _("This link is no longer valid: the company is not an active member.")
+            )
+        return {"meeting": meeting, "attending": bool(payload.get("a")), **who}
 
     def _current(self, answer):
         return Registration.objects.filter(
@@ -178,9 +181,7 @@ class OneClickAnswerView(View):
         )
 
     def get(self, request, token):
-        answer, problem = self._resolve(token)
-        if problem:
-            return render(request, self.template_name, {"problem": problem}, status=410)
+        answer = self._resolve(token)
         return render(
             request,
             self.template_name,
@@ -188,9 +189,7 @@ class OneClickAnswerView(View):
         )
 
     def post(self, request, token):
-        answer, problem = self._resolve(token)
-        if problem:
-            return render(request, self.template_name, {"problem": problem}, status=410)
+        answer = self._resolve(token)
         try:
             registration = services.rsvp_answer(
                 meeting=answer["meeting"],

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from network_portal.flash import flash_errors
+
 from .. import services
 from ..forms import TopicProposalForm
 from ..models import Meeting, TopicProposal, TopicVote
@@ -87,8 +89,7 @@ class TopicVoteView(MeetingsMemberMixin, View):
                 proposal=proposal, user=request.user, company=self.company, vote=choice == "yes"
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             if choice == "yes":
                 messages.success(request, _("Thank you for your vote."))

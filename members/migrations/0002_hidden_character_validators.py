@@ -81,19 +81,4 @@ class Migration(migrations.Migration):
             name='message',
             field=models.TextField(blank=True, max_length=1000, validators=[network_portal.text.validate_multi_line], verbose_name='Message'),
         ),
-        migrations.AlterField(
-            model_name='user',
-            name='email',
-            field=models.EmailField(max_length=254, unique=True, validators=[network_portal.text.validate_single_line], verbose_name='Email address'),
-        ),
-        migrations.AlterField(
-            model_name='user',
-            name='first_name',
-            field=models.CharField(blank=True, max_length=150, validators=[network_portal.text.validate_single_line], verbose_name='first name'),
-        ),
-        migrations.AlterField(
-            model_name='user',
-            name='last_name',
-            field=models.CharField(blank=True, max_length=150, validators=[network_portal.text.validate_single_line], verbose_name='last name'),
-        ),
     ]

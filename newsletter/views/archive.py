@@ -1,12 +1,10 @@
 """The web archives: sent public issues for everyone, every sent issue for members."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
-from members.permissions import is_network_member
+from members.permissions import NetworkMemberRequiredMixin
 
 from .. import rendering
 from ..models import Issue
@@ -16,13 +14,10 @@ def _sent_issues():
     return Issue.objects.filter(status=Issue.Status.SENT).order_by("-sent_at", "-pk")
 
 
-class _MembersOnlyMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_network_member(request.user):
-            raise PermissionDenied(
-                _("Only members of active member companies can see the members' archive.")
-            )
-        return super().dispatch(request, *args, **kwargs)
+class _MembersOnlyMixin(NetworkMemberRequiredMixin):
+    members_only_message = _(
+        "Only members of active member companies can see the members' archive."
+    )
 
 
 class _ArchiveListView(ListView):
@@ -68,13 +63,11 @@ class _IssueView(TemplateView):
 
 
 class PublicArchiveView(_ArchiveListView):
+    """Everyone's archive; network members also find the way to theirs (the template asks
+    ``is_network_member``)."""
+
     def get_queryset(self):
         return _sent_issues().filter(is_public=True)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            can_see_members_archive=is_network_member(self.request.user), **kwargs
-        )
 
 
 class PublicIssueView(_IssueView):

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from network_portal import ratelimits
-from network_portal.signing import LinkExpired, LinkInvalid, make_token, read_token
+from network_portal.signing import LinkProblem, LinkProblemPageMixin, make_token, read_link
 
 from .. import rendering, services
 from ..forms import (
@@ -59,21 +59,15 @@ def preferences_path(subscriber: Subscriber) -> str:
     return reverse("newsletter:preferences", args=[token])
 
 
-class _LinkProblem(Exception):
-    def __init__(self, message: str, *, expired: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.expired = expired
-
-
 def _read(token: str, *, purpose: str, max_age_seconds: int, expired_message: str):
-    """The payload and subscriber of a link from a mail, or :class:`_LinkProblem`."""
-    try:
-        payload = read_token(purpose=purpose, token=token, max_age_seconds=max_age_seconds)
-    except LinkExpired as error:
-        raise _LinkProblem(expired_message, expired=True) from error
-    except LinkInvalid as error:
-        raise _LinkProblem(_("This link is not valid.")) from error
+    """The payload and subscriber of a link from a mail, or :class:`LinkProblem`."""
+    payload = read_link(
+        token,
+        purpose=purpose,
+        max_age_seconds=max_age_seconds,
+        expired_message=expired_message,
+        invalid_message=_("This link is not valid."),
+    )
     subscriber_id = payload.get("s") if isinstance(payload, dict) else None
     subscriber = (
         Subscriber.objects.filter(pk=subscriber_id).first()
@@ -81,7 +75,7 @@ def _read(token: str, *, purpose: str, max_age_seconds: int, expired_message: st
         else None
     )
     if subscriber is None:  # erased in the meantime, or a payload we never wrote
-        raise _LinkProblem(_("This link is not valid."))
+        raise LinkProblem(_("This link is not valid."))
     return payload, subscriber
 
 
@@ -137,7 +131,7 @@ class SubscribeSentView(TemplateView):
         return super().get_context_data(confirm_days=settings.NEWSLETTER_CONFIRM_DAYS, **kwargs)
 
 
-class ConfirmView(View):
+class ConfirmView(LinkProblemPageMixin, View):
     """The link from the confirmation mail (double opt-in)."""
 
     template_name = "newsletter/confirm.html"
@@ -155,22 +149,11 @@ class ConfirmView(View):
         )
         list_ids = payload.get("l")
         if not isinstance(list_ids, list) or not all(isinstance(i, int) for i in list_ids):
-            raise _LinkProblem(_("This link is not valid."))
+            raise LinkProblem(_("This link is not valid."))
         return subscriber, list_ids
 
-    def _problem(self, request, problem: _LinkProblem):
-        return render(
-            request,
-            self.template_name,
-            {"problem": problem.message, "expired": problem.expired},
-            status=410,
-        )
-
     def get(self, request, token):
-        try:
-            subscriber, list_ids = self._resolve(token)
-        except _LinkProblem as problem:
-            return self._problem(request, problem)
+        subscriber, list_ids = self._resolve(token)
         lists = MailingList.objects.filter(pk__in=list_ids).order_by("name")
         return render(
             request,
@@ -179,10 +162,7 @@ class ConfirmView(View):
         )
 
     def post(self, request, token):
-        try:
-            subscriber, list_ids = self._resolve(token)
-        except _LinkProblem as problem:
-            return self._problem(request, problem)
+        subscriber, list_ids = self._resolve(token)
         services.subscription_confirm(subscriber=subscriber, list_ids=list_ids)
         confirmed = (
             subscriber.subscriptions.filter(
@@ -203,7 +183,7 @@ class ConfirmView(View):
         )
 
 
-class PreferencesView(View):
+class PreferencesView(LinkProblemPageMixin, View):
     """Choose lists or leave all, without login, from the link in every mail."""
 
     template_name = "newsletter/preferences.html"
@@ -265,18 +245,12 @@ class PreferencesView(View):
         )
 
     def get(self, request, token):
-        try:
-            subscriber = self._resolve(token)
-        except _LinkProblem as problem:
-            return render(request, self.template_name, {"problem": problem.message}, status=410)
+        subscriber = self._resolve(token)
         form, pending = self._form(subscriber)
         return self._render(request, subscriber, form, pending)
 
     def post(self, request, token):
-        try:
-            subscriber = self._resolve(token)
-        except _LinkProblem as problem:
-            return render(request, self.template_name, {"problem": problem.message}, status=410)
+        subscriber = self._resolve(token)
         if request.POST.get("action") == "leave":
             services.unsubscribe_all(subscriber=subscriber, form=PREFERENCES_FORM)
             messages.success(
@@ -301,7 +275,7 @@ class PreferencesView(View):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class UnsubscribeView(View):
+class UnsubscribeView(LinkProblemPageMixin, View):
     """GET asks; POST unsubscribes from every list (the page's button or RFC 8058 one-click).
 
     No script submits this form: a link that is only fetched never unsubscribes anyone.
@@ -326,19 +300,13 @@ class UnsubscribeView(View):
         return subscriber
 
     def get(self, request, token):
-        try:
-            subscriber = self._resolve(token)
-        except _LinkProblem as problem:
-            return render(request, self.template_name, {"problem": problem.message}, status=410)
+        subscriber = self._resolve(token)
         return render(
             request, self.template_name, {"subscriber": subscriber, "unsubscribed": False}
         )
 
     def post(self, request, token):
-        try:
-            subscriber = self._resolve(token)
-        except _LinkProblem as problem:
-            return render(request, self.template_name, {"problem": problem.message}, status=410)
+        subscriber = self._resolve(token)
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         services.unsubscribe_all(
             subscriber=subscriber, form=ONE_CLICK_FORM if one_click else UNSUBSCRIBE_PAGE_FORM

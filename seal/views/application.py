@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
 
+from accounts.second_factor import second_factor_refusal
+from members.models import Company
 from members.permissions import CompanyAdminRequiredMixin
-from members.second_factor import second_factor_refusal
-from network_portal.downloads import pdf_attachment, pdf_view
-from network_portal.feedback import error_messages
+from network_portal.downloads import pdf_attachment, pdf_view, stored_file_response
+from network_portal.flash import flash_errors
 from network_portal.pdf import PDFRenderTimeout
 
 from .. import documents, services
@@ -32,6 +33,7 @@ from ..permissions import (
     evidence_of_company,
     own_application,
     own_applications,
+    start_problem,
 )
 from .public import certificate_links
 
@@ -81,6 +83,14 @@ def category_progress(cycle, missing) -> list[Category]:
     return categories
 
 
+def _start_refusal_for(company, refusal: str | None) -> str | None:
+    """What the overview says instead of the start button (while the cycle accepts
+    applications): a company awaiting approval learns when it can apply."""
+    if refusal is not None and company.status == Company.Status.PENDING:
+        return _("As soon as the coordination team has approved your company, you can apply.")
+    return refusal
+
+
 class ApplicationView(CompanyAdminRequiredMixin, View):
     """Overview: start or continue, progress per category, what is missing, submit, PDFs."""
 
@@ -92,12 +102,15 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
         without_application = cycle is not None and (
             application is None or application.cycle_id != cycle.pk
         )
+        refusal = start_problem(cycle, self.company) if without_application else None
         context = {
             "cycle": cycle,
             "application": application,
             "now": timezone.now(),
             "cycle_without_application": without_application,
-            "can_start": without_application and cycle.accepts_applications,
+            # The start button only when application_start would take it.
+            "can_start": without_application and refusal is None,
+            "start_refusal": _start_refusal_for(self.company, refusal),
         }
         if application is not None:
             problem = editable_problem(application)
@@ -135,7 +148,7 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
                 cycle=cycle, company=self.company, by_user=request.user
             )
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
             return redirect("seal:application")
         messages.success(
             request,
@@ -278,7 +291,7 @@ class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
         try:
             services.application_submit(application=application, by_user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         except PDFRenderTimeout:
             # The summary for the confirmation mail is made in the same transaction: nothing
             # was submitted, and the company can simply try again.
@@ -307,7 +320,7 @@ class EvidenceRemoveView(CompanyAdminRequiredMixin, View):
         try:
             services.evidence_remove(evidence=evidence, by_user=request.user)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
             return redirect("seal:application")
         messages.success(
             request, _("The file “%(name)s” has been removed.") % {"name": evidence.original_name}
@@ -380,16 +393,8 @@ def evidence_download(request, pk):
         if refusal is not None:
             return refusal
     extension = EVIDENCE_EXTENSIONS.get(evidence.content_type) or Path(evidence.file.name).suffix
-    try:
-        stream = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
+    return stored_file_response(
+        evidence.file,
         filename=f"nachweis-{evidence.pk}{extension}",
-        content_type=evidence.content_type or "application/octet-stream",
+        content_type=evidence.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

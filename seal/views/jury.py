@@ -17,13 +17,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from accounts.roles import is_juror
+from accounts.second_factor import second_factor_refusal
 from members.permissions import membership_of
-from members.second_factor import second_factor_refusal
-from network_portal.feedback import error_messages
+from network_portal.flash import flash_errors, flash_form_errors
 
 from .. import selectors, services
 from ..jury_forms import DeclareConflictForm, ScoreForm
 from ..models import Criterion, JurorAssignment, Score
+from ..permissions import can_see_other_scores, scoring_problem
+from ..selectors import works_for
 
 
 class JurorRequiredMixin(LoginRequiredMixin):
@@ -32,7 +35,7 @@ class JurorRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not services.is_juror(request.user):
+        if not is_juror(request.user):
             raise PermissionDenied(_("These pages are for the members of the seal's jury."))
         refusal = second_factor_refusal(request)
         if refusal is not None:
@@ -97,7 +100,8 @@ class JuryListView(JurorRequiredMixin, ListView):
                 .annotate(n=Count("pk"))
                 .values_list("category__cycle", "n")
             )
-        membership = membership_of(self.request.user)
+        # With the company: the navigation asks for its status too.
+        membership = membership_of(self.request.user, with_company=True)
         own_company_id = membership.company_id if membership else None
         context["rows"] = [
             JuryRow(
@@ -133,21 +137,21 @@ def _criteria(cycle) -> list[Criterion]:
 
 def _score_context(assignment: JurorAssignment, *, user, form=None) -> dict:
     application = assignment.application
-    works_for = services.works_for(user, application.company)
+    judges_own_company = works_for(user, application.company)
     context = {
         "assignment": assignment,
         "application": application,
         "company": application.company,
         "cycle": application.cycle,
-        "works_for": works_for,
+        "works_for": judges_own_company,
         "conflict": assignment.conflict_declared_at is not None,
         "submitted": assignment.submitted_at is not None,
     }
-    if works_for or context["conflict"]:
+    if judges_own_company or context["conflict"]:
         # Nothing of the application and no form: this juror does not judge it.
         return context
     can_score = assignment.submitted_at is None and application.is_submitted
-    see_others = services.can_see_other_scores(assignment)
+    see_others = can_see_other_scores(assignment)
     criteria = _criteria(application.cycle)
     # A draft (or reopened) application's answers are the company's work in progress.
     answers = (
@@ -160,16 +164,7 @@ def _score_context(assignment: JurorAssignment, *, user, form=None) -> dict:
         form = ScoreForm(criteria=criteria, initial=ScoreForm.initial_from(own.values()))
     others, results, result = defaultdict(list), {}, None
     if see_others:
-        for score in (
-            Score.objects.filter(
-                assignment__application=application,
-                assignment__submitted_at__isnull=False,
-                assignment__conflict_declared_at__isnull=True,
-            )
-            .exclude(assignment=assignment)
-            .select_related("assignment__juror")
-            .order_by("assignment__juror__last_name", "assignment__juror__email")
-        ):
+        for score in selectors.other_submitted_scores(assignment):
             others[score.criterion_id].append(score)
         result = selectors.results_for([application], criteria)[0]
         results = {r.criterion.pk: r for r in result.criteria}
@@ -222,26 +217,13 @@ class JuryScoreView(JurorRequiredMixin, View):
 
     def post(self, request, pk):
         assignment = self.get_assignment(pk)
-        application = assignment.application
-        if services.works_for(request.user, application.company):
-            messages.error(request, _("You work for the applying company and cannot judge it."))
-            return redirect("seal:jury_score", pk=assignment.pk)
-        if assignment.conflict_declared_at is not None:
-            messages.error(
-                request, _("You have declared a conflict of interest for this application.")
-            )
-            return redirect("seal:jury_score", pk=assignment.pk)
-        if assignment.submitted_at is not None:
-            messages.error(request, _("Your scores are submitted and can no longer be changed."))
-            return redirect("seal:jury_score", pk=assignment.pk)
-        if not application.is_submitted:
-            messages.error(
-                request,
-                _("The application is not submitted at the moment; scoring waits for it."),
-            )
+        # The service's refusal, before the form: an empty form would save nothing to refuse.
+        problem = scoring_problem(assignment)
+        if problem is not None:
+            messages.error(request, problem)
             return redirect("seal:jury_score", pk=assignment.pk)
 
-        form = ScoreForm(request.POST, criteria=_criteria(application.cycle))
+        form = ScoreForm(request.POST, criteria=_criteria(assignment.application.cycle))
         if not form.is_valid():
             messages.error(request, _("Please check the marked entries."))
             return self._render(assignment, form=form)
@@ -249,7 +231,7 @@ class JuryScoreView(JurorRequiredMixin, View):
         try:
             services.scores_save(assignment=assignment, scores=filled)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
             return self._render(assignment, form=form)
 
         if request.POST.get("action") != "submit":
@@ -261,7 +243,7 @@ class JuryScoreView(JurorRequiredMixin, View):
         try:
             services.score_submit(assignment=assignment)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
             if filled:
                 messages.info(request, _("Your entries so far have been saved."))
         else:
@@ -290,14 +272,12 @@ class DeclareConflictView(JurorRequiredMixin, View):
             return redirect("seal:jury_score", pk=assignment.pk)
         form = DeclareConflictForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
+            flash_form_errors(request, form)
             return redirect("seal:jury_score", pk=assignment.pk)
         try:
             services.juror_declare_conflict(assignment=assignment)
         except ValidationError as error:
-            error_messages(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,

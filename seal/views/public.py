@@ -1,11 +1,9 @@
 """Public pages of the seal: what it is, the catalogue, the awarded companies, verification."""
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_GET
@@ -31,8 +29,8 @@ def _certificate_or_none(code: str) -> Certificate | None:
 
 def certificate_links(certificate: Certificate) -> dict:
     """Absolute verification and badge URLs and the HTML a company pastes on its website."""
-    verify_url = settings.SITE_URL + reverse("seal:verify", args=[certificate.verification_code])
-    badge_url = settings.SITE_URL + reverse("seal:badge", args=[certificate.verification_code])
+    verify_url = certificate.verify_url()
+    badge_url = certificate.badge_url()
     cycle = certificate.application.cycle.name
     snippet = (
         f'<a href="{verify_url}"><img src="{badge_url}" width="160" height="160" '

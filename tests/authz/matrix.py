@@ -4,10 +4,12 @@ The rule: anonymous visitors are sent to the login (public pages and token pages
 another company's object does not exist for a user (404), a missing permission is refused
 (403). Where an entry departs from it, ``why`` says so.
 
-Columns of ``by_role``: anonymous, other (an admin of another active company), member (a user
-of the owning company without admin rights), company_admin (of the owning company), juror
-(in the jury group, no company, assigned to the owning company's submitted application),
-coordinator (staff in the coordinators' group, not a superuser, second factor passed).
+The roles (``by_role`` names each, ``everyone`` names the exceptions): anonymous; other (an
+admin of another active company); member (a user of the owning company without admin rights);
+company_admin (of the owning company); pending (the admin of a company that registered and
+awaits the coordinators' approval); juror (in the jury group, no company, assigned to the owning
+company's submitted application); coordinator (staff in the coordinators' group, not a
+superuser, second factor passed).
 """
 
 from urllib.parse import urlencode
@@ -45,12 +47,28 @@ NO_COMPANY_WHY = (
     "juror and coordinator have no company: pages of 'your company' lead them to the onboarding"
 )
 
+PENDING_WHY = (
+    "the members-only parts are for users of active member companies: the user of a company "
+    "awaiting approval is refused (403)"
+)
+
 # Network pages: users of active member companies and coordinators; a juror from outside the
-# member companies is refused.
-NETWORK = by_role(LOGIN, OK, OK, OK, FORBIDDEN, OK)
-# Company-admin pages without an object in the URL: each admin acts on their own company.
-COMPANY_ADMIN_PAGE = by_role(LOGIN, OK, FORBIDDEN, OK, ONBOARDING, ONBOARDING)
-LOGGED_IN = by_role(LOGIN, OK, OK, OK, OK, OK)
+# member companies and the user of a company awaiting approval are refused.
+NETWORK = everyone(OK, anonymous=LOGIN, pending=FORBIDDEN, juror=FORBIDDEN)
+# Company-admin pages without an object in the URL: each admin acts on their own company, an
+# approved one or one awaiting approval.
+COMPANY_ADMIN_PAGE = by_role(
+    anonymous=LOGIN,
+    other=OK,
+    member=FORBIDDEN,
+    company_admin=OK,
+    pending=OK,
+    juror=ONBOARDING,
+    coordinator=ONBOARDING,
+)
+LOGGED_IN = everyone(OK, anonymous=LOGIN)
+# The jury's pages: jurors only.
+JURY = everyone(FORBIDDEN, anonymous=LOGIN, juror=OK)
 
 
 def Account(expect, **options):  # noqa: N802 (reads like Entry)
@@ -59,8 +77,23 @@ def Account(expect, **options):  # noqa: N802 (reads like Entry)
 
 
 def _company_action(done):
-    """A company-admin action on an object of the owning company."""
-    return by_role(LOGIN, NOT_FOUND, FORBIDDEN, done, ONBOARDING, ONBOARDING)
+    """A company admin's page or action on an object of the owning company: another company's
+    admin, approved or awaiting approval, does not find it."""
+    return by_role(
+        anonymous=LOGIN,
+        other=NOT_FOUND,
+        member=FORBIDDEN,
+        company_admin=done,
+        pending=NOT_FOUND,
+        juror=ONBOARDING,
+        coordinator=ONBOARDING,
+    )
+
+
+def _company_users(outcome):
+    """``outcome`` for the users of a company, approved or awaiting approval; juror and
+    coordinator (no company, but a second factor) get the page."""
+    return everyone(outcome, anonymous=LOGIN, juror=OK, coordinator=OK)
 
 
 def _meeting(world):
@@ -94,18 +127,18 @@ SITE = {
     "privacy": Entry(PUBLIC),
     "accessibility": Entry(PUBLIC),
     # --- Accounts (allauth) ----------------------------------------------------------------
-    "account_login": Account(by_role(OK, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD)),
-    "account_logout": Account(by_role(to("/"), OK, OK, OK, OK, OK)),
+    "account_login": Account(everyone(DASHBOARD, anonymous=OK)),
+    "account_logout": Account(everyone(OK, anonymous=to("/"))),
     "account_inactive": Account(PUBLIC),
-    "account_signup": Account(by_role(OK, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD)),
+    "account_signup": Account(everyone(DASHBOARD, anonymous=OK)),
     "account_reauthenticate": Account(LOGGED_IN),
     "account_email": Account(LOGGED_IN),
     "account_email_verification_sent": Account(PUBLIC),
     "account_change_password": Account(LOGGED_IN),
-    "account_set_password": Account(by_role(LOGIN, *[to("account_change_password")] * 5)),
+    "account_set_password": Account(everyone(to("account_change_password"), anonymous=LOGIN)),
     "account_reset_password": Account(PUBLIC),
     "account_confirm_login_code": Account(
-        by_role(to("account_login"), *[DASHBOARD] * 5),
+        everyone(DASHBOARD, anonymous=to("account_login")),
         why="login by code is switched off: allauth sends everyone back to the login",
     ),
     "account_confirm_email": Account(
@@ -139,38 +172,44 @@ SITE = {
     # second factor; company users have none, so its pages for one do not exist for them.
     "mfa_index": Account(LOGGED_IN),
     "mfa_authenticate": Account(
-        by_role(to("account_login"), *[DASHBOARD] * 5),
+        everyone(DASHBOARD, anonymous=to("account_login")),
         why="only reached in the middle of a login: otherwise allauth sends the user on",
     ),
     "mfa_reauthenticate": Account(
-        by_role(LOGIN, *[to("account_reauthenticate")] * 3, OK, OK),
+        _company_users(to("account_reauthenticate")),
         why="without a second factor the password is the way to reauthenticate",
     ),
     "mfa_activate_totp": Account(
-        by_role(LOGIN, *[REAUTHENTICATE] * 3, *[to("mfa_deactivate_totp")] * 2),
+        everyone(
+            REAUTHENTICATE,
+            anonymous=LOGIN,
+            juror=to("mfa_deactivate_totp"),
+            coordinator=to("mfa_deactivate_totp"),
+        ),
         why="juror and coordinator have an authenticator: allauth offers to replace it instead",
     ),
-    "mfa_deactivate_totp": Account(by_role(LOGIN, *[NOT_FOUND] * 3, OK, OK)),
-    "mfa_view_recovery_codes": Account(by_role(LOGIN, *[NOT_FOUND] * 3, OK, OK)),
-    "mfa_generate_recovery_codes": Account(by_role(LOGIN, *[REAUTHENTICATE] * 3, OK, OK)),
-    "mfa_download_recovery_codes": Account(by_role(LOGIN, *[NOT_FOUND] * 3, OK, OK)),
+    "mfa_deactivate_totp": Account(_company_users(NOT_FOUND)),
+    "mfa_view_recovery_codes": Account(_company_users(NOT_FOUND)),
+    "mfa_generate_recovery_codes": Account(_company_users(REAUTHENTICATE)),
+    "mfa_download_recovery_codes": Account(_company_users(NOT_FOUND)),
     # --- Members ---------------------------------------------------------------------------
-    "members:directory": Entry(NETWORK),
+    "members:directory": Entry(NETWORK, why=PENDING_WHY),
     "members:public_directory": Entry(PUBLIC),
     "members:dashboard": Entry(
-        by_role(LOGIN, HOME, HOME, HOME, to("seal:jury"), to("admin:index"))
+        everyone(HOME, anonymous=LOGIN, juror=to("seal:jury"), coordinator=to("admin:index"))
     ),
-    "members:onboarding": Entry(by_role(LOGIN, HOME, HOME, HOME, OK, OK)),
-    "members:register": Entry(by_role(LOGIN, HOME, HOME, HOME, OK, OK)),
-    "members:join": Entry(by_role(LOGIN, HOME, HOME, HOME, OK, OK)),
+    "members:onboarding": Entry(_company_users(HOME)),
+    "members:register": Entry(_company_users(HOME)),
+    "members:join": Entry(_company_users(HOME)),
     "members:join_withdraw": Entry(
-        by_role(LOGIN, *[NOT_FOUND] * 5),
+        everyone(NOT_FOUND, anonymous=LOGIN),
         kwargs=lambda w: {"pk": w.join_request.pk},
         method="post",
         why="only the applicant may withdraw a join request: for everyone else it does not exist",
     ),
     "members:company": Entry(
-        by_role(LOGIN, OK, OK, OK, ONBOARDING, ONBOARDING), why=NO_COMPANY_WHY
+        everyone(OK, anonymous=LOGIN, juror=ONBOARDING, coordinator=ONBOARDING),
+        why=NO_COMPANY_WHY,
     ),
     "members:company_edit": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
     "members:contact_add": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
@@ -206,7 +245,7 @@ SITE = {
         extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
     ),
     "members:logo": Entry(
-        by_role(NOT_FOUND, OK, OK, OK, NOT_FOUND, OK),
+        everyone(OK, anonymous=NOT_FOUND, pending=NOT_FOUND, juror=NOT_FOUND),
         kwargs=lambda w: {"slug": w.company.slug},
         why=(
             "an image, not a page: the logo of a company outside the public directory is for "
@@ -214,23 +253,22 @@ SITE = {
         ),
     ),
     # --- Meetings --------------------------------------------------------------------------
-    "meetings:list": Entry(NETWORK),
-    "meetings:calendar": Entry(NETWORK),
+    "meetings:list": Entry(NETWORK, why=PENDING_WHY),
+    "meetings:calendar": Entry(NETWORK, why=PENDING_WHY),
     "meetings:feed": Entry(
         PUBLIC,
         kwargs=lambda w: {"token": w.tokens["feed"]},
         token=True,
         extras=(Extra("bogus token", "anonymous", NOT_FOUND, kwargs={"token": BOGUS}),),
     ),
-    "meetings:topics": Entry(NETWORK),
+    "meetings:topics": Entry(NETWORK, why=PENDING_WHY),
     "meetings:topic_vote": Entry(
-        by_role(
-            LOGIN,
+        everyone(
             to(lambda w, r: reverse("meetings:topics") + f"#topic-{w.proposal.pk}"),
-            to(lambda w, r: reverse("meetings:topics") + f"#topic-{w.proposal.pk}"),
-            to(lambda w, r: reverse("meetings:topics") + f"#topic-{w.proposal.pk}"),
-            FORBIDDEN,
-            FORBIDDEN,
+            anonymous=LOGIN,
+            pending=FORBIDDEN,
+            juror=FORBIDDEN,
+            coordinator=FORBIDDEN,
         ),
         kwargs=lambda w: {"pk": w.proposal.pk},
         method="post",
@@ -249,28 +287,42 @@ SITE = {
         token=True,
         extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
     ),
-    "meetings:detail": Entry(NETWORK, kwargs=_meeting),
-    "meetings:ics": Entry(NETWORK, kwargs=_meeting),
+    "meetings:detail": Entry(NETWORK, kwargs=_meeting, why=PENDING_WHY),
+    "meetings:ics": Entry(NETWORK, kwargs=_meeting, why=PENDING_WHY),
     "meetings:answer": Entry(
-        by_role(LOGIN, to(_detail), to(_detail), to(_detail), FORBIDDEN, FORBIDDEN),
+        everyone(
+            to(_detail), anonymous=LOGIN, pending=FORBIDDEN, juror=FORBIDDEN, coordinator=FORBIDDEN
+        ),
         kwargs=_meeting,
         method="post",
         data={"attending": "yes"},
         why="answering speaks for a company: coordinators without one may only look",
     ),
     "meetings:register_colleague": Entry(
-        by_role(LOGIN, to(_detail), to(_detail), to(_detail), FORBIDDEN, FORBIDDEN),
+        everyone(
+            to(_detail), anonymous=LOGIN, pending=FORBIDDEN, juror=FORBIDDEN, coordinator=FORBIDDEN
+        ),
         kwargs=_meeting,
         method="post",
         why="registering speaks for a company: coordinators without one may only look",
     ),
     "meetings:cancel_registration": Entry(
-        by_role(LOGIN, NOT_FOUND, to(_detail), to(_detail), FORBIDDEN, FORBIDDEN),
+        by_role(
+            anonymous=LOGIN,
+            other=NOT_FOUND,
+            member=to(_detail),
+            company_admin=to(_detail),
+            pending=FORBIDDEN,
+            juror=FORBIDDEN,
+            coordinator=FORBIDDEN,
+        ),
         kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.registration.pk},
         method="post",
     ),
     "meetings:material": Entry(
-        NETWORK, kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.material.pk}
+        NETWORK,
+        kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.material.pk},
+        why=PENDING_WHY,
     ),
     # --- Newsletter ------------------------------------------------------------------------
     "newsletter:subscribe": Entry(PUBLIC),
@@ -295,8 +347,10 @@ SITE = {
     ),
     "newsletter:archive": Entry(PUBLIC),
     "newsletter:archive_issue": Entry(PUBLIC, kwargs=lambda w: {"pk": w.public_issue.pk}),
-    "newsletter:members_archive": Entry(NETWORK),
-    "newsletter:members_archive_issue": Entry(NETWORK, kwargs=lambda w: {"pk": w.members_issue.pk}),
+    "newsletter:members_archive": Entry(NETWORK, why=PENDING_WHY),
+    "newsletter:members_archive_issue": Entry(
+        NETWORK, kwargs=lambda w: {"pk": w.members_issue.pk}, why=PENDING_WHY
+    ),
     "newsletter:bounce_webhook": Entry(
         everyone(UNAUTHORIZED),
         method="post",
@@ -332,26 +386,32 @@ SITE = {
     ),
     "seal:application": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
     "seal:application_step": Entry(
-        by_role(LOGIN, to("seal:application"), FORBIDDEN, OK, ONBOARDING, ONBOARDING),
+        by_role(
+            anonymous=LOGIN,
+            other=to("seal:application"),
+            member=FORBIDDEN,
+            company_admin=OK,
+            pending=to("seal:application"),
+            juror=ONBOARDING,
+            coordinator=ONBOARDING,
+        ),
         kwargs=lambda w: {"category_id": w.category.pk},
         why="the catalogue is the cycle's, not a company's: another company without an "
         "application is sent to start one",
     ),
     "seal:submit": Entry(
-        by_role(LOGIN, NOT_FOUND, FORBIDDEN, to("seal:application"), ONBOARDING, ONBOARDING),
+        _company_action(to("seal:application")),
         method="post",
         why=NO_COMPANY_WHY,
     ),
-    "seal:summary_pdf": Entry(
-        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, ONBOARDING, ONBOARDING), why=NO_COMPANY_WHY
-    ),
+    "seal:summary_pdf": Entry(_company_action(OK), why=NO_COMPANY_WHY),
     "seal:feedback_pdf": Entry(
-        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, ONBOARDING, ONBOARDING),
+        _company_action(OK),
         query=lambda w: f"cycle={w.past_cycle.slug}",
         why=NO_COMPANY_WHY,
     ),
     "seal:certificate_pdf": Entry(
-        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, ONBOARDING, ONBOARDING),
+        _company_action(OK),
         query=lambda w: f"cycle={w.past_cycle.slug}",
         why=NO_COMPANY_WHY,
     ),
@@ -362,7 +422,15 @@ SITE = {
         why=NO_COMPANY_WHY,
     ),
     "seal:evidence": Entry(
-        by_role(LOGIN, NOT_FOUND, FORBIDDEN, OK, OK, OK),
+        by_role(
+            anonymous=LOGIN,
+            other=NOT_FOUND,
+            member=FORBIDDEN,
+            company_admin=OK,
+            pending=NOT_FOUND,
+            juror=OK,
+            coordinator=OK,
+        ),
         kwargs=lambda w: {"pk": w.evidence.pk},
         why="another juror's application is 404",
         extras=(
@@ -374,9 +442,9 @@ SITE = {
             ),
         ),
     ),
-    "seal:jury": Entry(by_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
+    "seal:jury": Entry(JURY),
     "seal:jury_score": Entry(
-        by_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+        JURY,
         kwargs=lambda w: {"pk": w.assignment.pk},
         extras=(
             Extra(
@@ -388,7 +456,7 @@ SITE = {
         ),
     ),
     "seal:jury_conflict": Entry(
-        by_role(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(_jury_score), FORBIDDEN),
+        everyone(FORBIDDEN, anonymous=LOGIN, juror=to(_jury_score)),
         kwargs=lambda w: {"pk": w.assignment.pk},
         method="post",
         extras=(

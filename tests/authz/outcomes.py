@@ -64,15 +64,23 @@ def login_next(path: str) -> Redirect:
     return Redirect(login=True, next=path)
 
 
-def by_role(anonymous, other, member, company_admin, juror, coordinator) -> dict:
-    """The expected outcome per role, always all six, in the matrix's column order."""
-    return dict(
-        zip(ROLES, (anonymous, other, member, company_admin, juror, coordinator), strict=True)
-    )
+def _check_roles(names, *, all_required: bool) -> None:
+    unknown = sorted(set(names) - set(ROLES))
+    missing = [role for role in ROLES if role not in names] if all_required else []
+    if unknown or missing:
+        raise TypeError(f"roles are {ROLES}; unknown: {unknown}, missing: {missing}")
 
 
-def everyone(outcome) -> dict:
-    return dict.fromkeys(ROLES, outcome)
+def by_role(**outcomes) -> dict:
+    """The expected outcome per role, every role named: ``by_role(anonymous=LOGIN, ...)``."""
+    _check_roles(outcomes, all_required=True)
+    return {role: outcomes[role] for role in ROLES}
+
+
+def everyone(outcome, **overrides) -> dict:
+    """``outcome`` for every role but the ones named: ``everyone(OK, anonymous=LOGIN)``."""
+    _check_roles(overrides, all_required=False)
+    return by_role(**{**dict.fromkeys(ROLES, outcome), **overrides})
 
 
 @dataclass(frozen=True)

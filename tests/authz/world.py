@@ -29,11 +29,11 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from accounts.roles import COORDINATOR_GROUP, ensure_role_groups
 from meetings import services as meeting_services
 from meetings.models import Material, Meeting, Registration
 from members import services as member_services
-from members.models import CompanyInvitation, JoinRequest
-from members.roles import COORDINATOR_GROUP, ensure_role_groups
+from members.models import Company, CompanyInvitation, JoinRequest
 from network_portal.models import OutboxMail
 from network_portal.signing import make_token
 from newsletter import rendering
@@ -77,7 +77,7 @@ from tests.seal.factories import (
     tiny_png,
 )
 
-ROLES = ("anonymous", "other", "member", "company_admin", "juror", "coordinator")
+ROLES = ("anonymous", "other", "member", "company_admin", "pending", "juror", "coordinator")
 
 # Texts only some roles may ever see. A page that shows one of them to any other role leaks
 # the owning company's data (checked on every 200 response of the matrix, token pages aside).
@@ -163,6 +163,14 @@ def build_world() -> World:
     # --- Another active company ----------------------------------------------------------
     other_company = CompanyFactory(name="Saarburger Feinmechanik KG", slug="saarburger-fein")
     other = CompanyAdminFactory(company=other_company).user
+
+    # --- A company that registered and awaits the coordinators' approval ------------------
+    pending_company = CompanyFactory(
+        name="Konzer Lernwerkstatt gGmbH",
+        slug="konzer-lernwerkstatt",
+        status=Company.Status.PENDING,
+    )
+    pending = CompanyAdminFactory(company=pending_company).user
 
     # --- Jury and coordination -----------------------------------------------------------
     juror_user = juror(email="jury@example.org")
@@ -281,6 +289,7 @@ def build_world() -> World:
         "join_request": join_request,
         "invitation": invitation,
         "other_company": other_company,
+        "pending_company": pending_company,
         "meeting": meeting,
         "material": material,
         "registration": registration,
@@ -340,8 +349,12 @@ def build_world() -> World:
         "other": other,
         "member": member,
         "company_admin": company_admin,
+        "pending": pending,
         "juror": juror_user,
         "coordinator": coordinator,
-        "staff": staff,  # not one of ROLES: only for extra cells of the admin
+        # Not ROLES, logins for the admin's cells (tests/authz/admin_matrix.py): staff without
+        # any group, and the coordinator with a session that has not passed the second factor.
+        "staff": staff,
+        "coordinator_password_only": coordinator,
     }
     return World(users=users, objects=objects, tokens=tokens)

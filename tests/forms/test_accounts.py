@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from members.models import User
+from accounts.models import User
 from tests.factories import UserFactory
 from tests.forms.harness import EMAIL, WORDS, form_data, fuzz, hostile_text, path_segment
 from tests.mfa import TOTP_PERIOD, enroll_totp, totp_code

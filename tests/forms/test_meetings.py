@@ -9,9 +9,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.models import User
 from meetings import services
 from meetings.models import CalendarFeed, Feedback, Meeting, Registration, TopicProposal, TopicVote
-from members.models import User
 from tests.factories import ContactPersonFactory
 from tests.forms.harness import (
     EMAIL,

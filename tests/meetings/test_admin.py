@@ -352,7 +352,7 @@ def test_changelist_shows_seats_taken_and_links_the_participant_overview(coordin
     response = coordinator_client.get(CHANGELIST)
 
     [row] = response.context["cl"].result_list
-    assert (row.title, row.seats_taken) == ("Fachkräfte finden", 2)
+    assert (row.title, row.seated) == ("Fachkräfte finden", 2)  # one seat-count annotation
     content = response.content.decode()
     assert '<td class="field-seats_taken">2</td>' in content
     assert f'<a href="{participants_url(meeting)}">Teilnehmerübersicht</a>' in content
@@ -505,7 +505,7 @@ def test_participant_overview_runs_a_constant_number_of_queries(
         FeedbackFactory(registration=registration, rating=index % 5 + 1, comment=f"Notiz {index}")
 
     for meeting in (small, large):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             response = coordinator_client.get(participants_url(meeting))
         assert response.status_code == 200
     assert len(response.context["companies"]) == Company.objects.active().count() == 15
@@ -621,6 +621,24 @@ def test_check_in_needs_post_and_a_registration_of_this_meeting(
     assert coordinator_client.post(check_in_url(meeting), {"registration": "x"}).status_code == 404
     stranger.refresh_from_db()
     assert stranger.checked_in_at is None
+
+
+def test_checking_in_someone_on_the_waitlist_is_refused_with_a_message(
+    coordinator_client, answered_meeting
+):
+    meeting = answered_meeting["meeting"]
+    waiting = RegistrationFactory(meeting=meeting, status="waitlisted", name="Lea Kaspari")
+
+    response = coordinator_client.post(
+        check_in_url(meeting), {"registration": waiting.pk, "present": "1"}
+    )
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        ("error", "Nur angemeldete Teilnehmende können als anwesend erfasst werden.")
+    ]
+    waiting.refresh_from_db()
+    assert waiting.checked_in_at is None
 
 
 # --------------------------------------------------------------------------------------------

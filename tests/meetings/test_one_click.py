@@ -8,7 +8,7 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services
+from meetings import selectors, services
 from meetings.models import Registration
 from tests.factories import ContactPersonFactory
 from tests.meetings.factories import MeetingFactory
@@ -63,7 +63,7 @@ def test_no_link_records_a_decline_and_frees_the_seat(client, invitation):
     client.post(invitation["yes"])
     client.post(invitation["no"])
     assert Registration.objects.get().status == "declined"
-    assert services.free_seats(invitation["meeting"]) == invitation["meeting"].capacity
+    assert selectors.free_seats(invitation["meeting"]) == invitation["meeting"].capacity
 
 
 def test_link_cannot_be_altered_for_another_person_or_meeting(client, invitation):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services
+from meetings import selectors, services
 from meetings.models import Registration
 from tests.factories import CompanyFactory, MembershipFactory
 from tests.meetings.factories import MeetingFactory
@@ -31,7 +31,7 @@ def test_yes_takes_a_seat_until_full_then_waitlist():
     company = CompanyFactory()
     first, second, third = (answer(meeting, company, n) for n in range(3))
     assert [r.status for r in (first, second, third)] == ["confirmed", "confirmed", "waitlisted"]
-    assert services.free_seats(meeting) == 0
+    assert selectors.free_seats(meeting) == 0
 
 
 def test_waitlist_moves_up_in_order_with_a_mail(django_capture_on_commit_callbacks):

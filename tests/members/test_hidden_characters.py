@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.urls import reverse
 
-from members.models import Company, CompanyMembership, ContactPerson, User
+from accounts.models import User
+from members.models import Company, CompanyMembership, ContactPerson
 from tests.factories import UserFactory
 from tests.mfa import login_with_second_factor
 

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Company, CompanyMembership, ContactPerson, User
+from accounts.models import User
+from members.models import Company, CompanyMembership, ContactPerson
 from network_portal.models import OutboxMail
 from tests.factories import UserFactory
 from tests.mfa import login_with_second_factor

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from members.models import Company, CompanyMembership, ContactPerson, User
+from accounts.models import User
+from members.models import Company, CompanyMembership, ContactPerson
 from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_coordinator_group_can_manage_member_companies(client):
 def test_demo_coordinator_and_juror_log_in_with_the_published_demo_secret(client, settings, email):
     from django.urls import reverse
 
-    from members import demo
+    from demo import members as members_demo
     from tests.mfa import totp_code
 
     settings.DEBUG = True
@@ -85,11 +86,13 @@ def test_demo_coordinator_and_juror_log_in_with_the_published_demo_secret(client
     call_command("seed_demo")  # a second run keeps the one authenticator
 
     response = client.post(
-        reverse("account_login"), {"login": email, "password": demo.DEMO_PASSWORD}
+        reverse("account_login"), {"login": email, "password": members_demo.DEMO_PASSWORD}
     )
     assert response["Location"] == reverse("mfa_authenticate")
-    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(demo.DEMO_TOTP_SECRET)})
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": totp_code(members_demo.DEMO_TOTP_SECRET)}
+    )
     assert response.status_code == 302
     assert client.get(reverse("members:dashboard")).status_code == 302
     assert User.objects.get(email=email).authenticator_set.count() == 1
-    assert any(demo.DEMO_TOTP_SECRET in line for line in demo.summary())
+    assert any(members_demo.DEMO_TOTP_SECRET in line for line in members_demo.summary())

@@ -19,7 +19,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from meetings.admin import MaterialForm
+from meetings.admin.meetings import MaterialForm
 from meetings.models import Material
 from network_portal.uploads import DOCUMENT_TYPES, validate_document_upload
 from tests.meetings.factories import MeetingFactory

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from members.models import User
+from accounts.models import User
 from network_portal import ratelimits
 from newsletter.models import Subscriber
 from tests.newsletter.factories import MailingListFactory

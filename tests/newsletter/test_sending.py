@@ -17,7 +17,7 @@ from django.utils import timezone
 from network_portal import sending
 from network_portal.signing import read_token
 from network_portal.tasks import sweep_mail
-from newsletter import delivery, rendering, services, tasks
+from newsletter import delivery, rendering, selectors, services, tasks
 from newsletter.models import Delivery, Issue, IssueAttachment, Subscription
 from tests.newsletter.factories import (
     IssueFactory,
@@ -381,7 +381,7 @@ def test_a_permanent_smtp_error_marks_the_delivery_failed(newsletter_list, send)
     assert "no such user" in failed.last_error
     assert recipients() == ["leser@example.org"]
     assert issue.status == Issue.Status.SENT
-    assert services.issue_progress(issue) == {"sent": 1, "failed": 1, "pending": 0}
+    assert selectors.issue_progress(issue) == {"sent": 1, "failed": 1, "pending": 0}
 
 
 def test_after_the_maximum_number_of_temporary_errors_the_delivery_fails(newsletter_list, send):

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from members.roles import JURY_GROUP
+from accounts.roles import JURY_GROUP
 from seal.models import (
     Answer,
     Application,

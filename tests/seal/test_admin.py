@@ -588,11 +588,11 @@ def test_company_admin_cannot_reach_the_seal_admin(client, company_admin):
 
 
 def test_every_seal_admin_page_opens_on_the_demo_data(coordinator_client):
-    from members import demo as members_demo
-    from seal import demo
+    from demo import members as members_demo
+    from demo import seal as seal_demo
     from seal.models import Certificate
 
-    demo.seed(members_demo.seed())
+    seal_demo.seed(members_demo.seed())
     past = AwardCycle.objects.get(name="2025")
     pages = [
         reverse(f"admin:seal_{model}_add") for model in ("awardcycle", "category", "criterion")

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from members.models import Company
 from seal import services
 from seal.models import Answer, Application, Evidence
-from tests.factories import CompanyAdminFactory, UserFactory
+from tests.factories import CompanyAdminFactory, CompanyFactory, UserFactory
 from tests.mfa import login_with_second_factor
 from tests.seal.factories import (
     TINY_PDF,
@@ -127,6 +128,35 @@ def test_no_start_after_the_deadline(client, company_admin):
         "nicht mehr möglich."
     ]
     assert not Application.objects.exists()
+
+
+def test_a_pending_companys_admin_is_not_offered_the_start(client, catalogue):
+    pending = CompanyFactory(status=Company.Status.PENDING)
+    admin = CompanyAdminFactory(company=pending).user
+    client.force_login(admin)
+
+    html = client.get(OVERVIEW).content.decode()
+
+    assert "Bewerbung beginnen" not in html
+    assert (
+        "Sobald die Koordination Ihr Unternehmen freigegeben hat, können Sie sich bewerben." in html
+    )
+    # What the button would have met: the service refuses.
+    response = client.post(OVERVIEW, follow=True)
+    assert messages_of(response) == [
+        "Nur aktive Mitgliedsunternehmen können sich um das Siegel bewerben."
+    ]
+    assert not Application.objects.exists()
+
+
+def test_a_paused_companys_admin_reads_why_it_cannot_start(client, catalogue):
+    admin = CompanyAdminFactory(company=CompanyFactory(status=Company.Status.PAUSED)).user
+    client.force_login(admin)
+
+    html = client.get(OVERVIEW).content.decode()
+
+    assert "Bewerbung beginnen" not in html
+    assert "Nur aktive Mitgliedsunternehmen können sich um das Siegel bewerben." in html
 
 
 def test_start_creates_a_draft_and_leads_to_the_first_step(

@@ -11,9 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from demo import seal as seal_demo
 from members.models import CompanyMembership, SizeClass
 from network_portal.models import OutboxMail
-from seal import demo, services
+from seal import services
 from seal.models import Application, AwardCycle, Certificate, JurorAssignment
 from tests.factories import CompanyAdminFactory, MembershipFactory
 from tests.mfa import login_with_second_factor
@@ -203,7 +204,7 @@ def test_ranking_runs_a_constant_number_of_queries(
         if n % 2:
             services.decision_record(application=application, awarded=True)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = coordinator_client.get(ranking_url(cycle))
 
     assert len(table_rows(response)) == applications
@@ -400,7 +401,7 @@ def test_certificate_is_issued_on_the_day_of_sending_after_the_ceremony(example)
 def test_demo_seeds_a_past_cycle_with_awards_and_an_open_cycle_twice_without_duplicates(
     client,
 ):
-    from members import demo as members_demo
+    from demo import members as members_demo
 
     def counts():
         return [
@@ -409,9 +410,9 @@ def test_demo_seeds_a_past_cycle_with_awards_and_an_open_cycle_twice_without_dup
         ]
 
     companies = members_demo.seed()
-    demo.seed(companies)
+    seal_demo.seed(companies)
     first = counts()
-    demo.seed(members_demo.seed())
+    seal_demo.seed(members_demo.seed())
     assert counts() == first
     assert first[4] == 0  # no mails while seeding
 
@@ -446,7 +447,7 @@ def test_demo_seeds_a_past_cycle_with_awards_and_an_open_cycle_twice_without_dup
     assert CompanyMembership.objects.get(user__email="personal@demo.example").company == (
         draft.company
     )
-    assert any("2027" in line for line in demo.summary())
+    assert any("2027" in line for line in seal_demo.summary())
 
     # The coordinator's ranking of the demo shows the decisions and a point for discussion.
     login_with_second_factor(
@@ -464,10 +465,10 @@ def test_demo_seeds_a_past_cycle_with_awards_and_an_open_cycle_twice_without_dup
 
 
 def test_demo_awards_exactly_the_applications_above_the_threshold():
-    from members import demo as members_demo
+    from demo import members as members_demo
     from seal import selectors
 
-    demo.seed(members_demo.seed())
+    seal_demo.seed(members_demo.seed())
     past = AwardCycle.objects.get(name="2025")
     for row in selectors.ranking(past):
         awarded = row.application.decision == Application.Decision.AWARDED

@@ -1,0 +1,42 @@
+"""``manage.py seed_demo``: a realistic, fictional demo of the whole portal.
+
+One module of this package per app (``demo/<app>.py``); members first, the others need its
+companies. Running the command twice changes nothing.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from demo import meetings as meetings_demo
+from demo import members as members_demo
+from demo import newsletter as newsletter_demo
+from demo import seal as seal_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) a fictional demo of the whole portal, with demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even when DJANGO_DEBUG is off."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo fills the database with fictional data and demo logins; it refuses "
+                "to run with DJANGO_DEBUG off. Use --force if you really mean it."
+            )
+        with transaction.atomic():
+            companies = members_demo.seed()
+            meetings_demo.seed(companies)
+            newsletter_demo.seed()
+            seal_demo.seed(companies)
+        lines = [
+            *members_demo.summary(),
+            *meetings_demo.summary(),
+            *newsletter_demo.summary(),
+            *seal_demo.summary(),
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))

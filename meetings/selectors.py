@@ -1,0 +1,146 @@
+"""Reads used by more than one caller."""
+
+from collections import Counter
+from statistics import mean
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from members.models import Company
+
+from .models import Meeting, Registration
+
+
+def next_published_meeting() -> Meeting | None:
+    """The next published meeting that has not started yet, with its host."""
+    return (
+        Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gte=timezone.now())
+        .select_related("host")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def company_answer_counts(meeting: Meeting) -> list[dict]:
+    """Per active company: its registrations for ``meeting`` by status (``confirmed``,
+    ``waitlisted``, ``declined``, ``cancelled``); no answer at all is all 0."""
+    of_meeting = Q(registrations__meeting=meeting)
+    counts = {
+        status: Count("registrations", filter=of_meeting & Q(registrations__status=status))
+        for status in Registration.Status.values
+    }
+    return list(
+        Company.objects.active().annotate(**counts).order_by("name").values("pk", "name", *counts)
+    )
+
+
+def participant_overview(meeting: Meeting) -> dict:
+    """Everything the coordinators' participant overview shows (and its CSV and PDF lists), in
+    four queries whatever the numbers."""
+    registrations = list(
+        meeting.registrations.select_related("company").order_by("company__name", "name", "pk")
+    )
+    by_status = {status: [] for status in Registration.Status.values}
+    for registration in registrations:
+        by_status[registration.status].append(registration)
+    waitlist = sorted(
+        by_status[Registration.Status.WAITLISTED],
+        key=lambda r: (r.waitlisted_at or r.created_at, r.pk),
+    )
+    cancelled_by_company = Counter(r.company_id for r in by_status[Registration.Status.CANCELLED])
+
+    companies = []
+    for row in company_answer_counts(meeting):
+        row = {**row, "cancelled": cancelled_by_company[row["pk"]]}
+        if row["confirmed"] or row["waitlisted"]:
+            row["answer"] = "yes"
+        elif row["declined"] or row["cancelled"]:
+            row["answer"] = "no"
+        else:
+            row["answer"] = "none"
+        companies.append(row)
+    company_totals = Counter(row["answer"] for row in companies)
+
+    feedback = list(meeting.feedback.order_by("-created_at"))
+    seated = by_status[Registration.Status.CONFIRMED]
+    return {
+        "companies": companies,
+        "companies_yes": company_totals["yes"],
+        "companies_no": company_totals["no"],
+        "companies_no_answer": company_totals["none"],
+        "seated": seated,
+        "waitlist": waitlist,
+        "declined": by_status[Registration.Status.DECLINED],
+        "cancelled": by_status[Registration.Status.CANCELLED],
+        "free_seats": free_seats(meeting, seated=len(seated)),
+        "checked_in": sum(1 for r in seated if r.checked_in_at),
+        "feedback_count": len(feedback),
+        "feedback_average": mean(f.rating for f in feedback) if feedback else None,
+        "feedback_comments": [f for f in feedback if f.comment.strip()],
+    }
+
+
+# --- Seats ----------------------------------------------------------------------------------
+
+
+def with_seat_counts(queryset, company=None):
+    """Meetings with their host, ``seated`` (confirmed registrations) and, for ``company``,
+    ``own_registrations`` (its people seated or waiting), in the list's one query."""
+    queryset = queryset.select_related("host").annotate(
+        seated=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
+    )
+    if company is not None:
+        queryset = queryset.annotate(
+            own_registrations=Count(
+                "registrations",
+                filter=Q(registrations__company=company)
+                & Q(
+                    registrations__status__in=[
+                        Registration.Status.CONFIRMED,
+                        Registration.Status.WAITLISTED,
+                    ]
+                ),
+            )
+        )
+    return queryset
+
+
+def free_seats(meeting: Meeting, *, seated: int | None = None) -> int:
+    """Seats nobody holds yet (never below 0). ``seated`` is the number of seated people when
+    the caller has it; else the ``seated`` annotation of :func:`with_seat_counts` is read when
+    the meeting has it, else they are counted (the services do so under the row lock)."""
+    if seated is None:
+        seated = getattr(meeting, "seated", None)
+    if seated is None:
+        seated = meeting.registrations.seated().count()
+    return max(meeting.capacity - seated, 0)
+
+
+def company_places_left(meeting: Meeting, company: Company, *, holding: int | None = None) -> int:
+    """How many more people ``company`` may register (seated or waiting count against its
+    limit). ``holding`` is its number of such registrations when the caller has them."""
+    if holding is None:
+        holding = meeting.registrations.holding_a_place().filter(company=company).count()
+    return max(meeting.per_company_limit - holding, 0)
+
+
+def waitlist_position(registration: Registration | None) -> int | None:
+    """1 for the first on the waitlist; None for a registration that is not waiting."""
+    if registration is None or registration.status != Registration.Status.WAITLISTED:
+        return None
+    return (
+        Registration.objects.waiting()
+        .filter(meeting_id=registration.meeting_id)
+        .filter(
+            Q(waitlisted_at__lt=registration.waitlisted_at)
+            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+def attendees(meeting: Meeting):
+    """Who came: the checked-in registrations, or every seated one if nobody was checked in."""
+    checked_in = meeting.registrations.filter(checked_in_at__isnull=False)
+    return checked_in if checked_in.exists() else meeting.registrations.seated()

@@ -1,0 +1,132 @@
+"""Member companies: registrations to approve, the membership's status, contacts and logins;
+export as CSV (the import is a screen of its own, mixed in)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from network_portal.admin_views import service_action
+
+from .. import csv_io, services
+from ..models import Company, CompanyMembership, ContactPerson
+from .csv_import import CsvImportScreen
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = [
+        "salutation",
+        "title",
+        "first_name",
+        "last_name",
+        "function",
+        "email",
+        "phone",
+        "wants_meeting_invitations",
+        "wants_newsletter",
+        "user",
+    ]
+    raw_id_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = CompanyMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+# The services name the company in their refusals themselves (refusal_label=None).
+approve = service_action(
+    services.company_approve,
+    name="approve",
+    description=_("Approve selected registrations"),
+    done_message=ngettext_lazy(
+        "%(n)d company approved and notified.", "%(n)d companies approved and notified.", "n"
+    ),
+    refusal_label=None,
+)
+reject = service_action(
+    services.company_reject,
+    name="reject",
+    description=_("Reject selected registrations"),
+    done_message=ngettext_lazy(
+        "%(n)d registration rejected and notified.",
+        "%(n)d registrations rejected and notified.",
+        "n",
+    ),
+    refusal_label=None,
+)
+pause = service_action(
+    services.company_pause,
+    name="pause",
+    description=_("Pause membership"),
+    done_message=ngettext_lazy("%(n)d membership paused.", "%(n)d memberships paused.", "n"),
+    refusal_label=None,
+)
+mark_left = service_action(
+    services.company_mark_left,
+    name="mark_left",
+    description=_("Mark as having left"),
+    done_message=ngettext_lazy(
+        "%(n)d company marked as having left.", "%(n)d companies marked as having left.", "n"
+    ),
+    refusal_label=None,
+)
+reactivate = service_action(
+    services.company_reactivate,
+    name="reactivate",
+    description=_("Reactivate membership"),
+    done_message=ngettext_lazy(
+        "%(n)d membership reactivated.", "%(n)d memberships reactivated.", "n"
+    ),
+    refusal_label=None,
+)
+
+
+@admin.register(Company)
+class CompanyAdmin(CsvImportScreen, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "status",
+        "size_class",
+        "industry",
+        "city",
+        "directory_consent",
+        "registered_at",
+        "member_since",
+    ]
+    list_filter = ["status", "size_class", "industry", "directory_consent", "legal_form"]
+    search_fields = ["name", "city", "postcode", "contacts__last_name", "contacts__email"]
+    date_hierarchy = "registered_at"
+    readonly_fields = ["status", "registered_at", "status_changed_at", "member_since"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ContactPersonInline, MembershipInline]
+    actions = [approve, reject, pause, mark_left, reactivate, "export_csv"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "slug", "legal_form", "industry", "size_class", "description"]},
+        ),
+        (_("Address and web"), {"fields": ["street", "postcode", "city", "website", "logo"]}),
+        (
+            _("Membership"),
+            {
+                "fields": [
+                    "status",
+                    "registered_at",
+                    "member_since",
+                    "status_changed_at",
+                    "directory_consent",
+                    "internal_notes",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    @admin.action(description=_("Export as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return csv_io.export_response(queryset)

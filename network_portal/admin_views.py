@@ -1,0 +1,285 @@
+"""The coordinators' own admin screens, written once: their URLs, object, permission, context,
+confirmation, messages and redirect.
+
+A ModelAdmin with screens beside Django's own (a participant overview, a ranking, a preview,
+an import) inherits :class:`PortalAdminMixin` and marks each of their views with
+:func:`admin_url`; the mixin adds them to the admin's URLs behind the admin site's guard (login,
+staff, second factor). A view then reads like any other of the portal's: the object and the
+permission (``object_for``), one service (``run_service``), a message, a redirect.
+
+Mass actions call one service per selected object (``run_service_per_object``, or
+:func:`service_action` for an action that is nothing else); irreversible ones pass a
+confirmation page first (``run_after_confirmation``). A service that refuses raises a
+``ValidationError``, which becomes one message (:func:`refusal_text`).
+
+Messages of done work are plural forms with the number as ``%(n)d``, made with
+``ngettext_lazy(singular, plural, "n")``: the number is only known once the work is done.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from .downloads import pdf_view
+
+CONFIRM_ACTION_TEMPLATE = "admin/portal/confirm_action.html"
+
+
+@dataclass(frozen=True)
+class AdminUrl:
+    route: str
+    name: str
+    post_only: bool = False
+    pdf: bool = False
+
+
+def admin_url(route: str, *, name: str, post_only: bool = False, pdf: bool = False):
+    """Mark a ModelAdmin method as a view of its own at ``route`` (below the model's admin URL),
+    reversed as ``admin:<name>``. ``post_only``: other methods get 405. ``pdf``: it renders a
+    PDF, and one that takes too long becomes a "try again later" page."""
+
+    def mark(view):
+        view.admin_url = AdminUrl(route, name, post_only, pdf)
+        return view
+
+    return mark
+
+
+def object_link(view_name: str, obj, text) -> str:
+    """A link to ``obj``'s page ``admin:<view_name>`` (a column of a list, a read-only field)."""
+    return format_html('<a href="{}">{}</a>', reverse(view_name, args=[obj.pk]), text)
+
+
+def refusal_text(reasons, *, about=None) -> str:
+    """The reasons a service or a form gave for refusing, as one message; ``about`` names the
+    object it was refused for (in a mass action)."""
+    text = " ".join(str(reason) for reason in reasons)
+    return f"{about}: {text}" if about is not None else text
+
+
+class PortalAdminMixin:
+    """For a ModelAdmin (or a screen mixed into one) with views of its own; see the module."""
+
+    # Permissions ("add", "change", "delete") nobody has in this admin, whatever their group:
+    # what the portal's workflows create, or keep as a record, is not made or undone by hand.
+    not_by_hand: tuple[str, ...] = ()
+    # False: no "delete selected" action, where only some objects may be deleted (one by one,
+    # on their page).
+    mass_delete = True
+
+    # --- URLs -----------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [*self._marked_urls(), *super().get_urls()]
+
+    def _marked_urls(self) -> list:
+        """The views marked with ``admin_url`` on this class and its bases, in the order they
+        are defined, before Django's own (whose ``<path:object_id>/`` would catch them)."""
+        urls, seen = [], set()
+        for klass in type(self).__mro__:
+            for attribute, value in vars(klass).items():
+                spec = getattr(value, "admin_url", None)
+                if not isinstance(spec, AdminUrl) or attribute in seen:
+                    continue
+                seen.add(attribute)
+                view = getattr(self, attribute)
+                if spec.pdf:
+                    view = pdf_view(view)
+                if spec.post_only:
+                    view = require_POST(view)
+                urls.append(path(spec.route, self.admin_site.admin_view(view), name=spec.name))
+        return urls
+
+    # --- Permissions and object -------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return "add" not in self.not_by_hand and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return "change" not in self.not_by_hand and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return "delete" not in self.not_by_hand and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.mass_delete:
+            actions.pop("delete_selected", None)
+        return actions
+
+    def check_permissions(self, request, obj=None, *, require=(), perms=()) -> None:
+        """403 unless the user has each of ``require`` in this admin (``"view"`` asks
+        ``has_view_permission(request, obj)``; a name of the admin's own, such as ``"send"``,
+        its ``has_send_permission``) and each Django permission in ``perms``."""
+        for name in require:
+            check = getattr(self, f"has_{name}_permission")
+            if not (check(request, obj) if obj is not None else check(request)):
+                raise PermissionDenied
+        if perms and not request.user.has_perms(perms):
+            raise PermissionDenied
+
+    def object_for(self, request, pk, *, require=("view",), perms=(), queryset=None):
+        """The object with ``pk`` (404 if there is none), if the user may do ``require`` with it
+        and has ``perms`` (403 otherwise); see :meth:`check_permissions`."""
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        obj = get_object_or_404(queryset, pk=pk)
+        self.check_permissions(request, obj, require=require, perms=perms)
+        return obj
+
+    # --- Pages and redirects ----------------------------------------------------------------
+
+    def admin_context(self, request, title, **extra) -> dict:
+        """What every admin page needs (site, ``opts``, ``title``), and ``extra``. A page of
+        one object passes it as ``original``: the breadcrumbs of ``admin/portal/page.html``
+        link it."""
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **extra,
+        }
+
+    def render_admin_page(self, request, template, title, *, status=200, **extra):
+        return TemplateResponse(
+            request, template, self.admin_context(request, title, **extra), status=status
+        )
+
+    def _admin_url_name(self, view: str) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def redirect_to_change(self, obj) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse(self._admin_url_name("change"), args=[obj.pk]))
+
+    def redirect_to_changelist(self) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse(self._admin_url_name("changelist")))
+
+    # --- Services and messages --------------------------------------------------------------
+
+    def message_refusal(self, request, error: ValidationError, *, about=None, level=None):
+        """A service's refusal as one message: an error, or ``level``."""
+        self.message_user(
+            request, refusal_text(error.messages, about=about), level or messages.ERROR
+        )
+
+    def message_form_errors(self, request, form) -> None:
+        """The errors of a form posted from a page that does not show it again: one error
+        message per field."""
+        for errors in form.errors.values():
+            self.message_user(request, refusal_text(errors), messages.ERROR)
+
+    def run_service(self, request, call, *, done_message) -> bool:
+        """``call()``, a service; its refusal (a ValidationError) becomes an error message,
+        else ``done_message(<what it returned>)`` a success. Returns whether it was done."""
+        try:
+            result = call()
+        except ValidationError as error:
+            self.message_refusal(request, error)
+            return False
+        self.message_user(request, done_message(result), messages.SUCCESS)
+        return True
+
+    # --- Mass actions -----------------------------------------------------------------------
+
+    def run_service_per_object(
+        self, request, objects, call, *, done_message=None, refusal_label=str
+    ) -> int:
+        """``call(obj)`` for each of ``objects``; returns how many it did. A refusal (a
+        ValidationError) is a warning, naming the object with ``refusal_label(obj)`` (None:
+        unnamed); ``done_message`` (``%(n)d``) reports the ones done as a success, if any."""
+        done = 0
+        for obj in objects:
+            try:
+                call(obj)
+            except ValidationError as error:
+                about = refusal_label(obj) if refusal_label is not None else None
+                self.message_refusal(request, error, about=about, level=messages.WARNING)
+            else:
+                done += 1
+        if done and done_message is not None:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        return done
+
+    def run_after_confirmation(
+        self,
+        request,
+        objects,
+        call,
+        *,
+        action: str,
+        done_message,
+        title,
+        warning,
+        submit_label,
+        label=str,
+        details="",
+        list_id="",
+        nothing_to_do="",
+        back_label="",
+    ):
+        """An irreversible mass action: first the confirmation page (what will happen:
+        ``warning`` and ``details``; to how many and which of ``objects``, each shown as
+        ``label(obj)``; a button that posts ``action`` again with ``post=yes``, and a way back;
+        with no objects, ``nothing_to_do`` and a link back to the list, ``back_label``). Once
+        confirmed, ``call(obj)`` for each, and ``done_message`` (``%(n)d``) as a success."""
+        if request.POST.get("post") == "yes":
+            done = self.run_service_per_object(request, objects, call)
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+            return None
+        objects = [(obj.pk, label(obj)) for obj in objects]
+        return self.render_admin_page(
+            request,
+            CONFIRM_ACTION_TEMPLATE,
+            title,
+            action=action,
+            action_description=self.get_action(action)[2],
+            warning=warning,
+            details=details,
+            objects=objects,
+            model_count=[(self.opts.verbose_name_plural, len(objects))],
+            list_id=list_id,
+            submit_label=submit_label,
+            nothing_to_do=nothing_to_do,
+            back_label=back_label,
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+            media=self.media,
+        )
+
+
+def service_action(
+    service,
+    *,
+    name: str,
+    description,
+    done_message,
+    permissions=("change",),
+    refusal_label=str,
+    **service_kwargs,
+):
+    """An admin action that calls ``service(<model name>=obj, by_user=…, **service_kwargs)``
+    (the portal's services are keyword-only and name their object after its model, e.g.
+    ``meeting_publish(meeting=…)``) for each selected object; see
+    :meth:`PortalAdminMixin.run_service_per_object`."""
+
+    def action(modeladmin, request, queryset):
+        argument = modeladmin.opts.model_name
+        modeladmin.run_service_per_object(
+            request,
+            queryset,
+            lambda obj: service(**{argument: obj}, by_user=request.user, **service_kwargs),
+            done_message=done_message,
+            refusal_label=refusal_label,
+        )
+
+    action.__name__ = name
+    action.short_description = description
+    action.allowed_permissions = tuple(permissions)
+    return action

@@ -1,0 +1,131 @@
+"""Applications: the companies fill them in; coordinators assign jurors, reopen them and
+download their summary. Decisions are taken on the ranking page of the cycle."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from network_portal.admin_views import PortalAdminMixin, admin_url, object_link
+from network_portal.downloads import pdf_attachment
+
+from .. import documents, services
+from ..models import Application
+from .jury import JurorAssignmentInline
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", pgettext_lazy("application", "draft")),
+            ("submitted", pgettext_lazy("application", "submitted")),
+            ("decided", _("decided")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(submitted_at__isnull=True)
+        if self.value() == "submitted":
+            return queryset.filter(submitted_at__isnull=False, decision="")
+        if self.value() == "decided":
+            return queryset.exclude(decision="")
+        return queryset
+
+
+@admin.register(Application)
+class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """Applications come from the companies; coordinators assign jurors and reopen. Decisions
+    are taken on the ranking page of the cycle."""
+
+    list_display = [
+        "company",
+        "cycle",
+        "size_class",
+        "status",
+        "submitted_at",
+        "decision_display",
+        "jurors",
+    ]
+    list_filter = ["cycle", StatusFilter, "decision", "company__size_class"]
+    list_select_related = ["company", "cycle"]
+    search_fields = ["company__name"]
+    inlines = [JurorAssignmentInline]
+    actions = ["reopen"]
+    not_by_hand = ("add", "delete")
+    fields = [
+        "cycle",
+        "company",
+        "size_class",
+        "status",
+        "started_by",
+        "created_at",
+        "submitted_at",
+        "submitted_by",
+        "reopened_at",
+        "decision",
+        "decision_note",
+        "decided_at",
+        "decision_sent_at",
+        "documents",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("company", "cycle")
+            .annotate(juror_count=Count("assignments"))
+        )
+
+    @admin.display(description=_("Size class"), ordering="company__size_class")
+    def size_class(self, application):
+        return application.company.get_size_class_display()
+
+    @admin.display(description=_("Status"))
+    def status(self, application):
+        return application.status_label
+
+    @admin.display(description=_("Decision"), ordering="decision")
+    def decision_display(self, application):
+        return application.get_decision_display() or "–"
+
+    @admin.display(description=_("Jurors"), ordering="juror_count")
+    def jurors(self, application):
+        return application.juror_count
+
+    @admin.display(description=_("Documents"))
+    def documents(self, application):
+        if not application.is_submitted and not application.decision:
+            return "–"
+        return object_link(
+            "admin:seal_application_summary_pdf", application, gettext("Application summary (PDF)")
+        )
+
+    @admin.action(description=_("Reopen for changes by the company"), permissions=["change"])
+    def reopen(self, request, queryset):
+        self.run_service_per_object(
+            request,
+            queryset.select_related("company"),
+            lambda application: services.application_reopen(
+                application=application, by_user=request.user
+            ),
+            done_message=ngettext_lazy(
+                "%(n)d application reopened; the company admins are told by email.",
+                "%(n)d applications reopened; the company admins are told by email.",
+                "n",
+            ),
+        )
+
+    @admin_url("<int:pk>/summary.pdf", name="seal_application_summary_pdf", pdf=True)
+    def summary_pdf_view(self, request, pk):
+        application = self.object_for(
+            request, pk, queryset=Application.objects.select_related("company", "cycle")
+        )
+        return pdf_attachment(
+            documents.application_summary_pdf(application),
+            filename=f"bewerbung-{application.cycle.slug}-{application.company.slug}.pdf",
+        )
