@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.db.models.signals import post_migrate
 
+        from .admin_labels import name_library_models
         from .roles import ensure_role_groups
         from .second_factor import (
             on_authentication_step,
@@ -30,6 +31,7 @@ class AccountsConfig(AppConfig):
         authenticator_added.connect(
             on_authenticator_added, dispatch_uid="accounts.second_factor_added"
         )
+        name_library_models()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -6,10 +6,11 @@ these companies.
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -25,6 +26,7 @@ from members.models import (
 
 DEMO_PASSWORD = "demo-trier"  # noqa: S105 - documented demo login, seed_demo refuses production
 COORDINATOR_EMAIL = "koordination@demo.example"
+SYSTEM_EMAIL = "system@demo.example"
 COMPANY_ADMIN_EMAIL = "personal@demo.example"
 JUROR_EMAIL = "jury@demo.example"
 
@@ -406,7 +408,7 @@ FUNCTIONS = [
 
 
 def seed() -> dict[str, Company]:
-    """Companies, contacts and the three demo logins; returns the companies by slug."""
+    """Companies, contacts and the four demo logins; returns the companies by slug."""
     companies = seed_companies()
     seed_logins(companies)
     return companies
@@ -417,10 +419,12 @@ def summary() -> list[str]:
         f"Demo data ready: {Company.objects.count()} companies, "
         f"{ContactPerson.objects.count()} contact persons.",
         f"Demo logins (password: {DEMO_PASSWORD}):",
-        f"  {COORDINATOR_EMAIL:28} coordinator, admin at /admin/",
+        f"  {COORDINATOR_EMAIL:28} coordinator (group '{COORDINATOR_GROUP}'), admin at /admin/",
+        f"  {SYSTEM_EMAIL:28} system administrator (superuser), admin at /admin/",
         f"  {COMPANY_ADMIN_EMAIL:28} company admin of Moselblick Pflege GmbH",
         f"  {JUROR_EMAIL:28} juror (group '{JURY_GROUP}')",
-        "Coordinator and juror log in with a second factor: the code of an authenticator app "
+        "Coordinator, system administrator and juror log in with a second factor: the code of an "
+        "authenticator app "
         f"with the secret {DEMO_TOTP_SECRET} (with `make demo` also {DEMO_TOTP_BYPASS_CODE}).",
     ]
 
@@ -457,6 +461,10 @@ def seed_companies() -> dict[str, Company]:
                 "member_since": None
                 if status == Company.Status.PENDING
                 else date(2019 + i % 6, 1 + i % 12, 1),
+                # Left some months ago (the annual report counts the departure).
+                "left_on": timezone.localdate() - timedelta(days=45 + 30 * (i % 5))
+                if status == Company.Status.LEFT
+                else None,
             },
         )
         companies[slug] = company
@@ -496,14 +504,20 @@ def _login(email, *, first_name, last_name, **flags) -> User:
 
 
 def seed_logins(companies: dict[str, Company]) -> None:
+    # The coordinator works as real coordinators do: staff in the group „Koordination“, which
+    # holds the permissions of the apps they manage, and no superuser. The system's technical
+    # side (roles, schedules, second factors) has a login of its own.
     coordinator = _login(
         COORDINATOR_EMAIL,
         first_name="Klara",
         last_name="Koordinatorin",
         is_staff=True,
-        is_superuser=True,
+        is_superuser=False,
     )
     coordinator.groups.add(Group.objects.get_or_create(name=COORDINATOR_GROUP)[0])
+    system = _login(
+        SYSTEM_EMAIL, first_name="Sven", last_name="System", is_staff=True, is_superuser=True
+    )
     hr = _login(COMPANY_ADMIN_EMAIL, first_name="Petra", last_name="Personal")
     company = companies["moselblick-pflege-gmbh"]
     CompanyMembership.objects.update_or_create(
@@ -523,7 +537,7 @@ def seed_logins(companies: dict[str, Company]) -> None:
     )
     juror = _login(JUROR_EMAIL, first_name="Jens", last_name="Juror")
     juror.groups.add(Group.objects.get_or_create(name=JURY_GROUP)[0])
-    for user in (coordinator, juror):
+    for user in (coordinator, system, juror):
         _enrol_demo_totp(user)
 
 

@@ -4,6 +4,7 @@ issue in the public archive and a draft. No mails are sent while seeding."""
 from django.utils import timezone
 
 from members.models import ContactPerson
+from network_portal.activity import Process
 from newsletter import services
 from newsletter.models import ConsentRecord, Delivery, Issue, MailingList, Subscriber, Subscription
 
@@ -26,7 +27,7 @@ def seed() -> None:
         lists[slug], _ = MailingList.objects.update_or_create(
             slug=slug, defaults={"name": name, "kind": kind, "contact_function": function}
         )
-    services.sync_member_lists()
+    services.sync_member_lists(process=Process.COMMAND)
     for n, (first, last) in enumerate(
         [("Sabine", "Hansen"), ("Tobias", "Mertes"), ("Miriam", "Zender")]
     ):

@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.roles import JURY_GROUP
 from demo.members import JUROR_EMAIL
 from members.models import Company, CompanyMembership
+from network_portal.activity import Process
 from seal import selectors, services
 from seal.models import (
     Answer,
@@ -466,7 +467,7 @@ def _seed_cycle_2027(past: AwardCycle, companies) -> None:
         },
     )
     if not cycle.categories.exists():
-        services.cycle_copy_catalogue(source=past, target=cycle)
+        services.cycle_copy_catalogue(source=past, target=cycle, process=Process.COMMAND)
     company = companies["moselblick-pflege-gmbh"]
     admin = _company_admin(company)
     application, _ = Application.objects.get_or_create(

@@ -14,6 +14,17 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Network meetings")
 
     def ready(self):
+        from network_portal.cockpit import register_cockpit_section
         from network_portal.home import register_home_section
 
+        from . import cockpit
+
         register_home_section("meetings", home_next_meeting, order=20)
+        register_cockpit_section(
+            "meetings",
+            title=_("Next network meetings"),
+            order=60,
+            template="admin/meetings/cockpit.html",
+            context=cockpit.context,
+            permission="meetings.view_meeting",
+        )

@@ -3,7 +3,7 @@
 from collections import Counter
 from statistics import mean
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from members.models import Company
@@ -144,3 +144,32 @@ def attendees(meeting: Meeting):
     """Who came: the checked-in registrations, or every seated one if nobody was checked in."""
     checked_in = meeting.registrations.filter(checked_in_at__isnull=False)
     return checked_in if checked_in.exists() else meeting.registrations.seated()
+
+
+# --- Engagement and the annual report --------------------------------------------------------
+
+# Meetings that take place (or took place): published or held, neither drafts nor cancelled.
+TAKING_PLACE = [Meeting.Status.PUBLISHED, Meeting.Status.HELD]
+
+
+def meetings_taking_place():
+    return Meeting.objects.filter(status__in=TAKING_PLACE)
+
+
+def answers():
+    """Every answer (yes, no, waitlist, cancelled) to a meeting that takes place."""
+    return Registration.objects.filter(meeting__status__in=TAKING_PLACE)
+
+
+def attended_registrations(*, now=None):
+    """Who came, over all meetings that are over: the rule of :func:`attendees` (checked in,
+    or seated at a meeting where nobody was checked in), as one query to count from."""
+    now = now or timezone.now()
+    check_ins_at_meeting = Registration.objects.filter(
+        meeting=OuterRef("meeting"), checked_in_at__isnull=False
+    )
+    return answers().filter(
+        Q(checked_in_at__isnull=False)
+        | Q(status=Registration.Status.CONFIRMED) & ~Exists(check_ins_at_meeting),
+        meeting__ends_at__lt=now,
+    )

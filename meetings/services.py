@@ -2,7 +2,9 @@
 
 Answers lock the meeting row (``SELECT … FOR UPDATE``), so two people answering at the same
 moment for the last seat are served one after the other: one gets the seat, the other the
-waitlist. Mails go through the outbox with one key per meeting, kind and person.
+waitlist. Mails go through the outbox with one key per meeting, kind and person. Every change
+leaves one activity log entry (``network_portal.activity``; the actions are named in
+``meetings/activity.py``).
 """
 
 from datetime import timedelta
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
 from members.selectors import eligible_contacts
+from network_portal.activity import Process, log_activity
 from network_portal.mail import keys_written, mail_enqueue, mail_users, send_outbox
 from network_portal.signing import absolute_url, make_token
 
@@ -137,7 +140,27 @@ def _everyone_invited(meeting: Meeting) -> list[_Recipient]:
     return recipients
 
 
-def write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
+def write_meeting_mails(
+    *, meeting: Meeting, kind: str, by_user=None, process: str | None = None
+) -> list[int]:
+    """Write the invitation, update or cancellation notice for everyone who lacks it, and log
+    how many were written (a second run writes and logs nothing). For a caller outside the
+    services (the task the release before this one queued); publishing, changing and
+    cancelling write their mails themselves."""
+    with transaction.atomic():
+        mail_ids = _write_meeting_mails(meeting=meeting, kind=kind)
+        if mail_ids:
+            log_activity(
+                action="meetings.meeting.mails_written",
+                obj=meeting,
+                by_user=by_user,
+                process=process,
+                details={"kind": kind, "recipients": len(mail_ids)},
+            )
+    return mail_ids
+
+
+def _write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
     """Write the invitation, update or cancellation notice for everyone concerned.
 
     Called in the transaction that publishes, changes or cancels the meeting, so the mails
@@ -195,7 +218,16 @@ def meeting_publish(*, meeting: Meeting, by_user=None) -> Meeting:
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.save(update_fields=["status", "published_at"])
-    write_meeting_mails(meeting=meeting, kind="invitation")
+    mail_ids = _write_meeting_mails(meeting=meeting, kind="invitation")
+    log_activity(
+        action="meetings.meeting.published",
+        obj=meeting,
+        by_user=by_user,
+        details={
+            "status": [Meeting.Status.DRAFT, Meeting.Status.PUBLISHED],
+            "recipients": len(mail_ids),
+        },
+    )
     return meeting
 
 
@@ -204,12 +236,26 @@ def meeting_schedule_changed(*, meeting: Meeting, changed_fields, by_user=None) 
     """Called after a coordinator saved a meeting: raise the calendar SEQUENCE and tell everyone
     invited when date, time or venue of a published meeting changed. Returns whether it did."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _promote_waitlist(meeting)  # more seats may have been added
-    if meeting.status != Meeting.Status.PUBLISHED or not SCHEDULE_FIELDS & set(changed_fields):
+    promoted = _promote_waitlist(meeting)  # more seats may have been added
+    changed = [name for name in changed_fields if name in SCHEDULE_FIELDS]
+    if meeting.status != Meeting.Status.PUBLISHED or not changed:
+        if promoted:
+            log_activity(
+                action="meetings.meeting.waitlist_moved_up",
+                obj=meeting,
+                by_user=by_user,
+                details={"promoted": len(promoted)},
+            )
         return False
     meeting.sequence += 1
     meeting.save(update_fields=["sequence"])
-    write_meeting_mails(meeting=meeting, kind="update")
+    mail_ids = _write_meeting_mails(meeting=meeting, kind="update")
+    details = {"changed": changed, "recipients": len(mail_ids)}
+    if promoted:
+        details["promoted"] = len(promoted)
+    log_activity(
+        action="meetings.meeting.rescheduled", obj=meeting, by_user=by_user, details=details
+    )
     return True
 
 
@@ -218,12 +264,19 @@ def meeting_cancel(*, meeting: Meeting, by_user=None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
         raise ValidationError(_("Only a planned meeting can be cancelled."))
-    was_published = meeting.status == Meeting.Status.PUBLISHED
+    old_status = meeting.status
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence"])
-    if was_published:
-        write_meeting_mails(meeting=meeting, kind="cancellation")
+    mail_ids = []
+    if old_status == Meeting.Status.PUBLISHED:
+        mail_ids = _write_meeting_mails(meeting=meeting, kind="cancellation")
+    log_activity(
+        action="meetings.meeting.cancelled",
+        obj=meeting,
+        by_user=by_user,
+        details={"status": [old_status, meeting.status], "recipients": len(mail_ids)},
+    )
     return meeting
 
 
@@ -234,6 +287,12 @@ def meeting_mark_held(*, meeting: Meeting, by_user=None) -> Meeting:
         raise ValidationError(_("Only a published meeting that has started can be marked held."))
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
+    log_activity(
+        action="meetings.meeting.held",
+        obj=meeting,
+        by_user=by_user,
+        details={"status": [Meeting.Status.PUBLISHED, Meeting.Status.HELD]},
+    )
     return meeting
 
 
@@ -306,7 +365,11 @@ def rsvp_answer(
     contact: ContactPerson | None = None,
     by_user=None,
 ) -> Registration:
-    """Record a yes or no for one person of ``company``; a yes takes a seat or the waitlist."""
+    """Record a yes or no for one person of ``company``; a yes takes a seat or the waitlist.
+
+    ``by_user``: the logged-in user who answered (for themselves or a colleague); without one,
+    the person answered with the signed link from a mail.
+    """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open(meeting)
     email = email.strip()
@@ -328,6 +391,12 @@ def rsvp_answer(
         raise ValidationError(
             _("This address belongs to another member company; that company registers it.")
         )
+    old_status = registration.status if registration is not None else None
+    who = (
+        {"by_user": by_user}
+        if by_user is not None
+        else {"actor_label": email, "process": Process.LINK}
+    )
     if attending:
         if registration is not None and registration.is_attending:
             return registration
@@ -350,6 +419,12 @@ def rsvp_answer(
             timezone.now() if status == Registration.Status.WAITLISTED else None
         )
         registration.save()
+        log_activity(
+            action="meetings.registration.registered",
+            obj=registration,
+            details={"status": [old_status, status]},
+            **who,
+        )
         if by_user is None or by_user.email.lower() != email.lower():
             # Someone else (a colleague, or a one-click link) answered: confirm by mail.
             _mail_registration(
@@ -368,8 +443,14 @@ def rsvp_answer(
     registration.registered_by = by_user
     registration.waitlisted_at = None
     registration.save()
-    if was_seated:
-        _promote_waitlist(meeting)
+    promoted = _promote_waitlist(meeting) if was_seated else []
+    if old_status != Registration.Status.DECLINED:
+        details = {"status": [old_status, Registration.Status.DECLINED]}
+        if promoted:
+            details["promoted"] = len(promoted)
+        log_activity(
+            action="meetings.registration.declined", obj=registration, details=details, **who
+        )
     return registration
 
 
@@ -381,12 +462,20 @@ def registration_cancel(*, registration: Registration, by_user) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_attending:
         raise ValidationError(_("This registration is not active."))
-    was_seated = registration.status == Registration.Status.CONFIRMED
+    old_status = registration.status
     registration.status = Registration.Status.CANCELLED
     registration.waitlisted_at = None
     registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
-    if was_seated:
-        _promote_waitlist(meeting)
+    promoted = _promote_waitlist(meeting) if old_status == Registration.Status.CONFIRMED else []
+    details = {"status": [old_status, Registration.Status.CANCELLED]}
+    if promoted:
+        details["promoted"] = len(promoted)
+    log_activity(
+        action="meetings.registration.cancelled",
+        obj=registration,
+        by_user=by_user,
+        details=details,
+    )
     return registration
 
 
@@ -395,71 +484,96 @@ def check_in(*, registration: Registration, present: bool, by_user=None) -> Regi
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if present and registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only registered participants can be checked in."))
-    registration.checked_in_at = (registration.checked_in_at or timezone.now()) if present else None
+    if present == (registration.checked_in_at is not None):
+        return registration  # nothing changes
+    registration.checked_in_at = timezone.now() if present else None
     registration.save(update_fields=["checked_in_at", "updated_at"])
+    log_activity(
+        action="meetings.registration.checked_in"
+        if present
+        else "meetings.registration.check_in_undone",
+        obj=registration,
+        by_user=by_user,
+    )
     return registration
 
 
-def write_reminders(*, now=None) -> list[int]:
+def write_reminders(*, now=None, process: str | None = None) -> list[int]:
     """Reminders due now: to participants N days before, and before the RSVP deadline to
-    companies that have not answered at all. Keys make a second run write nothing."""
+    companies that have not answered at all. Keys make a second run write nothing. One log
+    entry per meeting with reminders written (``process``: who runs it, beat)."""
     now = now or timezone.now()
     mail_ids = []
     meetings = Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gt=now)
     for meeting in meetings:
-        context = _meeting_context(meeting)
-        written = keys_written(f"meeting:{meeting.pk}:")
-        for days in sorted(set(meeting.reminder_days or []), reverse=True):
-            due = meeting.starts_at - timedelta(days=days)
-            # Only within a day after it is due: who registers later is not reminded late.
-            if not (due <= now < due + timedelta(days=1)):
-                continue
-            for registration in meeting.registrations.seated().select_related("contact__user"):
-                key = f"meeting:{meeting.pk}:reminder-{days}d:registration:{registration.pk}"
-                if key in written:
-                    continue
-                mail = mail_enqueue(
-                    key=key,
-                    to=registration.email,
-                    template="meetings/emails/reminder",
-                    context={
-                        **context,
-                        "recipient_name": registration.name,
-                        "days": days,
-                        "no_url": rsvp_url(
-                            meeting=meeting, attending=False, registration=registration
-                        ),
-                    },
-                    language=_language_of(registration.contact),
-                    send=False,
-                )
-                if mail:
-                    mail_ids.append(mail.pk)
-        deadline_due = meeting.rsvp_deadline - timedelta(
-            days=settings.MEETING_DEADLINE_REMINDER_DAYS
-        )
-        if deadline_due <= now < meeting.rsvp_deadline:
-            answered = meeting.registrations.values("company_id")
-            for contact in _invited_contacts().exclude(company_id__in=answered):
-                key = f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}"
-                if key in written:
-                    continue
-                recipient = _Recipient(email=contact.email, name=contact.full_name, contact=contact)
-                mail = mail_enqueue(
-                    key=key,
-                    to=contact.email,
-                    template="meetings/emails/deadline_reminder",
-                    context={
-                        **context,
-                        "recipient_name": contact.full_name,
-                        **recipient.rsvp_links(meeting),
-                    },
-                    language=_language_of(contact),
-                    send=False,
-                )
-                if mail:
-                    mail_ids.append(mail.pk)
+        with transaction.atomic():
+            mail_ids += _write_meeting_reminders(meeting=meeting, now=now, process=process)
     return mail_ids
+
+
+def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> list[int]:
+    mail_ids, deadline_ids = [], []
+    context = _meeting_context(meeting)
+    written = keys_written(f"meeting:{meeting.pk}:")
+    for days in sorted(set(meeting.reminder_days or []), reverse=True):
+        due = meeting.starts_at - timedelta(days=days)
+        # Only within a day after it is due: who registers later is not reminded late.
+        if not (due <= now < due + timedelta(days=1)):
+            continue
+        for registration in meeting.registrations.seated().select_related("contact__user"):
+            key = f"meeting:{meeting.pk}:reminder-{days}d:registration:{registration.pk}"
+            if key in written:
+                continue
+            mail = mail_enqueue(
+                key=key,
+                to=registration.email,
+                template="meetings/emails/reminder",
+                context={
+                    **context,
+                    "recipient_name": registration.name,
+                    "days": days,
+                    "no_url": rsvp_url(meeting=meeting, attending=False, registration=registration),
+                },
+                language=_language_of(registration.contact),
+                send=False,
+            )
+            if mail:
+                mail_ids.append(mail.pk)
+    deadline_due = meeting.rsvp_deadline - timedelta(days=settings.MEETING_DEADLINE_REMINDER_DAYS)
+    if deadline_due <= now < meeting.rsvp_deadline:
+        answered = meeting.registrations.values("company_id")
+        for contact in _invited_contacts().exclude(company_id__in=answered):
+            key = f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}"
+            if key in written:
+                continue
+            recipient = _Recipient(email=contact.email, name=contact.full_name, contact=contact)
+            mail = mail_enqueue(
+                key=key,
+                to=contact.email,
+                template="meetings/emails/deadline_reminder",
+                context={
+                    **context,
+                    "recipient_name": contact.full_name,
+                    **recipient.rsvp_links(meeting),
+                },
+                language=_language_of(contact),
+                send=False,
+            )
+            if mail:
+                deadline_ids.append(mail.pk)
+    if mail_ids or deadline_ids:
+        details = {}
+        if mail_ids:
+            details["participant_reminders"] = len(mail_ids)
+        if deadline_ids:
+            details["deadline_reminders"] = len(deadline_ids)
+        log_activity(
+            action="meetings.meeting.reminders_written",
+            obj=meeting,
+            process=process,
+            details=details,
+        )
+    return mail_ids + deadline_ids
 
 
 def feedback_url(registration: Registration) -> str:
@@ -467,8 +581,9 @@ def feedback_url(registration: Registration) -> str:
     return absolute_url(reverse("meetings:feedback", args=[token]))
 
 
-def write_feedback_requests(*, now=None) -> list[int]:
-    """After a meeting (up to two weeks), ask each attendee once for feedback."""
+def write_feedback_requests(*, now=None, process: str | None = None) -> list[int]:
+    """After a meeting (up to two weeks), ask each attendee once for feedback. One log entry
+    per meeting with requests written (``process``: who runs it, beat)."""
     now = now or timezone.now()
     mail_ids = []
     meetings = Meeting.objects.filter(
@@ -477,31 +592,46 @@ def write_feedback_requests(*, now=None) -> list[int]:
         ends_at__gte=now - timedelta(days=14),
     )
     for meeting in meetings:
-        key_prefix = f"meeting:{meeting.pk}:feedback-request:"
-        written = keys_written(key_prefix)
-        for registration in attendees(meeting).select_related("contact__user"):
-            key = f"{key_prefix}registration:{registration.pk}"
-            if key in written:
-                continue
-            mail = mail_enqueue(
-                key=key,
-                to=registration.email,
-                template="meetings/emails/feedback_request",
-                context={
-                    **_meeting_context(meeting),
-                    "recipient_name": registration.name,
-                    "feedback_url": feedback_url(registration),
-                },
-                language=_language_of(registration.contact),
-                send=False,
-            )
-            if mail:
-                mail_ids.append(mail.pk)
+        with transaction.atomic():
+            mail_ids += _write_feedback_requests(meeting=meeting, process=process)
+    return mail_ids
+
+
+def _write_feedback_requests(*, meeting: Meeting, process: str | None) -> list[int]:
+    mail_ids = []
+    key_prefix = f"meeting:{meeting.pk}:feedback-request:"
+    written = keys_written(key_prefix)
+    for registration in attendees(meeting).select_related("contact__user"):
+        key = f"{key_prefix}registration:{registration.pk}"
+        if key in written:
+            continue
+        mail = mail_enqueue(
+            key=key,
+            to=registration.email,
+            template="meetings/emails/feedback_request",
+            context={
+                **_meeting_context(meeting),
+                "recipient_name": registration.name,
+                "feedback_url": feedback_url(registration),
+            },
+            language=_language_of(registration.contact),
+            send=False,
+        )
+        if mail:
+            mail_ids.append(mail.pk)
+    if mail_ids:
+        log_activity(
+            action="meetings.meeting.feedback_requested",
+            obj=meeting,
+            process=process,
+            details={"recipients": len(mail_ids)},
+        )
     return mail_ids
 
 
 @transaction.atomic
 def feedback_give(*, registration: Registration, rating: int, comment: str = "") -> Feedback:
+    """The participant's rating and comment, from the signed link in the feedback request."""
     meeting = registration.meeting
     if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
         raise ValidationError(_("This meeting takes no feedback."))
@@ -514,6 +644,13 @@ def feedback_give(*, registration: Registration, rating: int, comment: str = "")
     feedback, _created = Feedback.objects.update_or_create(
         registration=registration,
         defaults={"meeting": meeting, "rating": rating, "comment": comment},
+    )
+    log_activity(
+        action="meetings.feedback.given",
+        obj=feedback,
+        actor_label=registration.email,
+        process=Process.LINK,
+        details={"rating": rating},
     )
     return feedback
 
@@ -530,6 +667,7 @@ def topic_propose(*, company: Company, user, title: str, description: str = "") 
         company=company, proposed_by=user, title=title, description=description
     )
     TopicVote.objects.create(proposal=proposal, user=user)
+    log_activity(action="meetings.topic.proposed", obj=proposal, by_user=user)
     return proposal
 
 
@@ -539,9 +677,15 @@ def topic_vote(*, proposal: TopicProposal, user, company: Company, vote: bool) -
     if proposal.scheduled_meeting_id is not None:
         raise ValidationError(_("This topic is already on the agenda; voting has closed."))
     if vote:
-        TopicVote.objects.get_or_create(proposal=proposal, user=user)
+        changed = TopicVote.objects.get_or_create(proposal=proposal, user=user)[1]
     else:
-        TopicVote.objects.filter(proposal=proposal, user=user).delete()
+        changed = TopicVote.objects.filter(proposal=proposal, user=user).delete()[0] > 0
+    if changed:
+        log_activity(
+            action="meetings.topic.voted" if vote else "meetings.topic.vote_withdrawn",
+            obj=proposal,
+            by_user=user,
+        )
 
 
 @transaction.atomic
@@ -557,7 +701,16 @@ def topic_schedule(*, proposal: TopicProposal, meeting: Meeting | None, by_user=
     proposal = TopicProposal.objects.select_for_update().get(pk=proposal.pk)
     proposal.scheduled_meeting = meeting
     proposal.save(update_fields=["scheduled_meeting"])
-    if meeting is None or proposal.proposed_by is None:
+    if meeting is None:
+        log_activity(action="meetings.topic.unscheduled", obj=proposal, by_user=by_user)
+        return
+    log_activity(
+        action="meetings.topic.scheduled",
+        obj=proposal,
+        by_user=by_user,
+        details={"meeting": str(meeting)},
+    )
+    if proposal.proposed_by is None:
         return
     mail_users(
         users=[proposal.proposed_by],
@@ -573,9 +726,14 @@ def calendar_feed_renew(*, user) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.update_or_create(
         user=user, defaults={"token": CalendarFeed.new_token()}
     )
+    log_activity(action="meetings.calendar_feed.renewed", obj=feed, by_user=user)
     return feed
 
 
 @transaction.atomic
 def calendar_feed_delete(*, user) -> None:
-    CalendarFeed.objects.filter(user=user).delete()
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        return
+    log_activity(action="meetings.calendar_feed.deleted", obj=feed, by_user=user)
+    feed.delete()

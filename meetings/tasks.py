@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from network_portal.activity import Process
 from network_portal.mail import send_outbox
 
 from . import services
@@ -10,7 +11,7 @@ from .models import Meeting
 
 @shared_task(name="meetings.send_reminders")
 def send_reminders() -> int:
-    mail_ids = services.write_reminders()
+    mail_ids = services.write_reminders(process=Process.BEAT)
     if mail_ids:
         send_outbox()
     return len(mail_ids)
@@ -18,7 +19,7 @@ def send_reminders() -> int:
 
 @shared_task(name="meetings.send_feedback_requests")
 def send_feedback_requests() -> int:
-    mail_ids = services.write_feedback_requests()
+    mail_ids = services.write_feedback_requests(process=Process.BEAT)
     if mail_ids:
         send_outbox()
     return len(mail_ids)
@@ -32,4 +33,4 @@ def send_meeting_mails(*, meeting_id: int, kind: str) -> int:
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     if meeting is None:
         return 0
-    return len(services.write_meeting_mails(meeting=meeting, kind=kind))
+    return len(services.write_meeting_mails(meeting=meeting, kind=kind, process=Process.WORKER))

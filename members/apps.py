@@ -11,9 +11,13 @@ def home_member_count(request):
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = _("Member companies")
+    verbose_name = _("Members")
 
     def ready(self):
+        from network_portal.cockpit import register_cockpit_section
         from network_portal.home import register_home_section
 
+        from . import cockpit
+
         register_home_section("members", home_member_count, order=10)
+        register_cockpit_section("members", title=_("Members"), order=10, counters=cockpit.counters)

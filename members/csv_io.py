@@ -30,6 +30,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from network_portal.activity import log_activity
 from network_portal.downloads import csv_attachment
 from network_portal.signing import LinkExpired, LinkInvalid, make_token, read_token
 from network_portal.text import reveal, validate_single_line
@@ -631,8 +632,11 @@ def _group_companies(preview: ImportPreview) -> None:
 # Import: writing
 
 
-def import_member_csv(preview: ImportPreview) -> tuple[list[Company], list[ContactPerson]]:
-    """Create all companies and contacts of a valid preview, all or nothing."""
+def import_member_csv(
+    preview: ImportPreview, *, by_user=None
+) -> tuple[list[Company], list[ContactPerson]]:
+    """Create all companies and contacts of a valid preview, all or nothing; one activity log
+    entry for the import."""
     if not preview.is_valid:
         raise ValueError("Only a preview without errors can be imported.")
     companies, contacts = [], []
@@ -645,6 +649,11 @@ def import_member_csv(preview: ImportPreview) -> tuple[list[Company], list[Conta
             companies.append(company)
             contacts += [ContactPerson(company=company, **values) for values in planned.contacts]
         ContactPerson.objects.bulk_create(contacts)
+        log_activity(
+            action="members.company.imported",
+            by_user=by_user,
+            details={"companies": len(companies), "contacts": len(contacts)},
+        )
     return companies, contacts
 
 

@@ -97,6 +97,10 @@ class Company(models.Model):
     registered_at = models.DateTimeField(_("registered on"), default=timezone.now)
     member_since = models.DateField(_("Member since"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed on"), default=timezone.now)
+    # Set when a coordinator marks the company as having left, cleared when it is reactivated
+    # (its membership then counts as unbroken, since member_since stays): the departures of
+    # the annual report.
+    left_on = models.DateField(_("Left on"), null=True, blank=True)
     internal_notes = models.TextField(
         _("internal notes of the coordination team"), blank=True, validators=[validate_multi_line]
     )

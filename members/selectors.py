@@ -1,6 +1,11 @@
 """Reads about companies and contacts used by more than one caller (members and the feature
 apps): who acts for a company, and who gets the network's mail."""
 
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce, Lower, TruncDate
+
 from accounts.models import User
 
 from .models import Company, CompanyMembership, ContactPerson
@@ -28,4 +33,52 @@ def eligible_contacts(
         contacts = contacts.filter(wants_newsletter=wants_newsletter)
     if function:
         contacts = contacts.filter(function=function)
+    return contacts
+
+
+# --- Membership over time (the annual report) ------------------------------------------------
+
+# The statuses of a company that has been admitted (pending and rejected ones never were).
+ADMITTED = [Company.Status.ACTIVE, Company.Status.PAUSED, Company.Status.LEFT]
+
+
+def members_on(day: date) -> QuerySet[Company]:
+    """The companies that were members at the end of ``day``: admitted on or before it
+    (``member_since``; a company recorded without that date, e.g. from an imported list, counts
+    from its registration in the portal) and not left by then. Paused memberships count: they
+    have not left. A company that left without a known day (imported as such) counts nowhere."""
+    return (
+        Company.objects.filter(status__in=ADMITTED)
+        .alias(joined_on=Coalesce("member_since", TruncDate("registered_at")))
+        .filter(joined_on__lte=day)
+        .filter(
+            Q(status__in=[Company.Status.ACTIVE, Company.Status.PAUSED])
+            | Q(status=Company.Status.LEFT, left_on__gt=day)
+        )
+    )
+
+
+def joined_between(start: date, end: date) -> QuerySet[Company]:
+    """Companies admitted from ``start`` to ``end`` (both included): their ``member_since``.
+    A reactivated company keeps its first day, so it joins once."""
+    return Company.objects.filter(status__in=ADMITTED, member_since__range=(start, end))
+
+
+def left_between(start: date, end: date) -> QuerySet[Company]:
+    """Companies marked as having left from ``start`` to ``end`` (both included) that have not
+    been reactivated since."""
+    return Company.objects.filter(status=Company.Status.LEFT, left_on__range=(start, end))
+
+
+def reachable_contacts(*, undeliverable_addresses: QuerySet | None = None) -> QuerySet:
+    """Contact persons who want invitations or the newsletter, without those whose address is
+    one of ``undeliverable_addresses`` (a query of lower-case addresses, such as the
+    newsletter's hard bounces)."""
+    contacts = ContactPerson.objects.filter(
+        Q(wants_meeting_invitations=True) | Q(wants_newsletter=True)
+    )
+    if undeliverable_addresses is not None:
+        contacts = contacts.alias(address=Lower("email")).exclude(
+            address__in=undeliverable_addresses
+        )
     return contacts

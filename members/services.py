@@ -1,7 +1,9 @@
 """Every state change of companies, memberships, join requests and invitations.
 
-Views and the admin call these functions; each validates, saves inside a transaction and
-writes its mails through the outbox, so nothing is half-done and no mail goes out twice.
+Views and the admin call these functions; each validates, saves inside a transaction, writes
+one activity log entry (``network_portal.activity``; the actions are named in
+``members/activity.py``) and its mails through the outbox, so nothing is half-done and no mail
+goes out twice.
 """
 
 from datetime import timedelta
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import coordinators
+from network_portal.activity import log_activity
 from network_portal.mail import mail_enqueue, mail_users
 from network_portal.signing import absolute_url, make_token
 
@@ -64,6 +67,7 @@ def company_register(*, user: User, company: Company, contact_fields: dict) -> C
     CompanyMembership.objects.create(user=user, company=company, role=CompanyMembership.Role.ADMIN)
     _contact_for_user(company=company, user=user, **contact_fields)
     JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    log_activity(action="members.company.registered", obj=company, by_user=user)
     context = {"company_name": company.name}
     mail_users(
         users=[user],
@@ -84,22 +88,28 @@ def company_register(*, user: User, company: Company, contact_fields: dict) -> C
     return company
 
 
-def _change_status(*, company: Company, allowed_from: set, to: str) -> None:
+def _change_status(*, company: Company, allowed_from: set, to: str) -> dict:
+    """Set the new status; returns the details of the log entry (old → new status)."""
     if company.status not in allowed_from:
         raise ValidationError(
             _("“%(company)s” has the status “%(status)s”; this change is not possible.")
             % {"company": company.name, "status": company.get_status_display()}
         )
+    details = {"status": [company.status, to]}
     company.status = to
     company.status_changed_at = timezone.now()
+    return details
 
 
 @transaction.atomic
 def company_approve(*, company: Company, by_user: User) -> None:
     company = Company.objects.select_for_update().get(pk=company.pk)
-    _change_status(company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.ACTIVE)
+    details = _change_status(
+        company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.ACTIVE
+    )
     company.member_since = company.member_since or timezone.localdate()
     company.save(update_fields=["status", "status_changed_at", "member_since"])
+    log_activity(action="members.company.approved", obj=company, by_user=by_user, details=details)
     mail_users(
         users=company_admins(company),
         key=f"company:{company.pk}:approved",
@@ -114,10 +124,13 @@ def company_approve(*, company: Company, by_user: User) -> None:
 @transaction.atomic
 def company_reject(*, company: Company, by_user: User, reason: str = "") -> None:
     company = Company.objects.select_for_update().get(pk=company.pk)
-    _change_status(
+    details = _change_status(
         company=company, allowed_from={Company.Status.PENDING}, to=Company.Status.REJECTED
     )
     company.save(update_fields=["status", "status_changed_at"])
+    if reason.strip():
+        details["reason"] = reason.strip()
+    log_activity(action="members.company.rejected", obj=company, by_user=by_user, details=details)
     mail_users(
         users=company_admins(company),
         key=f"company:{company.pk}:rejected",
@@ -129,31 +142,40 @@ def company_reject(*, company: Company, by_user: User, reason: str = "") -> None
 @transaction.atomic
 def company_pause(*, company: Company, by_user: User) -> None:
     company = Company.objects.select_for_update().get(pk=company.pk)
-    _change_status(company=company, allowed_from={Company.Status.ACTIVE}, to=Company.Status.PAUSED)
+    details = _change_status(
+        company=company, allowed_from={Company.Status.ACTIVE}, to=Company.Status.PAUSED
+    )
     company.save(update_fields=["status", "status_changed_at"])
+    log_activity(action="members.company.paused", obj=company, by_user=by_user, details=details)
 
 
 @transaction.atomic
 def company_mark_left(*, company: Company, by_user: User) -> None:
     company = Company.objects.select_for_update().get(pk=company.pk)
-    _change_status(
+    details = _change_status(
         company=company,
         allowed_from={Company.Status.ACTIVE, Company.Status.PAUSED},
         to=Company.Status.LEFT,
     )
-    company.save(update_fields=["status", "status_changed_at"])
+    company.left_on = timezone.localdate()
+    company.save(update_fields=["status", "status_changed_at", "left_on"])
+    log_activity(action="members.company.left", obj=company, by_user=by_user, details=details)
 
 
 @transaction.atomic
 def company_reactivate(*, company: Company, by_user: User) -> None:
     company = Company.objects.select_for_update().get(pk=company.pk)
-    _change_status(
+    details = _change_status(
         company=company,
         allowed_from={Company.Status.PAUSED, Company.Status.LEFT},
         to=Company.Status.ACTIVE,
     )
     company.member_since = company.member_since or timezone.localdate()
-    company.save(update_fields=["status", "status_changed_at", "member_since"])
+    company.left_on = None  # a member again, without a break (member_since stays)
+    company.save(update_fields=["status", "status_changed_at", "member_since", "left_on"])
+    log_activity(
+        action="members.company.reactivated", obj=company, by_user=by_user, details=details
+    )
 
 
 @transaction.atomic
@@ -165,6 +187,7 @@ def join_request_create(*, user: User, company: Company, message: str = "") -> J
     if JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).exists():
         raise ValidationError(_("You already have an open join request."))
     join_request = JoinRequest.objects.create(user=user, company=company, message=message)
+    log_activity(action="members.join_request.created", obj=join_request, by_user=user)
     deciders = list(company_admins(company)) or list(coordinators())
     mail_users(
         users=deciders,
@@ -197,6 +220,9 @@ def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: Use
     join_request.decided_at = timezone.now()
     join_request.decided_by = by_user
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    log_activity(
+        action=f"members.join_request.{join_request.status}", obj=join_request, by_user=by_user
+    )
     mail_users(
         users=[user],
         key=f"join-request:{join_request.pk}:decided",
@@ -215,6 +241,7 @@ def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: Use
 def join_request_withdraw(*, join_request: JoinRequest, by_user: User) -> None:
     if join_request.user_id != by_user.pk or join_request.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("This request can no longer be withdrawn."))
+    log_activity(action="members.join_request.withdrawn", obj=join_request, by_user=by_user)
     join_request.delete()
 
 
@@ -243,6 +270,7 @@ def invitation_create(*, company: Company, email: str, invited_by: User) -> Comp
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
     )
+    log_activity(action="members.invitation.created", obj=invitation, by_user=invited_by)
     mail_enqueue(
         key=f"invitation:{invitation.pk}",
         to=email,
@@ -265,6 +293,7 @@ def invitation_revoke(*, invitation: CompanyInvitation, by_user: User) -> None:
         raise ValidationError(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    log_activity(action="members.invitation.revoked", obj=invitation, by_user=by_user)
 
 
 @transaction.atomic
@@ -291,16 +320,23 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> CompanyMe
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    log_activity(action="members.invitation.accepted", obj=invitation, by_user=user)
     return membership
 
 
 @transaction.atomic
 def membership_set_role(*, membership: CompanyMembership, role: str, by_user: User) -> None:
     membership = CompanyMembership.objects.select_for_update().get(pk=membership.pk)
+    if role == membership.role:
+        return
     if role != CompanyMembership.Role.ADMIN and membership.is_admin:
         _require_other_admin(membership)
+    details = {"role": [membership.role, role]}
     membership.role = role
     membership.save(update_fields=["role"])
+    log_activity(
+        action="members.membership.role_changed", obj=membership, by_user=by_user, details=details
+    )
 
 
 @transaction.atomic
@@ -309,6 +345,12 @@ def membership_remove(*, membership: CompanyMembership, by_user: User) -> None:
     if membership.is_admin:
         _require_other_admin(membership)
     ContactPerson.objects.filter(user=membership.user).update(user=None)
+    log_activity(
+        action="members.membership.removed",
+        obj=membership,
+        by_user=by_user,
+        details={"role": membership.role},
+    )
     membership.delete()
 
 

@@ -14,23 +14,33 @@ confirmation page first (``run_after_confirmation``). A service that refuses rai
 
 Messages of done work are plural forms with the number as ``%(n)d``, made with
 ``ngettext_lazy(singular, plural, "n")``: the number is only known once the work is done.
+
+Each object's history page ("Geschichte") shows its activity log entries (who, what, the
+details) with the admin's own records of changes made by hand
+(``network_portal.activity.object_history``), newest first, in a fixed number of queries.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from .activity import object_history
 from .downloads import pdf_view
 
 CONFIRM_ACTION_TEMPLATE = "admin/portal/confirm_action.html"
+HISTORY_TEMPLATE = "admin/portal/object_history.html"
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,8 @@ class PortalAdminMixin:
     # False: no "delete selected" action, where only some objects may be deleted (one by one,
     # on their page).
     mass_delete = True
+    # The newest events an object's history page shows; older ones are in the activity log.
+    history_limit = 100
 
     # --- URLs -----------------------------------------------------------------------------
 
@@ -161,6 +173,38 @@ class PortalAdminMixin:
 
     def redirect_to_changelist(self) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse(self._admin_url_name("changelist")))
+
+    # --- History ----------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's history: its activity log entries and the changes made by hand in the
+        admin, newest first (``history_limit``; the rest in the activity log's list)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        rows, more = object_history(obj, limit=self.history_limit)
+        log_url = ""
+        if more and request.user.has_perm("network_portal.view_activityentry"):
+            query = urlencode(
+                {
+                    "object_type__id__exact": ContentType.objects.get_for_model(obj).pk,
+                    "object_id": obj.pk,
+                }
+            )
+            log_url = f"{reverse('admin:network_portal_activityentry_changelist')}?{query}"
+        return self.render_admin_page(
+            request,
+            HISTORY_TEMPLATE,
+            gettext("Change history: %s") % obj,
+            original=obj,
+            rows=rows,
+            more=more,
+            limit=self.history_limit,
+            log_url=log_url,
+            **(extra_context or {}),
+        )
 
     # --- Services and messages --------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,4 +19,13 @@ class NetworkPortalConfig(AppConfig):
 
         register_queue(outbox_queue())
 
+        # The coordinators' cockpit: the plumbing's own section (failed mails of the outbox).
+        from .cockpit import register_outbox_section
+
+        register_outbox_section()
+
         from . import checks  # noqa: F401 - registers the deploy checks
+
+        # Each app names its activity log actions in its activity.py (network_portal.activity);
+        # imported here like the admin's admin.py, so the plumbing never imports an app.
+        autodiscover_modules("activity")

@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -97,3 +101,69 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ActivityEntry(models.Model):
+    """One entry of the activity log (Protokoll): who did what, when, to which object.
+
+    Written only by ``network_portal.activity.log_activity``, in the transaction of the change,
+    so an entry exists exactly when its change does. Who: ``actor`` is the user who acted
+    (``actor_label`` keeps how they were called then); without a user, ``process`` names the
+    way the change came (beat, a worker, a command, a webhook, a signed link, the website's
+    form) and ``actor_label`` the anonymous person, if any (e.g. the address that
+    unsubscribed). The object is kept by type and id and, for reading after it is gone, by
+    the label it had; ``details`` holds what matters (old and new status, recipients of a mass
+    mail, the reason given), described per action in the apps' ``activity.py``. Erasure under
+    the GDPR keeps the entry and removes the personal data in it
+    (``personal_data_erased_at``).
+    """
+
+    class Process(models.TextChoices):
+        BEAT = "beat", _("schedule (beat)")
+        WORKER = "worker", _("background process (worker)")
+        COMMAND = "command", _("command (manage.py)")
+        WEBHOOK = "webhook", _("webhook")
+        LINK = "link", _("link from an email")
+        FORM = "form", _("form on the website")
+
+    at = models.DateTimeField(
+        pgettext_lazy("activity log", "When"), default=timezone.now, db_index=True, editable=False
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Who"),
+    )
+    actor_label = models.CharField(_("Who (as recorded)"), max_length=300, blank=True)
+    process = models.CharField(
+        _("Triggered by"), max_length=20, choices=Process.choices, blank=True
+    )
+    action = models.CharField(_("Action"), max_length=100, db_index=True)
+    object_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Kind of object"),
+    )
+    object_id = models.CharField(_("Object ID"), max_length=64, blank=True)
+    object_label = models.CharField(_("Concerning"), max_length=300, blank=True)
+    details = models.JSONField(_("Details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    personal_data_erased_at = models.DateTimeField(
+        _("Personal data erased on"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="activity_object_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "meetings",
     "seal",
     "newsletter",
+    # Engagement figures and the annual report: they read the feature apps; no app imports them.
+    "reports",
     # Demo data and `manage.py seed_demo`; after the apps, nothing imports it.
     "demo",
 ]
@@ -123,6 +125,7 @@ COORDINATOR_APPS = [
     "meetings",
     "seal",
     "newsletter",
+    "reports",
 ]
 AUTHENTICATION_BACKENDS = [
     # allauth first, so an inactive account is told so instead of "wrong password".
@@ -328,6 +331,10 @@ SEAL_EVIDENCE_MAX_BYTES = env.int("SEAL_EVIDENCE_MAX_BYTES", default=10 * 1024 *
 SEAL_EVIDENCE_MAX_FILES = env.int("SEAL_EVIDENCE_MAX_FILES", default=5)  # per criterion
 # Jurors apart by this share of a criterion's scale (0.5: 2 of 4 points) are flagged.
 SEAL_SPREAD_SHARE_FOR_DISCUSSION = env.float("SEAL_SPREAD_SHARE_FOR_DISCUSSION", default=0.5)
+
+# Engagement: an active company that has come to no meeting for this many months (or that has
+# no contact person we can reach) is shown as quiet, for the coordinators to call.
+ENGAGEMENT_QUIET_MONTHS = env.int("ENGAGEMENT_QUIET_MONTHS", default=12)
 
 # PDFs: WeasyPrint's process is killed after this many seconds. Below gunicorn's worker timeout
 # (30 s), so the user gets our "try again later" page rather than a dropped connection.

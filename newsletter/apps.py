@@ -12,3 +12,11 @@ class NewsletterConfig(AppConfig):
         from .delivery import delivery_queue
 
         register_queue(delivery_queue())
+
+        from network_portal.cockpit import register_cockpit_section
+
+        from . import cockpit
+
+        register_cockpit_section(
+            "newsletter", title=_("Mailing lists"), order=40, counters=cockpit.counters
+        )

@@ -7,6 +7,7 @@ NEWSLETTER_PARALLEL_SENDERS senders, whatever the number of workers.
 from django.conf import settings
 
 from network_portal import sending
+from network_portal.activity import Process
 
 from . import rendering
 from .models import Delivery, Issue
@@ -39,11 +40,12 @@ def _message(delivery: Delivery, run: sending.SendRun):
 
 
 def _finish_issue(issue_id: int | None) -> None:
+    """The sender (run by a worker, ``run_sender``) drained the issue: mark it sent."""
     from .services import issue_finish_if_done
 
     issue = Issue.objects.filter(pk=issue_id).first()
     if issue is not None:
-        issue_finish_if_done(issue=issue)
+        issue_finish_if_done(issue=issue, process=Process.WORKER)
 
 
 def delivery_queue() -> sending.MailQueue:

@@ -100,7 +100,10 @@ class Subscription(models.Model):
         ENDED = "ended", _("no longer a member contact")
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("Subscriber"),
     )
     mailing_list = models.ForeignKey(
         MailingList,
@@ -136,7 +139,10 @@ class ConsentRecord(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="consent_records"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+        verbose_name=_("Subscriber"),
     )
     mailing_list = models.ForeignKey(
         MailingList,
@@ -217,10 +223,12 @@ attachment_upload_to = RandomFileName("private/newsletter/")
 
 
 class IssueAttachment(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Issue")
+    )
     file = models.FileField(_("File"), upload_to=attachment_upload_to)
     filename = models.CharField(_("File name"), max_length=200, validators=[validate_single_line])
-    content_type = models.CharField(max_length=100, editable=False)
+    content_type = models.CharField(_("File type"), max_length=100, editable=False)
 
     class Meta:
         verbose_name = _("Attachment")
@@ -233,9 +241,15 @@ class IssueAttachment(models.Model):
 class Delivery(QueuedMail):
     """One issue to one address: the unit that is sent once and only once."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("Issue")
+    )
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.SET_NULL, null=True, related_name="deliveries"
+        Subscriber,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="deliveries",
+        verbose_name=_("Subscriber"),
     )
     email = models.CharField(_("Email address"), max_length=254)
 

@@ -3,6 +3,11 @@
 Sending follows the portal's outbox rule: starting a send writes one ``Delivery`` per address
 (unique per issue and address) in the same transaction; the portal's one sender
 (``network_portal.sending``, see ``newsletter.delivery``) then sends each once.
+
+Every change leaves one activity log entry (``network_portal.activity``; the actions are named
+in ``newsletter/activity.py``): the public actions (sign-up, confirmation, unsubscribe,
+preferences) name the address that acted; erasing a subscriber removes the personal data from
+the entries about them.
 """
 
 import json
@@ -12,6 +17,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +25,7 @@ from django.utils.translation import gettext as _
 from members.models import ContactPerson
 from members.selectors import eligible_contacts
 from network_portal import sending
+from network_portal.activity import Process, erase_personal_data, log_activity
 from network_portal.mail import mail_enqueue
 from network_portal.models import OutboxMail
 from network_portal.signing import absolute_url, make_token
@@ -41,12 +48,26 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def sync_member_lists() -> None:
+def sync_member_lists(*, by_user=None, process: str | None = None) -> None:
     """Make every member list match the contacts who should be on it now.
 
     Someone who unsubscribed stays unsubscribed; someone who is no longer an eligible contact
-    (company left, newsletter switched off) is ended, and added again when eligible again.
+    (company left, newsletter switched off) is ended, and added again when eligible again. Run
+    by beat (``process``) or a coordinator (``by_user``); logged when anything changed.
     """
+    added, ended = _sync_member_lists()
+    if added or ended:
+        log_activity(
+            action="newsletter.member_lists.synced",
+            by_user=by_user,
+            process=process,
+            details={"added": added, "ended": ended},
+        )
+
+
+def _sync_member_lists() -> tuple[int, int]:
+    """The work of :func:`sync_member_lists`; returns the subscriptions added and ended."""
+    added = ended = 0
     for mailing_list in MailingList.objects.filter(kind=MailingList.Kind.MEMBERS):
         wanted = {}
         contacts = eligible_contacts(wants_newsletter=True, function=mailing_list.contact_function)
@@ -82,13 +103,15 @@ def sync_member_lists() -> None:
                     "confirmed_at": timezone.now(),
                 },
             )
+            added += 1
         # Whoever is no longer an eligible contact leaves a member list, however they joined.
         gone = [
             s.pk
             for email, s in existing.items()
             if email not in wanted and s.status == Subscription.Status.CONFIRMED
         ]
-        Subscription.objects.filter(pk__in=gone).update(status=Subscription.Status.ENDED)
+        ended += Subscription.objects.filter(pk__in=gone).update(status=Subscription.Status.ENDED)
+    return added, ended
 
 
 # --- Double opt-in ----------------------------------------------------------------------------
@@ -169,6 +192,13 @@ def subscription_request(
             },
             language=subscriber.language,
         )
+        log_activity(
+            action="newsletter.subscriber.subscription_requested",
+            obj=subscriber,
+            actor_label=subscriber.email,
+            process=Process.FORM,
+            details={"lists": [s.mailing_list.name for s in requested]},
+        )
     return requested
 
 
@@ -188,6 +218,14 @@ def subscription_confirm(*, subscriber: Subscriber, list_ids) -> list[Subscripti
             form="confirmation-link",
         )
         confirmed.append(subscription)
+    if confirmed:
+        log_activity(
+            action="newsletter.subscriber.confirmed",
+            obj=subscriber,
+            actor_label=subscriber.email,
+            process=Process.LINK,
+            details={"lists": [s.mailing_list.name for s in confirmed]},
+        )
     return confirmed
 
 
@@ -213,15 +251,23 @@ def unsubscribe_all(*, subscriber: Subscriber, form: str) -> int:
     active = subscriber.subscriptions.select_for_update().filter(
         status__in=[Subscription.Status.CONFIRMED, Subscription.Status.PENDING]
     )
-    count = 0
+    left = []
     for subscription in active:
         _withdraw(subscription, form=form)
-        count += 1
+        left.append(subscription.mailing_list.name)
     # Deliveries not yet out are dropped: the unsubscribe holds from this moment.
-    Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.PENDING).update(
+    dropped = Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.PENDING).update(
         status=Delivery.Status.FAILED, last_error="unsubscribed"
     )
-    return count
+    if left or dropped:
+        log_activity(
+            action="newsletter.subscriber.unsubscribed",
+            obj=subscriber,
+            actor_label=subscriber.email,
+            process=Process.LINK,
+            details={"lists": left},
+        )
+    return len(left)
 
 
 @transaction.atomic
@@ -229,11 +275,13 @@ def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str)
     """The preference page: keep exactly the chosen lists. The link came by mail to this
     address, so a public list chosen here needs no second confirmation."""
     wanted = {ml.pk: ml for ml in wanted_lists}
+    left, joined = [], []
     for subscription in subscriber.subscriptions.select_for_update():
         if subscription.mailing_list_id in wanted:
             continue
         if subscription.status in (Subscription.Status.CONFIRMED, Subscription.Status.PENDING):
             _withdraw(subscription, form="preferences")
+            left.append(subscription.mailing_list.name)
     for mailing_list in wanted.values():
         subscription = subscriber.subscriptions.filter(mailing_list=mailing_list).first()
         if subscription and subscription.status == Subscription.Status.CONFIRMED:
@@ -261,6 +309,15 @@ def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str)
             form="preferences",
             consent_text=consent_text,
         )
+        joined.append(mailing_list.name)
+    if left or joined:
+        log_activity(
+            action="newsletter.subscriber.preferences_saved",
+            obj=subscriber,
+            actor_label=subscriber.email,
+            process=Process.LINK,
+            details={"joined": joined, "left": left},
+        )
 
 
 # --- Bounces --------------------------------------------------------------------------------
@@ -268,16 +325,27 @@ def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str)
 
 @transaction.atomic
 def bounce_record(*, email: str, kind: str, diagnostic: str = "", source: str) -> Bounce:
-    """Record a bounce; a hard bounce suppresses the address for every later send."""
+    """Record a bounce; a hard bounce suppresses the address for every later send.
+
+    ``source``: who reported it, ``"webhook"`` or ``"command"`` (``manage.py
+    newsletter_bounce``), also the process the activity log names.
+    """
     email = email.strip().lower()
     bounce = Bounce.objects.create(email=email, kind=kind, diagnostic=diagnostic, source=source)
+    suppressed = 0
     if kind == Bounce.Kind.HARD:
-        Subscriber.objects.filter(email=email, suppressed_at__isnull=True).update(
+        suppressed = Subscriber.objects.filter(email=email, suppressed_at__isnull=True).update(
             suppressed_at=timezone.now(), suppression_reason=_("hard bounce")
         )
         Delivery.objects.filter(email=email, status=Delivery.Status.PENDING).update(
             status=Delivery.Status.FAILED, last_error="suppressed after a hard bounce"
         )
+    log_activity(
+        action="newsletter.bounce.recorded",
+        obj=bounce,
+        process=source if source in Process.values else None,
+        details={"kind": kind, "suppressed": bool(suppressed)},
+    )
     return bounce
 
 
@@ -296,8 +364,24 @@ def issue_send(*, issue: Issue, at=None, by_user=None) -> Issue:
         issue.status = Issue.Status.SCHEDULED
         issue.scheduled_at = at
         issue.save(update_fields=["status", "scheduled_at"])
+        log_activity(
+            action="newsletter.issue.scheduled",
+            obj=issue,
+            by_user=by_user,
+            details={
+                "status": [Issue.Status.DRAFT, Issue.Status.SCHEDULED],
+                "scheduled_at": at,
+                "expected_recipients": _addresses(issue).count(),
+            },
+        )
         return issue
-    _start_sending(issue)
+    recipients = _start_sending(issue)
+    log_activity(
+        action="newsletter.issue.sending_started",
+        obj=issue,
+        by_user=by_user,
+        details={"status": [Issue.Status.DRAFT, Issue.Status.SENDING], "recipients": recipients},
+    )
     return issue
 
 
@@ -309,40 +393,65 @@ def issue_unschedule(*, issue: Issue, by_user=None) -> Issue:
     issue.status = Issue.Status.DRAFT
     issue.scheduled_at = None
     issue.save(update_fields=["status", "scheduled_at"])
+    log_activity(
+        action="newsletter.issue.unscheduled",
+        obj=issue,
+        by_user=by_user,
+        details={"status": [Issue.Status.SCHEDULED, Issue.Status.DRAFT]},
+    )
     return issue
 
 
-def _start_sending(issue: Issue) -> None:
+def _start_sending(issue: Issue) -> int:
     """Write every delivery in the transaction that starts the send, so a lost task or a dead
-    worker can delay the issue but never lose a recipient; the senders start after commit."""
+    worker can delay the issue but never lose a recipient; the senders start after commit.
+    Returns the number of deliveries written."""
     issue.status = Issue.Status.SENDING
     issue.sending_started_at = timezone.now()
     issue.save(update_fields=["status", "sending_started_at"])
-    issue_expand(issue=issue)
+    written = _expand(issue)
     sending.kick(delivery.QUEUE, scope=issue.pk)
+    return written
 
 
-def issue_expand(*, issue: Issue) -> int:
-    """One delivery per confirmed, unsuppressed address on any of the issue's lists.
+def _addresses(issue: Issue):
+    """The confirmed, unsuppressed subscribers on any of the issue's lists, each once."""
+    return Subscriber.objects.filter(
+        suppressed_at__isnull=True,
+        subscriptions__mailing_list__in=issue.lists.all(),
+        subscriptions__status=Subscription.Status.CONFIRMED,
+    ).distinct()
 
-    Someone on several lists gets one copy; running it twice adds nothing.
-    """
-    sync_member_lists()
-    subscribers = (
-        Subscriber.objects.filter(
-            suppressed_at__isnull=True,
-            subscriptions__mailing_list__in=issue.lists.all(),
-            subscriptions__status=Subscription.Status.CONFIRMED,
-        )
-        .distinct()
-        .values_list("pk", "email")
-    )
+
+def _expand(issue: Issue) -> int:
+    _sync_member_lists()
+    subscribers = _addresses(issue).values_list("pk", "email")
     rows = [Delivery(issue=issue, subscriber_id=pk, email=email) for pk, email in subscribers]
     created = Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(created)
 
 
-def issue_finish_if_done(*, issue: Issue) -> bool:
+@transaction.atomic
+def issue_expand(*, issue: Issue, process: str | None = None) -> int:
+    """One delivery per confirmed, unsuppressed address on any of the issue's lists.
+
+    Someone on several lists gets one copy; running it twice adds nothing (and logs nothing).
+    Starting a send does this itself; this is for a send whose deliveries are incomplete.
+    """
+    written = _expand(issue)
+    if written:
+        log_activity(
+            action="newsletter.issue.expanded",
+            obj=issue,
+            process=process,
+            details={"recipients": written},
+        )
+    return written
+
+
+def issue_finish_if_done(*, issue: Issue, process: str | None = None) -> bool:
+    """Mark a sending issue sent once no delivery is pending; ``process``: who noticed (the
+    worker whose sender drained the issue, or beat's sweep)."""
     with transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status != Issue.Status.SENDING:
@@ -352,42 +461,70 @@ def issue_finish_if_done(*, issue: Issue) -> bool:
         issue.status = Issue.Status.SENT
         issue.sent_at = timezone.now()
         issue.save(update_fields=["status", "sent_at"])
+        counts = issue.deliveries.aggregate(
+            sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+        )
+        log_activity(
+            action="newsletter.issue.sent",
+            obj=issue,
+            process=process,
+            details={"status": [Issue.Status.SENDING, Issue.Status.SENT], **counts},
+        )
         return True
 
 
-def issues_due(*, now=None) -> list[int]:
-    """Start the scheduled issues whose time has come; returns their ids."""
+def issues_due(*, now=None, process: str | None = None) -> list[int]:
+    """Start the scheduled issues whose time has come; returns their ids. One log entry per
+    issue started (``process``: who runs it, beat)."""
     now = now or timezone.now()
     started = []
     with transaction.atomic():
         for issue in Issue.objects.select_for_update(skip_locked=True).filter(
             status=Issue.Status.SCHEDULED, scheduled_at__lte=now
         ):
-            _start_sending(issue)
+            recipients = _start_sending(issue)
+            log_activity(
+                action="newsletter.issue.sending_started",
+                obj=issue,
+                process=process,
+                details={
+                    "status": [Issue.Status.SCHEDULED, Issue.Status.SENDING],
+                    "recipients": recipients,
+                },
+            )
             started.append(issue.pk)
     return started
 
 
-def issues_resume() -> int:
+def issues_resume(*, process: str | None = None) -> int:
     """Sending issues without a single delivery (started by the release before this one,
-    which wrote deliveries in a task): write them now and start the senders."""
+    which wrote deliveries in a task): write them now and start the senders. One log entry
+    per issue resumed."""
     resumed = 0
     for issue in Issue.objects.filter(status=Issue.Status.SENDING, deliveries__isnull=True):
         with transaction.atomic():
-            issue_expand(issue=issue)
+            written = _expand(issue)
             sending.kick(delivery.QUEUE, scope=issue.pk)
+            log_activity(
+                action="newsletter.issue.resumed",
+                obj=issue,
+                process=process,
+                details={"recipients": written},
+            )
         resumed += 1
     return resumed
 
 
-def issues_finish() -> int:
+def issues_finish(*, process: str | None = None) -> int:
     """Mark sending issues sent once no delivery is pending (also the last one failing)."""
     return sum(
-        issue_finish_if_done(issue=issue)
+        issue_finish_if_done(issue=issue, process=process)
         for issue in Issue.objects.filter(status=Issue.Status.SENDING)
     )
 
 
+@transaction.atomic
 def issue_send_test(*, issue: Issue, to_user) -> None:
     """A copy for the coordinator to check, marked as a test, sent at once."""
     rendered = rendering.render_issue(issue, None, language=to_user.language)
@@ -397,6 +534,7 @@ def issue_send_test(*, issue: Issue, to_user) -> None:
         rendered=(f"[TEST] {rendered['subject']}", rendered["text"], rendered["html"]),
         language=to_user.language,
     )
+    log_activity(action="newsletter.issue.test_sent", obj=issue, by_user=to_user)
 
 
 # --- Privacy --------------------------------------------------------------------------------
@@ -447,12 +585,21 @@ def subscriber_export(subscriber: Subscriber) -> str:
 
 
 @transaction.atomic
-def subscriber_erase(*, subscriber: Subscriber) -> None:
+def subscriber_erase(*, subscriber: Subscriber, by_user=None) -> None:
     """Remove the person's data (GDPR Art. 17); send counts of past issues stay, anonymous.
 
     A member contact is also switched off for the newsletter, so the next sync of the member
-    lists does not bring the address back.
+    lists does not bring the address back. The activity log keeps its entries about the
+    address (this erasure included) without the personal data in them.
     """
+    bounces = list(Bounce.objects.filter(email=subscriber.email))
+    log_activity(
+        action="newsletter.subscriber.erased",
+        obj=subscriber,
+        by_user=by_user,
+        details={"subscriptions": subscriber.subscriptions.count(), "bounces": len(bounces)},
+    )
+    erase_personal_data(objects=[subscriber, *bounces])
     if subscriber.contact_id:
         ContactPerson.objects.filter(pk=subscriber.contact_id).update(wants_newsletter=False)
     ContactPerson.objects.filter(email__iexact=subscriber.email).update(wants_newsletter=False)

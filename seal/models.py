@@ -78,7 +78,7 @@ class Category(models.Model):
     )
     name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("Description"), blank=True, validators=[validate_multi_line])
-    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "Position"), default=0)
 
     class Meta:
         verbose_name = _("Category")
@@ -106,7 +106,7 @@ class Criterion(models.Model):
         validators=[MinValueValidator(0)],
     )
     evidence_required = models.BooleanField(_("Evidence required"), default=False)
-    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "Position"), default=0)
 
     class Meta:
         verbose_name = _("Criterion")

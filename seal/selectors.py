@@ -12,10 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.db.models import Case, CharField, Q, Value, When
+from django.utils.translation import pgettext_lazy
 
 from members.models import CompanyMembership
 
-from .models import Application, AwardCycle, Criterion, JurorAssignment, Score
+from .models import Application, AwardCycle, Certificate, Criterion, JurorAssignment, Score
 
 HUNDRED = Decimal(100)
 
@@ -170,3 +172,40 @@ def category_averages(cycle: AwardCycle) -> dict[int, Decimal | None]:
 def works_for(user, company) -> bool:
     """The user acts for ``company``: as a juror they may not judge its application."""
     return CompanyMembership.objects.filter(user=user, company=company).exists()
+
+
+# --- Engagement and the annual report --------------------------------------------------------
+
+
+def certificates_valid_on(day):
+    """The certificates valid on ``day``: issued by then (from the award ceremony on), not yet
+    expired, and not revoked by then."""
+    return Certificate.objects.filter(issued_on__lte=day, valid_until__gte=day).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day)
+    )
+
+
+def submitted_applications():
+    """Applications handed in; one given back for changes counts again once resubmitted."""
+    return Application.objects.filter(submitted_at__isnull=False)
+
+
+# An application's state as coordinators see it (Application.status_label), as a code that a
+# query can compute for many applications at once.
+APPLICATION_STATES = {
+    "draft": pgettext_lazy("application", "draft"),
+    "submitted": pgettext_lazy("application", "submitted"),
+    Application.Decision.AWARDED: Application.Decision.AWARDED.label,
+    Application.Decision.NOT_AWARDED: Application.Decision.NOT_AWARDED.label,
+}
+
+
+def application_state():
+    """The expression of an application's state code (a key of ``APPLICATION_STATES``), to
+    annotate a query of applications with."""
+    return Case(
+        When(~Q(decision=""), then="decision"),
+        When(submitted_at__isnull=False, then=Value("submitted")),
+        default=Value("draft"),
+        output_field=CharField(),
+    )

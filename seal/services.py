@@ -1,4 +1,8 @@
-"""Every state change of the seal: cycles, applications, jury scores, decisions, certificates."""
+"""Every state change of the seal: cycles, applications, jury scores, decisions, certificates.
+
+Each change leaves one activity log entry (``network_portal.activity``; the actions are named
+in ``seal/activity.py``). Jurors' points are not logged: they stay hidden until submitted.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_juror
 from members.selectors import company_admins
+from network_portal.activity import log_activity
 from network_portal.mail import binary_attachment, mail_enqueue, mail_users
 from network_portal.signing import absolute_url
 from network_portal.uploads import validate_document_upload, validate_image_upload
@@ -67,8 +73,11 @@ def require_catalogue_editable(cycle: AwardCycle) -> None:
 
 
 @transaction.atomic
-def cycle_copy_catalogue(*, source: AwardCycle, target: AwardCycle, by_user=None) -> int:
-    """Start a new cycle's catalogue from a copy of an earlier one; returns criteria copied."""
+def cycle_copy_catalogue(
+    *, source: AwardCycle, target: AwardCycle, by_user=None, process: str | None = None
+) -> int:
+    """Start a new cycle's catalogue from a copy of an earlier one; returns criteria copied.
+    ``by_user``: the coordinator; ``process``: a command (the demo data) that copies."""
     require_catalogue_editable(target)
     if target.categories.exists():
         raise ValidationError(_("This cycle already has a catalogue."))
@@ -99,6 +108,13 @@ def cycle_copy_catalogue(*, source: AwardCycle, target: AwardCycle, by_user=None
                 ]
             )
             copied += 1
+    log_activity(
+        action="seal.cycle.catalogue_copied",
+        obj=target,
+        by_user=by_user,
+        process=process,
+        details={"source": source.name, "criteria": copied},
+    )
     return copied
 
 
@@ -151,7 +167,13 @@ def application_start(*, cycle: AwardCycle, company, by_user) -> Application:
     if existing is not None:
         return existing
     require_can_start(cycle, company)
-    return Application.objects.create(cycle=cycle, company=company, started_by=by_user)
+    application = Application.objects.create(cycle=cycle, company=company, started_by=by_user)
+    log_activity(action="seal.application.started", obj=application, by_user=by_user)
+    return application
+
+
+def _criterion_text(criterion: Criterion) -> str:
+    return Truncator(criterion.question).chars(120)
 
 
 @transaction.atomic
@@ -162,6 +184,26 @@ def answer_save(
     self_assessment,
     explanation: str,
     by_user,
+) -> Answer:
+    """One answer on its own (a step of the application saves several at once)."""
+    answer = _answer_save(
+        application=application,
+        criterion=criterion,
+        self_assessment=self_assessment,
+        explanation=explanation,
+    )
+    log_activity(
+        action="seal.application.answer_saved",
+        obj=answer.application,
+        by_user=by_user,
+        details={"criterion": _criterion_text(criterion)},
+    )
+    return answer
+
+
+@transaction.atomic
+def _answer_save(
+    *, application: Application, criterion: Criterion, self_assessment, explanation: str
 ) -> Answer:
     application = Application.objects.select_for_update().get(pk=application.pk)
     require_editable(application)
@@ -181,6 +223,19 @@ def answer_save(
 
 @transaction.atomic
 def evidence_add(*, answer: Answer, upload, by_user) -> Evidence:
+    """A PDF or image as evidence on its own (a step of the application adds several)."""
+    evidence = _evidence_add(answer=answer, upload=upload)
+    log_activity(
+        action="seal.application.evidence_added",
+        obj=answer.application,
+        by_user=by_user,
+        details={"criterion": _criterion_text(answer.criterion), "file": evidence.original_name},
+    )
+    return evidence
+
+
+@transaction.atomic
+def _evidence_add(*, answer: Answer, upload) -> Evidence:
     """A PDF or image as evidence, checked by content and size, stored privately."""
     application = Application.objects.select_for_update().get(pk=answer.application_id)
     require_editable(application)
@@ -215,6 +270,15 @@ def evidence_add(*, answer: Answer, upload, by_user) -> Evidence:
 def evidence_remove(*, evidence: Evidence, by_user) -> None:
     application = Application.objects.select_for_update().get(pk=evidence.answer.application_id)
     require_editable(application)
+    log_activity(
+        action="seal.application.evidence_removed",
+        obj=application,
+        by_user=by_user,
+        details={
+            "criterion": _criterion_text(evidence.answer.criterion),
+            "file": evidence.original_name,
+        },
+    )
     stored = evidence.file
     evidence.delete()
     # The file goes only once the removal is committed: a rollback keeps both.
@@ -255,32 +319,37 @@ def application_step_save(*, application: Application, entries: list[StepEntry],
     try:
         with transaction.atomic():
             for entry in entries:
-                problems = _save_entry(application, entry, stored, by_user)
+                problems = _save_entry(application, entry, stored)
                 if problems:
                     errors[entry.criterion.pk] = problems
             if errors:
                 raise _RollBack
+            log_activity(
+                action="seal.application.step_saved",
+                obj=application,
+                by_user=by_user,
+                details={"answers": len(entries), "files": len(stored)},
+            )
     except _RollBack:
         for evidence in stored:
             evidence.file.delete(save=False)
         raise StepRefused(errors) from None
 
 
-def _save_entry(application, entry: StepEntry, stored: list, by_user) -> dict:
+def _save_entry(application, entry: StepEntry, stored: list) -> dict:
     try:
-        answer = answer_save(
+        answer = _answer_save(
             application=application,
             criterion=entry.criterion,
             self_assessment=entry.self_assessment,
             explanation=entry.explanation,
-            by_user=by_user,
         )
     except ValidationError as error:
         return {"answer": list(error.messages)}
     file_problems = []
     for upload in entry.uploads:
         try:
-            stored.append(evidence_add(answer=answer, upload=upload, by_user=by_user))
+            stored.append(_evidence_add(answer=answer, upload=upload))
         except ValidationError as error:
             file_problems += [
                 _("%(name)s: %(message)s") % {"name": upload.name, "message": message}
@@ -319,6 +388,7 @@ def application_submit(*, application: Application, by_user) -> Application:
     application.submitted_at = timezone.now()
     application.submitted_by = by_user
     application.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
+    log_activity(action="seal.application.submitted", obj=application, by_user=by_user)
     from .documents import application_summary_pdf
 
     pdf = application_summary_pdf(application)
@@ -353,6 +423,7 @@ def application_reopen(*, application: Application, by_user) -> Application:
     application.save(update_fields=["submitted_at", "reopened_at", "updated_at"])
     # The answers may change: jurors look again at the resubmitted application.
     application.assignments.update(submitted_at=None)
+    log_activity(action="seal.application.reopened", obj=application, by_user=by_user)
     mail_users(
         users=company_admins(application.company),
         key=f"seal:{application.pk}:reopened:{application.reopened_at:%Y%m%d%H%M%S}",
@@ -377,9 +448,16 @@ def juror_assign(*, application: Application, juror, by_user=None) -> JurorAssig
             _("%(user)s works for %(company)s and cannot judge its application.")
             % {"user": juror, "company": application.company}
         )
-    assignment, _created = JurorAssignment.objects.get_or_create(
+    assignment, created = JurorAssignment.objects.get_or_create(
         application=application, juror=juror
     )
+    if created:
+        log_activity(
+            action="seal.application.juror_assigned",
+            obj=application,
+            by_user=by_user,
+            details={"juror": str(juror)},
+        )
     return assignment
 
 
@@ -406,11 +484,30 @@ def juror_declare_conflict(*, assignment: JurorAssignment) -> JurorAssignment:
     assignment.conflict_declared_at = timezone.now()
     assignment.save(update_fields=["conflict_declared_at"])
     assignment.scores.all().delete()
+    log_activity(
+        action="seal.application.conflict_declared",
+        obj=assignment.application,
+        by_user=assignment.juror,
+    )
     return assignment
 
 
 @transaction.atomic
 def score_save(
+    *, assignment: JurorAssignment, criterion: Criterion, points: int, comment: str = ""
+) -> Score:
+    """One score of the assigned juror (who acts); the points are not logged."""
+    score = _score_save(assignment=assignment, criterion=criterion, points=points, comment=comment)
+    log_activity(
+        action="seal.application.score_saved",
+        obj=score.assignment.application,
+        by_user=score.assignment.juror,
+        details={"criterion": _criterion_text(criterion)},
+    )
+    return score
+
+
+def _score_save(
     *, assignment: JurorAssignment, criterion: Criterion, points: int, comment: str = ""
 ) -> Score:
     assignment = (
@@ -436,8 +533,17 @@ def score_save(
 @transaction.atomic
 def scores_save(*, assignment: JurorAssignment, scores) -> None:
     """Save several ``(criterion, points, comment)`` at once: all of them or none."""
-    for criterion, points, comment in scores:
-        score_save(assignment=assignment, criterion=criterion, points=points, comment=comment)
+    saved = [
+        _score_save(assignment=assignment, criterion=criterion, points=points, comment=comment)
+        for criterion, points, comment in scores
+    ]
+    if saved:
+        log_activity(
+            action="seal.application.scores_saved",
+            obj=saved[0].assignment.application,
+            by_user=saved[0].assignment.juror,
+            details={"criteria": len(saved)},
+        )
 
 
 @transaction.atomic
@@ -459,6 +565,11 @@ def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
         )
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["submitted_at"])
+    log_activity(
+        action="seal.application.scores_submitted",
+        obj=assignment.application,
+        by_user=assignment.juror,
+    )
     return assignment
 
 
@@ -472,12 +583,19 @@ def decision_record(*, application: Application, awarded: bool, note: str = "", 
         raise ValidationError(_("Only submitted applications can be decided."))
     if application.decision_sent_at is not None:
         raise ValidationError(_("This decision has been sent and can no longer be changed."))
+    old_decision = application.decision
     application.decision = (
         Application.Decision.AWARDED if awarded else Application.Decision.NOT_AWARDED
     )
     application.decision_note = note.strip()
     application.decided_at = timezone.now()
     application.save(update_fields=["decision", "decision_note", "decided_at", "updated_at"])
+    details = {"decision": [old_decision or None, application.decision]}
+    if application.decision_note:
+        details["note"] = application.decision_note
+    log_activity(
+        action="seal.application.decided", obj=application, by_user=by_user, details=details
+    )
     return application
 
 
@@ -499,6 +617,7 @@ def certificate_revoke(*, certificate: Certificate, by_user=None) -> Certificate
     if certificate.revoked_at is None:
         certificate.revoked_at = timezone.now()
         certificate.save(update_fields=["revoked_at"])
+        log_activity(action="seal.certificate.revoked", obj=certificate, by_user=by_user)
     return certificate
 
 
@@ -512,7 +631,7 @@ def _add_years(day: date, years: int) -> date:
 @transaction.atomic
 def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
     """Mail every decided application of the cycle once; awarded ones get their certificate."""
-    sent = 0
+    sent = certificates = recipients = 0
     for application in (
         Application.objects.select_for_update()
         .filter(cycle=cycle, decided_at__isnull=False, decision_sent_at__isnull=True)
@@ -529,7 +648,9 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
                     "valid_until": _add_years(issued, cycle.validity_years),
                 },
             )
+            certificates += 1
         for key, email, name, language in _decision_recipients(application.company):
+            recipients += 1
             mail_enqueue(
                 key=f"seal:{application.pk}:decision:{key}",
                 to=email,
@@ -549,6 +670,13 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
         application.decision_sent_at = timezone.now()
         application.save(update_fields=["decision_sent_at", "updated_at"])
         sent += 1
+    if sent:
+        log_activity(
+            action="seal.cycle.decisions_sent",
+            obj=cycle,
+            by_user=by_user,
+            details={"decisions": sent, "certificates": certificates, "recipients": recipients},
+        )
     return sent
 
 

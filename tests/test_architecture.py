@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["network_portal", "accounts", "members", "meetings", "seal", "newsletter", "demo"]
+PACKAGES = [
+    "network_portal",
+    "accounts",
+    "members",
+    "meetings",
+    "seal",
+    "newsletter",
+    "reports",
+    "demo",
+]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -67,3 +76,15 @@ def test_the_plumbing_importing_an_app_breaks_the_contracts(tmp_path):
 
     assert result.returncode == 1
     assert "network_portal.mail -> members.models" in result.stdout
+
+
+def test_an_app_importing_the_reports_breaks_the_contracts(tmp_path):
+    """The figures read the apps; an app that reads the figures would point an arrow up."""
+    code = copy_of_the_code(tmp_path)
+    with (code / "meetings" / "selectors.py").open("a") as selectors:
+        selectors.write("\nfrom reports.selectors import annual_report  # noqa: E402, F401\n")
+
+    result = lint_imports(code)
+
+    assert result.returncode == 1
+    assert "meetings.selectors -> reports.selectors" in result.stdout

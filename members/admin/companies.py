@@ -8,6 +8,7 @@ from django.utils.translation import ngettext_lazy
 from network_portal.admin_views import service_action
 
 from .. import csv_io, services
+from ..admin_panels import company_panels
 from ..models import Company, CompanyMembership, ContactPerson
 from .csv_import import CsvImportScreen
 
@@ -99,7 +100,7 @@ class CompanyAdmin(CsvImportScreen, admin.ModelAdmin):
     list_filter = ["status", "size_class", "industry", "directory_consent", "legal_form"]
     search_fields = ["name", "city", "postcode", "contacts__last_name", "contacts__email"]
     date_hierarchy = "registered_at"
-    readonly_fields = ["status", "registered_at", "status_changed_at", "member_since"]
+    readonly_fields = ["status", "registered_at", "status_changed_at", "member_since", "left_on"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ContactPersonInline, MembershipInline]
     actions = [approve, reject, pause, mark_left, reactivate, "export_csv"]
@@ -117,6 +118,7 @@ class CompanyAdmin(CsvImportScreen, admin.ModelAdmin):
                     "registered_at",
                     "member_since",
                     "status_changed_at",
+                    "left_on",
                     "directory_consent",
                     "internal_notes",
                 ]
@@ -126,6 +128,12 @@ class CompanyAdmin(CsvImportScreen, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # What other apps show about the company (members.admin_panels), e.g. its engagement.
+        if obj is not None:
+            context["company_panels"] = company_panels(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

@@ -85,7 +85,7 @@ class CsvImportScreen(PortalAdminMixin):
         if not preview.is_valid:
             return self._import_preview(request, preview, data["name"], data["csv"])
         try:
-            companies, contacts = csv_io.import_member_csv(preview)
+            companies, contacts = csv_io.import_member_csv(preview, by_user=request.user)
         except IntegrityError:
             self.message_user(
                 request,

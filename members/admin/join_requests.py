@@ -6,14 +6,30 @@ from django.utils.translation import gettext_lazy as _
 
 from network_portal.admin_views import PortalAdminMixin
 
-from .. import services
+from .. import cockpit, services
 from ..models import JoinRequest
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    """Open requests nobody has decided for a week (the cockpit's counter links here)."""
+
+    title = _("waiting")
+    parameter_name = "waiting"
+    OVER_A_WEEK = "over_a_week"
+
+    def lookups(self, request, model_admin):
+        return [(self.OVER_A_WEEK, _("open for more than a week"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.OVER_A_WEEK:
+            return cockpit.join_requests_waiting(queryset)
+        return queryset
 
 
 @admin.register(JoinRequest)
 class JoinRequestAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["user", "company", "status", "created_at", "decided_at", "decided_by"]
-    list_filter = ["status"]
+    list_filter = ["status", WaitingFilter]
     search_fields = ["user__email", "company__name"]
     list_select_related = ["user", "company", "decided_by"]
     readonly_fields = [

@@ -54,7 +54,7 @@ class MailingListAdmin(PortalAdminMixin, admin.ModelAdmin):
     @admin_url("sync/", name="newsletter_mailinglist_sync", post_only=True)
     def sync_view(self, request):
         self.check_permissions(request, require=("change",))
-        services.sync_member_lists()
+        services.sync_member_lists(by_user=request.user)
         self.message_user(
             request,
             gettext("The member lists now match the contact persons of the member companies."),

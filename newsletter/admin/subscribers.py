@@ -163,7 +163,9 @@ class SubscriberAdmin(PortalAdminMixin, admin.ModelAdmin):
         return self.run_after_confirmation(
             request,
             queryset.order_by("email"),
-            lambda subscriber: services.subscriber_erase(subscriber=subscriber),
+            lambda subscriber: services.subscriber_erase(
+                subscriber=subscriber, by_user=request.user
+            ),
             action="erase",
             done_message=ngettext_lazy(
                 "The personal data of %(n)d address has been erased.",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from network_portal.admin_views import PortalAdminMixin, admin_url, object_link
 from network_portal.downloads import pdf_attachment
 
-from .. import documents, services
+from .. import cockpit, documents, services
 from ..models import Application
 from .jury import JurorAssignmentInline
 
@@ -17,21 +17,61 @@ from .jury import JurorAssignmentInline
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
+    SUBMITTED = "submitted"
+    READY_TO_SEND = "ready_to_send"
 
     def lookups(self, request, model_admin):
         return [
             ("draft", pgettext_lazy("application", "draft")),
-            ("submitted", pgettext_lazy("application", "submitted")),
+            (self.SUBMITTED, pgettext_lazy("application", "submitted")),
             ("decided", _("decided")),
+            (self.READY_TO_SEND, _("decided, not yet sent")),
         ]
 
     def queryset(self, request, queryset):
         if self.value() == "draft":
             return queryset.filter(submitted_at__isnull=True)
-        if self.value() == "submitted":
-            return queryset.filter(submitted_at__isnull=False, decision="")
+        if self.value() == self.SUBMITTED:
+            return cockpit.open_submitted(queryset)
         if self.value() == "decided":
             return queryset.exclude(decision="")
+        if self.value() == self.READY_TO_SEND:
+            return cockpit.decisions_ready_to_send(queryset)
+        return queryset
+
+
+class JuryFilter(admin.SimpleListFilter):
+    """Applications nobody has been assigned to score (the cockpit's counter links here)."""
+
+    title = _("jury")
+    parameter_name = "jury"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        return [(self.NONE, _("no juror assigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NONE:
+            return cockpit.without_jurors(queryset)
+        return queryset
+
+
+class OutstandingScoresFilter(admin.SimpleListFilter):
+    """The applications a juror still has to score (the cockpit's counters link here)."""
+
+    title = _("scores outstanding from")
+    parameter_name = "scores_outstanding"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(juror["juror_id"]), juror["name"])
+            for juror in cockpit.jurors_with_outstanding_scores()
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return cockpit.applications_awaiting_scores(queryset, juror_id=int(value))
         return queryset
 
 
@@ -49,7 +89,14 @@ class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
         "decision_display",
         "jurors",
     ]
-    list_filter = ["cycle", StatusFilter, "decision", "company__size_class"]
+    list_filter = [
+        "cycle",
+        StatusFilter,
+        "decision",
+        "company__size_class",
+        JuryFilter,
+        OutstandingScoresFilter,
+    ]
     list_select_related = ["company", "cycle"]
     search_fields = ["company__name"]
     inlines = [JurorAssignmentInline]

@@ -14,7 +14,7 @@ from network_portal.admin_views import PortalAdminMixin, admin_url, refusal_text
 from network_portal.downloads import csv_attachment
 from network_portal.text import validate_multi_line
 
-from .. import selectors, services
+from .. import cockpit, selectors, services
 from ..models import Application, AwardCycle, Category
 
 FLAG = "⚑"
@@ -92,13 +92,7 @@ class RankingScreen(PortalAdminMixin):
                     else Application.Decision.NOT_AWARDED
                 )
             row["form"] = DecisionForm(prefix=f"a{application.pk}", initial=initial)
-        ready_to_send = (
-            Application.objects.filter(
-                cycle=cycle, decided_at__isnull=False, decision_sent_at__isnull=True
-            )
-            .exclude(decision="")
-            .count()
-        )
+        ready_to_send = cockpit.decisions_ready_to_send(cycle.applications.all()).count()
         return self.render_admin_page(
             request,
             "admin/seal/awardcycle/ranking.html",

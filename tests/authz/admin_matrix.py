@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from django.contrib.admin import site
 from django.urls import reverse
+from django.utils import timezone
 
 from .outcomes import FORBIDDEN, LOGIN, NOT_FOUND, OK, Entry, Extra, login_next, to
 from .urls import UNNAMED
@@ -85,6 +86,8 @@ ADMIN_MODELS = {
     "django_celery_beat_solarschedule": (lambda w: w.solar, NO_PERMISSION),
     "django_celery_beat_intervalschedule": (lambda w: w.interval, NO_PERMISSION),
     "network_portal_outboxmail": (lambda w: w.outbox_mail, NO_ADD),  # services write mails
+    # The activity log: written by the services, read-only for everyone.
+    "network_portal_activityentry": (lambda w: w.activity_entry, WORKFLOW_ONLY),
     USER_ADMIN: (lambda w: w.users["member"], {}),
     "members_company": (lambda w: w.company, {}),
     "members_contactperson": (lambda w: w.contact, {}),
@@ -107,7 +110,17 @@ ADMIN_MODELS = {
     "newsletter_subscriber": (lambda w: w.subscriber, WORKFLOW_ONLY),
     "newsletter_bounce": (lambda w: w.bounce, WORKFLOW_ONLY),
     "newsletter_delivery": (lambda w: w.delivery, WORKFLOW_ONLY),
+    # Engagement: a view of the member companies (only the permission to view it); a row leads
+    # to the company's own page, which shows the same figures.
+    "reports_engagement": (
+        lambda w: w.company,
+        {**WORKFLOW_ONLY, "change": to(lambda w, requested: _company_change(w))},
+    ),
 }
+
+
+def _company_change(world) -> str:
+    return reverse("admin:members_company_change", args=[world.company.pk])
 
 
 def _model_entries() -> dict:
@@ -162,6 +175,10 @@ def _issue_change(world, requested):
 def _participants(world, requested):
     url = reverse("admin:meetings_meeting_participants", args=[world.meeting.pk])
     return f"{url}#registration-{world.registration.pk}"
+
+
+def _this_year(world) -> str:
+    return f"year={timezone.localdate().year}"
 
 
 def _view_on_site(world, requested):
@@ -269,6 +286,9 @@ ADMIN_SITE = {
     "admin:newsletter_issue_unschedule": AdminEntry(
         coordinators_only(to(_issue_change)), kwargs=_pk("draft_issue"), method="post"
     ),
+    "admin:reports_engagement_csv": AdminEntry(coordinators_only()),
+    "admin:reports_annual_report_pdf": AdminEntry(coordinators_only(), query=_this_year),
+    "admin:reports_annual_report_xlsx": AdminEntry(coordinators_only(), query=_this_year),
     # Django's own: the password form of a user, under the auth app's name.
     "admin:auth_user_password_change": AdminEntry(
         coordinators_only(),

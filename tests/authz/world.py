@@ -34,6 +34,7 @@ from meetings import services as meeting_services
 from meetings.models import Material, Meeting, Registration
 from members import services as member_services
 from members.models import Company, CompanyInvitation, JoinRequest
+from network_portal.activity import log_activity
 from network_portal.models import OutboxMail
 from network_portal.signing import make_token
 from newsletter import rendering
@@ -273,6 +274,12 @@ def build_world() -> World:
         body_text="Hallo",
         language="de",
     )
+    activity_entry = log_activity(
+        action="members.company.approved",
+        obj=company,
+        by_user=coordinator,
+        details={"status": ["pending", "active"]},
+    )
     interval = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     periodic_task = PeriodicTask.objects.create(
         name="authz", task="network_portal.sweep_mail", interval=interval
@@ -315,6 +322,7 @@ def build_world() -> World:
         "past_cycle": past_cycle,
         "certificate": certificate,
         "outbox_mail": outbox_mail,
+        "activity_entry": activity_entry,
         "coordinators_group": coordinators,
         "site": Site.objects.get_current(),
         "imprint": FlatPage.objects.get(url="/impressum/"),

@@ -539,9 +539,9 @@ def test_company_created_meanwhile_rolls_back_everything(coordinator_client, mon
     response = upload(coordinator_client, GOOD_ROWS)
     original = csv_io.import_member_csv
 
-    def someone_else_was_faster(preview):
+    def someone_else_was_faster(preview, **kwargs):
         CompanyFactory(name="Hochwald Logistik AG", slug="hochwald")
-        return original(preview)
+        return original(preview, **kwargs)
 
     monkeypatch.setattr(csv_io, "import_member_csv", someone_else_was_faster)
 

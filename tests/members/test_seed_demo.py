@@ -45,6 +45,11 @@ def test_seed_demo_runs_twice_without_duplicates(settings, client):
     assert membership.is_admin and membership.company.status == "active"
     coordinator = User.objects.get(email="koordination@demo.example")
     assert coordinator.is_staff and coordinator.check_password("demo-trier")
+    # The demo's coordinator is one as real coordinators are: in the group, no superuser.
+    assert not coordinator.is_superuser
+    assert list(coordinator.groups.values_list("name", flat=True)) == ["Koordination"]
+    system = User.objects.get(email="system@demo.example")
+    assert system.is_staff and system.is_superuser and system.check_password("demo-trier")
     juror = User.objects.get(email="jury@demo.example")
     assert juror.groups.filter(name="Jury").exists()
 
@@ -74,7 +79,9 @@ def test_coordinator_group_can_manage_member_companies(client):
     assert "Schreinerei Olewig" in response.content.decode()
 
 
-@pytest.mark.parametrize("email", ["koordination@demo.example", "jury@demo.example"])
+@pytest.mark.parametrize(
+    "email", ["koordination@demo.example", "system@demo.example", "jury@demo.example"]
+)
 def test_demo_coordinator_and_juror_log_in_with_the_published_demo_secret(client, settings, email):
     from django.urls import reverse
 
@@ -96,3 +103,23 @@ def test_demo_coordinator_and_juror_log_in_with_the_published_demo_secret(client
     assert client.get(reverse("members:dashboard")).status_code == 302
     assert User.objects.get(email=email).authenticator_set.count() == 1
     assert any(members_demo.DEMO_TOTP_SECRET in line for line in members_demo.summary())
+
+
+def test_the_demo_coordinator_works_through_the_groups_permissions(settings, client):
+    """Logged in as the demo's coordinator (not a superuser): the cockpit and the coordinators'
+    lists open, the technical models do not."""
+    from django.urls import reverse
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    login_with_second_factor(client, User.objects.get(email="koordination@demo.example"))
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert "Was ansteht" in index.content.decode()
+    assert "System" not in [str(group["name"]) for group in index.context["app_list"]]
+    assert client.get(reverse("admin:members_company_changelist")).status_code == 200
+    assert client.get(reverse("admin:seal_application_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 403
+    )
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403

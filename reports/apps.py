@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The one permission of the engagement list, the company panel and the annual report.
+VIEW_REPORTS = "reports.view_engagement"
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Figures and reports")
+
+    def ready(self):
+        from members.admin_panels import register_company_panel
+        from network_portal.cockpit import register_cockpit_section
+
+        from . import cockpit, panels
+
+        register_cockpit_section(
+            "reports",
+            title=_("Figures and annual report"),
+            order=80,
+            counters=cockpit.counters,
+            template="admin/reports/cockpit_section.html",
+            context=cockpit.context,
+            permission=VIEW_REPORTS,
+        )
+        register_company_panel(
+            "engagement",
+            title=_("Engagement"),
+            order=10,
+            template="admin/reports/company_panel.html",
+            context=panels.engagement_context,
+            permission=VIEW_REPORTS,
+        )

@@ -1,0 +1,1064 @@
+"""Every state change leaves exactly one activity log entry: a walk over every service.
+
+The walk enumerates every public function of every app's ``services.py``. Each is either a
+state change, called here through a scenario (the data it needs, made with the factories, and
+the call) that must leave exactly one new entry with the expected action, actor and object;
+or a read, listed in ``READS`` with the reason. A new public service function in neither list
+fails ``test_every_public_service_is_walked_or_named_a_read``.
+"""
+
+import inspect
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+
+from meetings import services as meeting_services
+from meetings.models import CalendarFeed, Meeting, Registration
+from members import services as member_services
+from members.models import Company, CompanyInvitation, CompanyMembership, JoinRequest
+from network_portal import activity
+from network_portal.activity import Process
+from network_portal.models import ActivityEntry
+from newsletter import services as newsletter_services
+from newsletter.models import Delivery, Issue, Subscriber, Subscription
+from seal import services as seal_services
+from seal.models import Application
+from tests.factories import (
+    CompanyAdminFactory,
+    CompanyFactory,
+    ContactPersonFactory,
+    CoordinatorFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from tests.meetings.factories import MeetingFactory, RegistrationFactory, TopicProposalFactory
+from tests.newsletter.factories import (
+    DeliveryFactory,
+    IssueFactory,
+    MailingListFactory,
+    MemberListFactory,
+    SubscriptionFactory,
+)
+from tests.seal.factories import (
+    TINY_PDF,
+    AnswerFactory,
+    AwardCycleFactory,
+    CertificateFactory,
+    CriterionFactory,
+    EvidenceFactory,
+    JurorAssignmentFactory,
+    ScoreFactory,
+    SubmittedApplicationFactory,
+    juror,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Public functions of the services modules that change nothing, and why.
+READS = {
+    "members.services.unique_company_slug": "computes a free slug for a name; saves nothing",
+    "members.services.invitation_token": "makes the signed link of an invitation",
+    "members.services.invitation_max_age_seconds": "reads a setting",
+    "meetings.services.rsvp_token": "makes a signed one-click link",
+    "meetings.services.rsvp_url": "makes a signed one-click link",
+    "meetings.services.feedback_url": "makes a signed feedback link",
+    "seal.services.cycle_check_window": "a rule the cycle form asks (raises or returns)",
+    "seal.services.current_cycle": "reads which cycle takes applications",
+    "seal.services.require_catalogue_editable": "a rule (raises or returns)",
+    "seal.services.require_editable": "a rule (raises or returns)",
+    "seal.services.require_can_start": "a rule (raises or returns)",
+    "seal.services.application_missing": "reads what keeps an application from submission",
+    "seal.services.require_can_score": "a rule (raises or returns)",
+    "seal.services.awarded_certificates": "reads the public list of awarded companies",
+    "newsletter.services.confirm_max_age_seconds": "reads a setting",
+    "newsletter.services.subscriber_export": "reads everything stored about an address (JSON)",
+}
+
+
+@dataclass
+class Case:
+    """A prepared call of one service and the entry it must leave."""
+
+    call: Any  # () -> result
+    action: str
+    # The object the entry is about: an instance (its id is taken before the call, so a
+    # service that deletes it is checked too), a function of the call's result, or None.
+    obj: Any = None
+    by_user: Any = None
+    process: str = ""
+    actor_label: str = ""
+
+
+SCENARIOS: dict[str, Any] = {}
+
+
+def scenario(name):
+    def register(function):
+        SCENARIOS[name] = function
+        return function
+
+    return register
+
+
+def _object_ref(obj):
+    return (ContentType.objects.get_for_model(obj).pk, str(obj.pk))
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@scenario("members.services.company_register")
+def _company_register():
+    user = UserFactory()
+    company = CompanyFactory.build(name="Hochwald Logistik AG", slug="")
+    return Case(
+        lambda: member_services.company_register(user=user, company=company, contact_fields={}),
+        "members.company.registered",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+def _company_status_case(service, action, status, **kwargs):
+    company = CompanyFactory(status=status)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: service(company=company, by_user=coordinator, **kwargs),
+        action,
+        obj=company,
+        by_user=coordinator,
+    )
+
+
+@scenario("members.services.company_approve")
+def _company_approve():
+    return _company_status_case(
+        member_services.company_approve, "members.company.approved", Company.Status.PENDING
+    )
+
+
+@scenario("members.services.company_reject")
+def _company_reject():
+    return _company_status_case(
+        member_services.company_reject,
+        "members.company.rejected",
+        Company.Status.PENDING,
+        reason="Kein Sitz in der Region Trier.",
+    )
+
+
+@scenario("members.services.company_pause")
+def _company_pause():
+    return _company_status_case(
+        member_services.company_pause, "members.company.paused", Company.Status.ACTIVE
+    )
+
+
+@scenario("members.services.company_mark_left")
+def _company_mark_left():
+    return _company_status_case(
+        member_services.company_mark_left, "members.company.left", Company.Status.ACTIVE
+    )
+
+
+@scenario("members.services.company_reactivate")
+def _company_reactivate():
+    return _company_status_case(
+        member_services.company_reactivate, "members.company.reactivated", Company.Status.PAUSED
+    )
+
+
+@scenario("members.services.join_request_create")
+def _join_request_create():
+    user, company = UserFactory(), CompanyFactory()
+    return Case(
+        lambda: member_services.join_request_create(user=user, company=company),
+        "members.join_request.created",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("members.services.join_request_decide")
+def _join_request_decide():
+    join_request = JoinRequest.objects.create(user=UserFactory(), company=CompanyFactory())
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: member_services.join_request_decide(
+            join_request=join_request, accept=True, by_user=coordinator
+        ),
+        "members.join_request.accepted",
+        obj=join_request,
+        by_user=coordinator,
+    )
+
+
+@scenario("members.services.join_request_withdraw")
+def _join_request_withdraw():
+    join_request = JoinRequest.objects.create(user=UserFactory(), company=CompanyFactory())
+    return Case(
+        lambda: member_services.join_request_withdraw(
+            join_request=join_request, by_user=join_request.user
+        ),
+        "members.join_request.withdrawn",
+        obj=join_request,
+        by_user=join_request.user,
+    )
+
+
+def _invitation():
+    company = CompanyFactory()
+    admin = CompanyAdminFactory(company=company).user
+    invitation = CompanyInvitation.objects.create(
+        company=company,
+        email="kollegin@moselblick.example",
+        invited_by=admin,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+    return invitation, admin
+
+
+@scenario("members.services.invitation_create")
+def _invitation_create():
+    company = CompanyFactory()
+    admin = CompanyAdminFactory(company=company).user
+    return Case(
+        lambda: member_services.invitation_create(
+            company=company, email="kollege@moselblick.example", invited_by=admin
+        ),
+        "members.invitation.created",
+        obj=lambda result: result,
+        by_user=admin,
+    )
+
+
+@scenario("members.services.invitation_revoke")
+def _invitation_revoke():
+    invitation, admin = _invitation()
+    return Case(
+        lambda: member_services.invitation_revoke(invitation=invitation, by_user=admin),
+        "members.invitation.revoked",
+        obj=invitation,
+        by_user=admin,
+    )
+
+
+@scenario("members.services.invitation_accept")
+def _invitation_accept():
+    invitation, _admin = _invitation()
+    colleague = UserFactory(email=invitation.email)
+    return Case(
+        lambda: member_services.invitation_accept(invitation=invitation, user=colleague),
+        "members.invitation.accepted",
+        obj=invitation,
+        by_user=colleague,
+    )
+
+
+@scenario("members.services.membership_set_role")
+def _membership_set_role():
+    company = CompanyFactory()
+    admin = CompanyAdminFactory(company=company).user
+    membership = MembershipFactory(company=company)
+    return Case(
+        lambda: member_services.membership_set_role(
+            membership=membership, role=CompanyMembership.Role.ADMIN, by_user=admin
+        ),
+        "members.membership.role_changed",
+        obj=membership,
+        by_user=admin,
+    )
+
+
+@scenario("members.services.membership_remove")
+def _membership_remove():
+    company = CompanyFactory()
+    admin = CompanyAdminFactory(company=company).user
+    membership = MembershipFactory(company=company)
+    return Case(
+        lambda: member_services.membership_remove(membership=membership, by_user=admin),
+        "members.membership.removed",
+        obj=membership,
+        by_user=admin,
+    )
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+@scenario("meetings.services.write_meeting_mails")
+def _write_meeting_mails():
+    meeting = MeetingFactory()
+    ContactPersonFactory()
+    return Case(
+        lambda: meeting_services.write_meeting_mails(
+            meeting=meeting, kind="invitation", process=Process.WORKER
+        ),
+        "meetings.meeting.mails_written",
+        obj=meeting,
+        process=Process.WORKER,
+    )
+
+
+def _meeting_case(service, action, **meeting_fields):
+    meeting = MeetingFactory(**meeting_fields)
+    ContactPersonFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: service(meeting=meeting, by_user=coordinator),
+        action,
+        obj=meeting,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.meeting_publish")
+def _meeting_publish():
+    return _meeting_case(
+        meeting_services.meeting_publish,
+        "meetings.meeting.published",
+        status=Meeting.Status.DRAFT,
+    )
+
+
+@scenario("meetings.services.meeting_schedule_changed")
+def _meeting_schedule_changed():
+    meeting = MeetingFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.meeting_schedule_changed(
+            meeting=meeting, changed_fields=["room"], by_user=coordinator
+        ),
+        "meetings.meeting.rescheduled",
+        obj=meeting,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.meeting_cancel")
+def _meeting_cancel():
+    return _meeting_case(meeting_services.meeting_cancel, "meetings.meeting.cancelled")
+
+
+@scenario("meetings.services.meeting_mark_held")
+def _meeting_mark_held():
+    started = timezone.now() - timedelta(hours=1)
+    return _meeting_case(
+        meeting_services.meeting_mark_held,
+        "meetings.meeting.held",
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        rsvp_deadline=started - timedelta(days=7),
+    )
+
+
+@scenario("meetings.services.rsvp_answer")
+def _rsvp_answer():
+    """The one-click link from an invitation: no login, the address answered."""
+    meeting = MeetingFactory()
+    contact = ContactPersonFactory()
+    return Case(
+        lambda: meeting_services.rsvp_answer(
+            meeting=meeting,
+            company=contact.company,
+            name=contact.full_name,
+            email=contact.email,
+            contact=contact,
+            attending=True,
+        ),
+        "meetings.registration.registered",
+        obj=lambda result: result,
+        process=Process.LINK,
+        actor_label=contact.email,
+    )
+
+
+@scenario("meetings.services.registration_cancel")
+def _registration_cancel():
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+    registration = RegistrationFactory(company=company)
+    return Case(
+        lambda: meeting_services.registration_cancel(registration=registration, by_user=user),
+        "meetings.registration.cancelled",
+        obj=registration,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.check_in")
+def _check_in():
+    registration = RegistrationFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.check_in(
+            registration=registration, present=True, by_user=coordinator
+        ),
+        "meetings.registration.checked_in",
+        obj=registration,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.write_reminders")
+def _write_reminders():
+    starts = timezone.now() + timedelta(days=7) - timedelta(hours=1)
+    meeting = MeetingFactory(
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        rsvp_deadline=starts - timedelta(days=7),
+        reminder_days=[7],
+    )
+    RegistrationFactory(meeting=meeting)
+    return Case(
+        lambda: meeting_services.write_reminders(process=Process.BEAT),
+        "meetings.meeting.reminders_written",
+        obj=meeting,
+        process=Process.BEAT,
+    )
+
+
+def _past_meeting():
+    started = timezone.now() - timedelta(days=1)
+    return MeetingFactory(
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        rsvp_deadline=started - timedelta(days=7),
+        status=Meeting.Status.HELD,
+    )
+
+
+@scenario("meetings.services.write_feedback_requests")
+def _write_feedback_requests():
+    meeting = _past_meeting()
+    RegistrationFactory(meeting=meeting)
+    return Case(
+        lambda: meeting_services.write_feedback_requests(process=Process.BEAT),
+        "meetings.meeting.feedback_requested",
+        obj=meeting,
+        process=Process.BEAT,
+    )
+
+
+@scenario("meetings.services.feedback_give")
+def _feedback_give():
+    registration = RegistrationFactory(meeting=_past_meeting())
+    return Case(
+        lambda: meeting_services.feedback_give(registration=registration, rating=4),
+        "meetings.feedback.given",
+        obj=lambda result: result,
+        process=Process.LINK,
+        actor_label=registration.email,
+    )
+
+
+@scenario("meetings.services.topic_propose")
+def _topic_propose():
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+    return Case(
+        lambda: meeting_services.topic_propose(
+            company=company, user=user, title="Ausbildung im Verbund"
+        ),
+        "meetings.topic.proposed",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.topic_vote")
+def _topic_vote():
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+    proposal = TopicProposalFactory()
+    return Case(
+        lambda: meeting_services.topic_vote(
+            proposal=proposal, user=user, company=company, vote=True
+        ),
+        "meetings.topic.voted",
+        obj=proposal,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.topic_schedule")
+def _topic_schedule():
+    proposal = TopicProposalFactory(proposed_by=UserFactory())
+    meeting = MeetingFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.topic_schedule(
+            proposal=proposal, meeting=meeting, by_user=coordinator
+        ),
+        "meetings.topic.scheduled",
+        obj=proposal,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.calendar_feed_renew")
+def _calendar_feed_renew():
+    user = UserFactory()
+    return Case(
+        lambda: meeting_services.calendar_feed_renew(user=user),
+        "meetings.calendar_feed.renewed",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.calendar_feed_delete")
+def _calendar_feed_delete():
+    user = UserFactory()
+    feed = CalendarFeed.objects.create(user=user, token=CalendarFeed.new_token())
+    return Case(
+        lambda: meeting_services.calendar_feed_delete(user=user),
+        "meetings.calendar_feed.deleted",
+        obj=feed,
+        by_user=user,
+    )
+
+
+# --- seal -------------------------------------------------------------------------------------
+
+
+@scenario("seal.services.cycle_copy_catalogue")
+def _cycle_copy_catalogue():
+    source = CriterionFactory().category.cycle
+    target = AwardCycleFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.cycle_copy_catalogue(
+            source=source, target=target, by_user=coordinator
+        ),
+        "seal.cycle.catalogue_copied",
+        obj=target,
+        by_user=coordinator,
+    )
+
+
+def _open_application():
+    """A draft application of an active company in an open cycle, its admin, a criterion."""
+    cycle = AwardCycleFactory()
+    company = CompanyFactory()
+    admin = CompanyAdminFactory(company=company).user
+    application = Application.objects.create(cycle=cycle, company=company, started_by=admin)
+    criterion = CriterionFactory(category__cycle=cycle)
+    return application, admin, criterion
+
+
+@scenario("seal.services.application_start")
+def _application_start():
+    cycle = AwardCycleFactory()
+    company = CompanyFactory()
+    admin = CompanyAdminFactory(company=company).user
+    return Case(
+        lambda: seal_services.application_start(cycle=cycle, company=company, by_user=admin),
+        "seal.application.started",
+        obj=lambda result: result,
+        by_user=admin,
+    )
+
+
+@scenario("seal.services.answer_save")
+def _answer_save():
+    application, admin, criterion = _open_application()
+    return Case(
+        lambda: seal_services.answer_save(
+            application=application,
+            criterion=criterion,
+            self_assessment=3,
+            explanation="Wir zahlen Zuschläge für Nachtarbeit.",
+            by_user=admin,
+        ),
+        "seal.application.answer_saved",
+        obj=application,
+        by_user=admin,
+    )
+
+
+@scenario("seal.services.evidence_add")
+def _evidence_add():
+    application, admin, criterion = _open_application()
+    answer = AnswerFactory(application=application, criterion=criterion)
+    upload = SimpleUploadedFile("Plan.pdf", TINY_PDF, content_type="application/pdf")
+    return Case(
+        lambda: seal_services.evidence_add(answer=answer, upload=upload, by_user=admin),
+        "seal.application.evidence_added",
+        obj=application,
+        by_user=admin,
+    )
+
+
+@scenario("seal.services.evidence_remove")
+def _evidence_remove():
+    application, admin, criterion = _open_application()
+    evidence = EvidenceFactory(answer=AnswerFactory(application=application, criterion=criterion))
+    return Case(
+        lambda: seal_services.evidence_remove(evidence=evidence, by_user=admin),
+        "seal.application.evidence_removed",
+        obj=application,
+        by_user=admin,
+    )
+
+
+@scenario("seal.services.application_step_save")
+def _application_step_save():
+    application, admin, criterion = _open_application()
+    entries = [seal_services.StepEntry(criterion, 2, "Jährliche Gesundheitstage.")]
+    return Case(
+        lambda: seal_services.application_step_save(
+            application=application, entries=entries, by_user=admin
+        ),
+        "seal.application.step_saved",
+        obj=application,
+        by_user=admin,
+    )
+
+
+@scenario("seal.services.application_submit")
+def _application_submit():
+    application, admin, criterion = _open_application()
+    AnswerFactory(application=application, criterion=criterion)
+    return Case(
+        lambda: seal_services.application_submit(application=application, by_user=admin),
+        "seal.application.submitted",
+        obj=application,
+        by_user=admin,
+    )
+
+
+@scenario("seal.services.application_reopen")
+def _application_reopen():
+    application = SubmittedApplicationFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.application_reopen(application=application, by_user=coordinator),
+        "seal.application.reopened",
+        obj=application,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.juror_assign")
+def _juror_assign():
+    application = SubmittedApplicationFactory()
+    coordinator = CoordinatorFactory()
+    jury_member = juror()
+    return Case(
+        lambda: seal_services.juror_assign(
+            application=application, juror=jury_member, by_user=coordinator
+        ),
+        "seal.application.juror_assigned",
+        obj=application,
+        by_user=coordinator,
+    )
+
+
+def _assignment():
+    application = SubmittedApplicationFactory()
+    criterion = CriterionFactory(category__cycle=application.cycle)
+    return JurorAssignmentFactory(application=application), criterion
+
+
+@scenario("seal.services.juror_declare_conflict")
+def _juror_declare_conflict():
+    assignment, _criterion = _assignment()
+    return Case(
+        lambda: seal_services.juror_declare_conflict(assignment=assignment),
+        "seal.application.conflict_declared",
+        obj=assignment.application,
+        by_user=assignment.juror,
+    )
+
+
+@scenario("seal.services.score_save")
+def _score_save():
+    assignment, criterion = _assignment()
+    return Case(
+        lambda: seal_services.score_save(assignment=assignment, criterion=criterion, points=3),
+        "seal.application.score_saved",
+        obj=assignment.application,
+        by_user=assignment.juror,
+    )
+
+
+@scenario("seal.services.scores_save")
+def _scores_save():
+    assignment, criterion = _assignment()
+    return Case(
+        lambda: seal_services.scores_save(assignment=assignment, scores=[(criterion, 3, "")]),
+        "seal.application.scores_saved",
+        obj=assignment.application,
+        by_user=assignment.juror,
+    )
+
+
+@scenario("seal.services.score_submit")
+def _score_submit():
+    assignment, criterion = _assignment()
+    ScoreFactory(assignment=assignment, criterion=criterion)
+    return Case(
+        lambda: seal_services.score_submit(assignment=assignment),
+        "seal.application.scores_submitted",
+        obj=assignment.application,
+        by_user=assignment.juror,
+    )
+
+
+@scenario("seal.services.decision_record")
+def _decision_record():
+    application = SubmittedApplicationFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.decision_record(
+            application=application, awarded=True, by_user=coordinator
+        ),
+        "seal.application.decided",
+        obj=application,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.certificate_revoke")
+def _certificate_revoke():
+    certificate = CertificateFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.certificate_revoke(certificate=certificate, by_user=coordinator),
+        "seal.certificate.revoked",
+        obj=certificate,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.decisions_send")
+def _decisions_send():
+    company = CompanyFactory()
+    CompanyAdminFactory(company=company)
+    application = SubmittedApplicationFactory(
+        company=company, decision=Application.Decision.AWARDED, decided_at=timezone.now()
+    )
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.decisions_send(cycle=application.cycle, by_user=coordinator),
+        "seal.cycle.decisions_sent",
+        obj=application.cycle,
+        by_user=coordinator,
+    )
+
+
+# --- newsletter -------------------------------------------------------------------------------
+
+
+@scenario("newsletter.services.sync_member_lists")
+def _sync_member_lists():
+    MemberListFactory()
+    ContactPersonFactory()
+    return Case(
+        lambda: newsletter_services.sync_member_lists(process=Process.BEAT),
+        "newsletter.member_lists.synced",
+        process=Process.BEAT,
+    )
+
+
+@scenario("newsletter.services.subscription_request")
+def _subscription_request():
+    mailing_list = MailingListFactory()
+    email = "leserin@moselblick.example"
+    return Case(
+        lambda: newsletter_services.subscription_request(
+            email=email, lists=[mailing_list], consent_text="Ich möchte …", form="signup"
+        ),
+        "newsletter.subscriber.subscription_requested",
+        obj=lambda result: Subscriber.objects.get(email=email),
+        process=Process.FORM,
+        actor_label=email,
+    )
+
+
+def _subscriber_case(service, action, *, arguments, status=Subscription.Status.CONFIRMED):
+    """A public action of the subscriber, through the signed link of a mail."""
+    subscription = SubscriptionFactory(status=status)
+    subscriber = subscription.subscriber
+    return Case(
+        lambda: service(subscriber=subscriber, **arguments(subscription)),
+        action,
+        obj=subscriber,
+        process=Process.LINK,
+        actor_label=subscriber.email,
+    )
+
+
+@scenario("newsletter.services.subscription_confirm")
+def _subscription_confirm():
+    return _subscriber_case(
+        newsletter_services.subscription_confirm,
+        "newsletter.subscriber.confirmed",
+        status=Subscription.Status.PENDING,
+        arguments=lambda subscription: {"list_ids": [subscription.mailing_list_id]},
+    )
+
+
+@scenario("newsletter.services.unsubscribe_all")
+def _unsubscribe_all():
+    return _subscriber_case(
+        newsletter_services.unsubscribe_all,
+        "newsletter.subscriber.unsubscribed",
+        arguments=lambda subscription: {"form": "one-click"},
+    )
+
+
+@scenario("newsletter.services.preferences_save")
+def _preferences_save():
+    return _subscriber_case(
+        newsletter_services.preferences_save,
+        "newsletter.subscriber.preferences_saved",
+        arguments=lambda subscription: {"wanted_lists": [], "consent_text": "Ich möchte …"},
+    )
+
+
+@scenario("newsletter.services.bounce_record")
+def _bounce_record():
+    return Case(
+        lambda: newsletter_services.bounce_record(
+            email="unbekannt@moselblick.example", kind="hard", source="webhook"
+        ),
+        "newsletter.bounce.recorded",
+        obj=lambda result: result,
+        process=Process.WEBHOOK,
+    )
+
+
+def _issue_with_reader(**fields):
+    subscription = SubscriptionFactory()
+    return IssueFactory(lists=[subscription.mailing_list], **fields)
+
+
+@scenario("newsletter.services.issue_send")
+def _issue_send():
+    issue = _issue_with_reader()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: newsletter_services.issue_send(issue=issue, by_user=coordinator),
+        "newsletter.issue.sending_started",
+        obj=issue,
+        by_user=coordinator,
+    )
+
+
+@scenario("newsletter.services.issue_unschedule")
+def _issue_unschedule():
+    issue = _issue_with_reader(
+        status=Issue.Status.SCHEDULED, scheduled_at=timezone.now() + timedelta(days=1)
+    )
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: newsletter_services.issue_unschedule(issue=issue, by_user=coordinator),
+        "newsletter.issue.unscheduled",
+        obj=issue,
+        by_user=coordinator,
+    )
+
+
+@scenario("newsletter.services.issue_expand")
+def _issue_expand():
+    issue = _issue_with_reader(status=Issue.Status.SENDING, sending_started_at=timezone.now())
+    return Case(
+        lambda: newsletter_services.issue_expand(issue=issue, process=Process.WORKER),
+        "newsletter.issue.expanded",
+        obj=issue,
+        process=Process.WORKER,
+    )
+
+
+def _drained_issue():
+    issue = IssueFactory(status=Issue.Status.SENDING, sending_started_at=timezone.now())
+    DeliveryFactory(issue=issue, status=Delivery.Status.SENT, sent_at=timezone.now())
+    return issue
+
+
+@scenario("newsletter.services.issue_finish_if_done")
+def _issue_finish_if_done():
+    issue = _drained_issue()
+    return Case(
+        lambda: newsletter_services.issue_finish_if_done(issue=issue, process=Process.WORKER),
+        "newsletter.issue.sent",
+        obj=issue,
+        process=Process.WORKER,
+    )
+
+
+@scenario("newsletter.services.issues_due")
+def _issues_due():
+    issue = _issue_with_reader(
+        status=Issue.Status.SCHEDULED, scheduled_at=timezone.now() - timedelta(minutes=1)
+    )
+    return Case(
+        lambda: newsletter_services.issues_due(process=Process.BEAT),
+        "newsletter.issue.sending_started",
+        obj=issue,
+        process=Process.BEAT,
+    )
+
+
+@scenario("newsletter.services.issues_resume")
+def _issues_resume():
+    issue = _issue_with_reader(status=Issue.Status.SENDING, sending_started_at=timezone.now())
+    return Case(
+        lambda: newsletter_services.issues_resume(process=Process.BEAT),
+        "newsletter.issue.resumed",
+        obj=issue,
+        process=Process.BEAT,
+    )
+
+
+@scenario("newsletter.services.issues_finish")
+def _issues_finish():
+    issue = _drained_issue()
+    return Case(
+        lambda: newsletter_services.issues_finish(process=Process.BEAT),
+        "newsletter.issue.sent",
+        obj=issue,
+        process=Process.BEAT,
+    )
+
+
+@scenario("newsletter.services.issue_send_test")
+def _issue_send_test():
+    issue = IssueFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: newsletter_services.issue_send_test(issue=issue, to_user=coordinator),
+        "newsletter.issue.test_sent",
+        obj=issue,
+        by_user=coordinator,
+    )
+
+
+@scenario("newsletter.services.subscriber_erase")
+def _subscriber_erase():
+    subscriber = SubscriptionFactory().subscriber
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: newsletter_services.subscriber_erase(subscriber=subscriber, by_user=coordinator),
+        "newsletter.subscriber.erased",
+        obj=subscriber,
+        by_user=coordinator,
+    )
+
+
+# --- The walk ---------------------------------------------------------------------------------
+
+
+def services_modules():
+    """The ``services`` module of every app of this project that has one."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(ROOT) or ".venv" in Path(config.path).parts:
+            continue
+        if (Path(config.path) / "services.py").exists():
+            modules.append(import_module(f"{config.name}.services"))
+    return modules
+
+
+def public_service_functions() -> set[str]:
+    names = set()
+    for module in services_modules():
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(f"{module.__name__}.{name}")
+    return names
+
+
+def test_every_public_service_is_walked_or_named_a_read():
+    found = public_service_functions()
+    assert {module.__name__ for module in services_modules()} >= {
+        "members.services",
+        "meetings.services",
+        "seal.services",
+        "newsletter.services",
+    }
+    assert set(SCENARIOS).isdisjoint(READS)
+    assert sorted(found - set(SCENARIOS) - set(READS)) == [], (
+        "a public service function without a scenario here (a state change) or a reason in "
+        "READS (a read)"
+    )
+    assert sorted((set(SCENARIOS) | set(READS)) - found) == [], "no such service any more"
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_each_state_change_leaves_exactly_one_entry(db, name):
+    case = SCENARIOS[name]()
+    expected_object = None if case.obj is None or callable(case.obj) else _object_ref(case.obj)
+    before = set(ActivityEntry.objects.values_list("pk", flat=True))
+
+    result = case.call()
+
+    entries = list(ActivityEntry.objects.exclude(pk__in=before))
+    assert [entry.action for entry in entries] == [case.action]
+    entry = entries[0]
+    assert entry.actor_id == (case.by_user.pk if case.by_user is not None else None)
+    assert entry.process == case.process
+    if case.by_user is not None:
+        assert entry.actor_label == str(case.by_user)
+    else:
+        assert entry.actor_label == case.actor_label
+    if callable(case.obj):
+        expected_object = _object_ref(case.obj(result))
+    if expected_object is None:
+        assert entry.object_type_id is None
+        assert entry.object_id == ""
+    else:
+        assert (entry.object_type_id, entry.object_id) == expected_object
+    # Readable in German: a registered label, and every detail with a label of its own.
+    with translation.override("de"):
+        kind = activity.action_type(entry.action)
+        assert kind is not None
+        assert set(entry.details) <= set(kind.details)
+        assert all(text for _label, text in activity.entry_details(entry))
+
+
+def test_a_call_that_changes_nothing_writes_no_entry(db):
+    """A second run of a sweep, or a repeated answer, is no event."""
+    case = SCENARIOS["meetings.services.write_reminders"]()
+    case.call()
+    count = ActivityEntry.objects.count()
+
+    case.call()
+    newsletter_services.issues_due(process=Process.BEAT)
+    newsletter_services.sync_member_lists(process=Process.BEAT)
+
+    assert ActivityEntry.objects.count() == count
+
+
+def test_an_answer_by_a_logged_in_user_names_the_user(db):
+    meeting = MeetingFactory()
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+
+    registration = meeting_services.rsvp_answer(
+        meeting=meeting,
+        company=company,
+        name=user.get_full_name(),
+        email=user.email,
+        attending=False,
+        by_user=user,
+    )
+
+    entry = ActivityEntry.objects.get()
+    assert (entry.action, entry.actor, entry.process) == (
+        "meetings.registration.declined",
+        user,
+        "",
+    )
+    assert entry.object_id == str(registration.pk)
+    assert registration.status == Registration.Status.DECLINED
