@@ -1,12 +1,14 @@
 # The commands the README shows. `make demo` and `make test` work on a fresh clone.
 VENV ?= .venv
 PYTHON ?= python3
+# The demo's port: `make demo PORT=8001` or `PORT=8001 make demo`.
+PORT ?= 8000
 PY := $(VENV)/bin/python
 
 .PHONY: demo test lint format messages install
 
 demo: install  ## set up, load the demo data and start web + worker + beat (Ctrl-C stops all)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} ./scripts/run-demo.sh
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PORT=$(PORT) ./scripts/run-demo.sh
 
 test: install  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -8,7 +8,8 @@ from django.core.validators import MaxLengthValidator
 from django.shortcuts import resolve_url
 from django.utils import translation
 
-from network_portal.mail import mail_enqueue
+from network_portal.mail import compose_mail, mail_enqueue
+from network_portal.office import office
 from network_portal.text import validate_single_line
 
 from .models import User
@@ -21,7 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's mails (verification, password reset) go through the portal's outbox too."""
         request = context.get("request")
-        ctx = {"email": email, "current_site": get_current_site(request), **context}
+        ctx = {
+            "email": email,
+            "current_site": get_current_site(request),
+            "office": office(),
+            **context,
+        }
         message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (
@@ -31,12 +37,16 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             "",
         )
+        language = translation.get_language() or getattr(request, "LANGUAGE_CODE", "de")
         # Each of these mails is wanted every time it is asked for, so every call gets its key.
         mail_enqueue(
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
             to=email,
-            rendered=(message.subject, message.body, html),
-            language=translation.get_language() or getattr(request, "LANGUAGE_CODE", "de"),
+            # With the office's contact at the foot and an HTML part, like the portal's own.
+            rendered=compose_mail(
+                subject=message.subject, text=message.body, html=html or None, language=language
+            ),
+            language=language,
         )
 
     def clean_email(self, email):
@@ -50,6 +60,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
+        if not self.is_email_verified(request, user.email):
+            # An address proven by an invitation link (members' InvitationAcceptView) counts
+            # for a sign-up with exactly that address; allauth would otherwise add it,
+            # confirmed, to an account signed up with another one.
+            self.unstash_verified_email(request)
         user.language = (translation.get_language() or "de")[:2]
         if commit:
             user.save()

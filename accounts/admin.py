@@ -1,7 +1,9 @@
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import User
 
 
@@ -39,3 +41,20 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    # Deleting goes through accounts.services.account_delete, one person at a time: their
+    # contact entries, subscriptions and registrations lose the person, and so does the log.
+    # (Someone still named in the award's records is protected: Django's page says so.)
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        services.account_delete(user=obj, by_user=request.user)
+
+
+# Each person sees and ends their own sessions on „Mein Konto“ (allauth.usersessions); a
+# coordinator who must lock someone out deactivates the account instead.
+if admin.site.is_registered(UserSession):
+    admin.site.unregister(UserSession)

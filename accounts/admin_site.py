@@ -16,6 +16,7 @@ from functools import update_wrapper
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -96,11 +97,12 @@ ADMIN_GROUPS = (
         labels={"flatpages.flatpage": _("Imprint, privacy policy, accessibility statement")},
     ),
     AdminGroup("reports", _("Figures and reports"), ("reports",)),
-    # What happened: who changed what (the activity log), and every mail the portal sent.
+    # What happened: who changed what (the activity log), and every mail the portal sent;
+    # beside it, the standard texts those mails open with.
     AdminGroup(
         "log",
         _("Activity log and outbox"),
-        ("network_portal.activityentry", "network_portal.outboxmail"),
+        ("network_portal.activityentry", "network_portal.outboxmail", "network_portal.mailtext"),
     ),
     # The technical models: roles, logins' second factors and addresses, the site's domain,
     # beat's schedules. Coordinators work through the portal's screens instead.
@@ -164,7 +166,28 @@ def group_app_list(app_dict: dict, *, is_superuser: bool) -> list[dict]:
     return groups + system
 
 
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete, with the label the chosen model's admin gives an object
+    (``autocomplete_label(obj)``, e.g. a contact person as "Name (Company)") and the relations
+    that label reads (``autocomplete_select_related``), still in one query per page."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        related = getattr(self.model_admin, "autocomplete_select_related", ())
+        return queryset.select_related(*related) if related else queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
+
 class PortalAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def index(self, request, extra_context=None):
         cockpit = cockpit_for(request)
         context = {

@@ -1,9 +1,10 @@
-"""allauth's sign-up form as the portal uses it (ACCOUNT_FORMS["signup"]).
+"""allauth's forms as the portal uses them (ACCOUNT_FORMS["signup"], ACCOUNT_FORMS["add_email"]).
 
 A module of its own: allauth's forms import ACCOUNT_SIGNUP_FORM_CLASS (accounts.forms) while they
 load, so accounts.forms cannot import them in turn.
 """
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django.core.exceptions import ValidationError
@@ -28,3 +29,22 @@ class SignupForm(AllauthSignupForm):
         ):
             raise ValidationError(ratelimits.REFUSED)
         return cleaned_data
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """A new address for the login: refused at once where it could not become the login
+    address later (e.g. another contact entry of the person's company has it), so nothing
+    is confirmed in vain."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(validate_single_line)
+
+    def clean_email(self):
+        from . import services
+
+        value = super().clean_email()
+        reason = services.login_address_refusal(user=self.user, new_email=value)
+        if reason:
+            raise ValidationError(reason)
+        return value

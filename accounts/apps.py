@@ -8,11 +8,17 @@ class AccountsConfig(AppConfig):
     verbose_name = _("User accounts")
 
     def ready(self):
-        from allauth.account.signals import authentication_step_completed
+        from allauth.account.signals import (
+            authentication_step_completed,
+            email_changed,
+            user_logged_in,
+        )
         from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.db.models.signals import post_migrate
 
         from .admin_labels import name_library_models
+        from .middleware import apply_language_at_login
+        from .receivers import on_login_address_changed
         from .roles import ensure_role_groups
         from .second_factor import (
             on_authentication_step,
@@ -31,6 +37,8 @@ class AccountsConfig(AppConfig):
         authenticator_added.connect(
             on_authenticator_added, dispatch_uid="accounts.second_factor_added"
         )
+        email_changed.connect(on_login_address_changed, dispatch_uid="accounts.address_changed")
+        user_logged_in.connect(apply_language_at_login, dispatch_uid="accounts.language_at_login")
         name_library_models()
 
 

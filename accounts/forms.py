@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from network_portal.text import validate_single_line
@@ -18,3 +19,23 @@ class SignupNameForm(forms.Form):
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
+
+
+class NameForm(forms.Form):
+    """„Mein Konto“: the person's name."""
+
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"), max_length=100, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=gettext_lazy("Last name"), max_length=100, validators=[validate_single_line]
+    )
+
+
+class LanguageForm(forms.Form):
+    """„Mein Konto“: the language of the portal and of the mails to the person."""
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the portal and of our emails to you"),
+        choices=settings.LANGUAGES,
+    )

@@ -20,7 +20,7 @@ MEETINGS = [
     # slug, title, topic, days from today, host slug, status, capacity
     (
         "herbsttreffen-ki-und-web",
-        "Netzwerktreffen: KI-gestützte Suchmaschinenoptimierung und 3D-Webdesign",
+        "KI-gestützte Suchmaschinenoptimierung und 3D-Webdesign",
         "Wie kleine Betriebe online sichtbar werden",
         -60,
         "petrisberg-software-ag",
@@ -29,7 +29,7 @@ MEETINGS = [
     ),
     (
         "wintertreffen-weiterbildung",
-        "Netzwerktreffen: Weiterbildung und Mitarbeiterbindung",
+        "Weiterbildung und Mitarbeiterbindung",
         "Fachkräfte halten durch Weiterbildung",
         35,
         "klinikverbund-trierer-land-ggmbh",
@@ -38,7 +38,7 @@ MEETINGS = [
     ),
     (
         "fruehjahrstreffen-siegelkriterien",
-        "Netzwerktreffen: Kriterien für das Siegel „Mein Top Job Trier“",
+        "Kriterien für das Siegel „Mein Top Job Trier“",
         "Die Kriterien für 2027 gemeinsam schärfen",
         120,
         "romerbrucken-bau-gmbh-co-kg",

@@ -32,6 +32,7 @@ register_actions(
         "recipients": RECIPIENTS,
         "changed": Detail(_("Changed details"), kind="fields"),
         "promoted": Detail(_("Moved up from the waitlist")),
+        "note": Detail(_("Note in the email")),
         "participant_reminders": Detail(_("Reminders to participants")),
         "deadline_reminders": Detail(_("Reminders of the RSVP deadline")),
     },
@@ -44,6 +45,7 @@ register_actions(
         "meetings.registration.cancelled": _("Registration cancelled"),
         "meetings.registration.checked_in": _("Checked in"),
         "meetings.registration.check_in_undone": _("Check-in undone"),
+        "meetings.registration.walked_in": _("Came without registration, checked in"),
     },
     details={
         "status": Detail(_("Status"), choices=Registration.Status.choices, change=True),
@@ -67,4 +69,13 @@ register_actions(
         "meetings.calendar_feed.deleted": _("Calendar feed switched off"),
     },
     details={"meeting": Detail(_("Meeting"))},
+)
+
+register_actions(
+    {
+        "meetings.meeting.newcomers_invited": _("Invitations written to late joiners"),
+        "meetings.meeting.answer_reminders_sent": _("Reminders to answer written by hand"),
+        "meetings.meeting.invitation_resent": _("Invitation sent again"),
+    },
+    details={"recipients": RECIPIENTS, "meeting": Detail(_("Meeting"))},
 )

@@ -17,7 +17,7 @@ class MeetingsConfig(AppConfig):
         from network_portal.cockpit import register_cockpit_section
         from network_portal.home import register_home_section
 
-        from . import cockpit
+        from . import account, cockpit
 
         register_home_section("meetings", home_next_meeting, order=20)
         register_cockpit_section(
@@ -28,3 +28,11 @@ class MeetingsConfig(AppConfig):
             context=cockpit.context,
             permission="meetings.view_meeting",
         )
+        account.register()
+
+        from members.newcomers import register_newcomers_hook
+
+        from . import services
+
+        # Contacts who join while a meeting is open for answers are invited to it.
+        register_newcomers_hook("meetings", services.invite_newcomers)

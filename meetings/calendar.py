@@ -1,7 +1,8 @@
 """Calendar entries (iCalendar) for meetings: one stable UID per meeting, a rising SEQUENCE.
 
-No ORGANIZER: calendar apps would mail acceptances to it. Each event carries an alarm the day
-before.
+No ORGANIZER in an entry that adds or updates a meeting: calendar apps would mail acceptances
+to it. Each event carries an alarm the day before. A cancellation is METHOD:CANCEL
+(:func:`cancellation_ics`).
 """
 
 from datetime import timedelta
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vCalAddress
 
 from network_portal.signing import absolute_url, site_domain
 
@@ -19,12 +20,12 @@ from .models import Meeting
 PRODID = "-//Wirtschaftsförderung Trier//Attraktive Unternehmen Trier//DE"
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     return cal
@@ -58,6 +59,33 @@ def meeting_event(meeting: Meeting) -> Event:
 def meeting_ics(meeting: Meeting) -> str:
     cal = _calendar(meeting.title)
     cal.add_component(meeting_event(meeting))
+    return cal.to_ical().decode()
+
+
+def cancellation_ics(meeting: Meeting, *, attendee: str = "", organizer=None) -> str:
+    """The cancellation of ``meeting`` as calendar programs apply it: METHOD:CANCEL with the
+    meeting's UID and its SEQUENCE (raised by cancelling, so it is newer than any entry sent
+    before) and STATUS:CANCELLED. iTIP (RFC 5546) wants the ORGANIZER and the ATTENDEE being
+    told in a CANCEL: the coordination office (``organizer``, an :class:`~network_portal.office
+    .Office`) and the recipient; nobody is asked to reply to a cancellation."""
+    cal = _calendar(meeting.title, method="CANCEL")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.calendar_uid}@{site_domain()}")
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.title)
+    location = ", ".join(p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p)
+    event.add("location", location)
+    event.add("status", "CANCELLED")
+    if organizer is not None and organizer.email:
+        event.add(
+            "organizer", vCalAddress(f"mailto:{organizer.email}"), parameters={"CN": organizer.name}
+        )
+    if attendee:
+        event.add("attendee", vCalAddress(f"mailto:{attendee}"))
+    cal.add_component(event)
     return cal.to_ical().decode()
 
 

@@ -43,6 +43,17 @@ class Meeting(models.Model):
     slug = models.SlugField(_("Short name"), max_length=220, unique=True)
     topic = models.CharField(_("Topic"), max_length=300, validators=[validate_single_line])
     description = models.TextField(_("Description"), blank=True, validators=[validate_multi_line])
+    introduction = models.TextField(
+        _("Personal introduction for the invitation"),
+        blank=True,
+        max_length=3000,
+        validators=[validate_multi_line],
+        help_text=_(
+            "A few words of your own that open the invitation mail, e.g. why this topic now. "
+            "Markdown: **bold**, *italic*, [link text](https://…), lists with “- ”. Leave "
+            "empty for the standard text alone."
+        ),
+    )
     starts_at = models.DateTimeField(_("Starts at"))
     ends_at = models.DateTimeField(_("Ends at"))
     host = models.ForeignKey(
@@ -76,7 +87,10 @@ class Meeting(models.Model):
         _("Reminders (days before)"),
         default=default_reminder_days,
         blank=True,
-        help_text=_("Days before the meeting on which participants are reminded, e.g. [7, 1]."),
+        help_text=_(
+            "Days before the meeting on which participants are reminded, separated by "
+            "commas, e.g. 7, 1."
+        ),
     )
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -158,7 +172,7 @@ class AgendaItem(models.Model):
     @property
     def speaker(self):
         if self.speaker_contact_id:
-            return f"{self.speaker_contact.full_name} ({self.speaker_contact.company.name})"
+            return self.speaker_contact.name_with_company
         if self.speaker_name:
             return ", ".join(p for p in (self.speaker_name, self.speaker_organisation) if p)
         return ""
@@ -212,8 +226,20 @@ class Registration(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Meeting")
     )
+    # A member company; only a walk-in from elsewhere has none, but the name of theirs.
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Company")
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("Company"),
+    )
+    company_name = models.CharField(
+        _("Company (not a member)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
     )
     contact = models.ForeignKey(
         ContactPerson,
@@ -224,7 +250,15 @@ class Registration(models.Model):
         verbose_name=_("Contact person"),
     )
     name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
-    email = models.EmailField(pgettext_lazy("person", "Email"), validators=[validate_single_line])
+    # Only a walk-in may come without an address.
+    email = models.EmailField(
+        pgettext_lazy("person", "Email"), blank=True, validators=[validate_single_line]
+    )
+    walk_in = models.BooleanField(
+        _("Came without registration"),
+        default=False,
+        help_text=_("Added at the door on the day of the meeting."),
+    )
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,8 +281,15 @@ class Registration(models.Model):
         ordering = ["company__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "email"], name="one_registration_per_person_and_meeting"
-            )
+                fields=["meeting", "email"],
+                condition=~Q(email=""),
+                name="one_registration_per_person_and_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(company__isnull=False) | ~Q(company_name=""),
+                name="registration_names_its_company",
+                violation_error_message=_("Please name the company."),
+            ),
         ]
 
     def __str__(self):
@@ -257,6 +298,11 @@ class Registration(models.Model):
     @property
     def is_attending(self):
         return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+
+    @property
+    def company_label(self) -> str:
+        """The member company's name, or the name a walk-in gave for theirs."""
+        return self.company.name if self.company_id else self.company_name
 
 
 class CalendarFeed(models.Model):

@@ -4,9 +4,11 @@ from collections import Counter
 from statistics import mean
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from members.models import Company
+from members.selectors import eligible_contacts
 
 from .models import Meeting, Registration
 
@@ -78,6 +80,29 @@ def participant_overview(meeting: Meeting) -> dict:
         "feedback_average": mean(f.rating for f in feedback) if feedback else None,
         "feedback_comments": [f for f in feedback if f.comment.strip()],
     }
+
+
+# --- Check-in at the door --------------------------------------------------------------------
+
+
+def check_in_counts(meeting: Meeting) -> dict:
+    """``checked_in`` of ``expected`` (everyone seated, walk-ins included), in one query."""
+    return meeting.registrations.seated().aggregate(
+        expected=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def check_in_list(meeting: Meeting, *, search: str = "") -> list[Registration]:
+    """Everyone seated, by name, with their company; ``search``: only those whose name or
+    company contains each of its words. One query."""
+    registrations = meeting.registrations.seated().select_related("company")
+    for word in search.split():
+        registrations = registrations.filter(
+            Q(name__icontains=word)
+            | Q(company__name__icontains=word)
+            | Q(company_name__icontains=word)
+        )
+    return list(registrations.order_by("name", "pk"))
 
 
 # --- Seats ----------------------------------------------------------------------------------
@@ -172,4 +197,22 @@ def attended_registrations(*, now=None):
         Q(checked_in_at__isnull=False)
         | Q(status=Registration.Status.CONFIRMED) & ~Exists(check_ins_at_meeting),
         meeting__ends_at__lt=now,
+    )
+
+
+# --- Who has not answered (the participant page's reminders) ---------------------------------
+
+
+def non_responders(meeting: Meeting):
+    """The people invited to ``meeting`` (contact persons of active member companies who want
+    invitations) without an answer of their own: no registration under their contact entry or
+    their address. By company and name, with the company; one query."""
+    answers = meeting.registrations.all()
+    return (
+        eligible_contacts(wants_meeting_invitations=True)
+        .exclude(pk__in=answers.filter(contact__isnull=False).values("contact_id"))
+        .alias(address=Lower("email"))
+        .exclude(address__in=answers.annotate(address=Lower("email")).values("address"))
+        .select_related("company")
+        .order_by("company__name", "last_name", "first_name", "pk")
     )

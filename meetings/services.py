@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from members.models import Company, ContactPerson
 from members.selectors import eligible_contacts
+from network_portal import mail_texts
 from network_portal.activity import Process, log_activity
 from network_portal.mail import keys_written, mail_enqueue, mail_users, send_outbox
 from network_portal.signing import absolute_url, make_token
 
-from . import calendar
+from . import mails
 from .models import CalendarFeed, Feedback, Meeting, Registration, TopicProposal, TopicVote
-from .selectors import attendees, company_places_left, free_seats
+from .selectors import attendees, company_places_left, free_seats, non_responders
 
 RSVP_PURPOSE = "meeting-rsvp"
 FEEDBACK_PURPOSE = "meeting-feedback"
@@ -69,27 +70,21 @@ def rsvp_url(**kwargs) -> str:
 
 
 def _meeting_context(meeting: Meeting) -> dict:
-    return {
-        "meeting_title": meeting.title,
-        "meeting_topic": meeting.topic,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "venue": meeting.venue_name,
-        "venue_address": meeting.venue_address,
-        "room": meeting.room,
-        "rsvp_deadline": meeting.rsvp_deadline,
-        "detail_url": absolute_url(reverse("meetings:detail", args=[meeting.slug])),
-    }
+    """What the meeting's mails show of it (:func:`meetings.mails.meeting_context`)."""
+    return mails.meeting_context(meeting)
 
 
-def _ics_attachment(meeting: Meeting) -> list[dict]:
-    return [
-        {
-            "filename": f"{meeting.slug}.ics",
-            "content": calendar.meeting_ics(meeting),
-            "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
-        }
-    ]
+def _ics_attachment(meeting: Meeting, *, attendee: str = "") -> list[dict]:
+    """The calendar entry of a mail about ``meeting`` (a cancellation's to ``attendee``)."""
+    return mails.ics_attachments(meeting, attendee=attendee)
+
+
+def _greeting_name(registration: Registration):
+    """Whom a mail about ``registration`` greets: its contact person by salutation ("Guten Tag
+    Frau Neumann,"), a colleague without contact entry by the name given."""
+    if registration.contact_id is not None:
+        return registration.contact.letter_name
+    return registration.name
 
 
 class _Recipient:
@@ -124,15 +119,17 @@ def _everyone_invited(meeting: Meeting) -> list[_Recipient]:
         if contact.email.lower() not in seen:
             seen.add(contact.email.lower())
             recipients.append(
-                _Recipient(email=contact.email, name=contact.full_name, contact=contact)
+                _Recipient(email=contact.email, name=contact.letter_name, contact=contact)
             )
-    for registration in meeting.registrations.holding_a_place().select_related("contact"):
+    # A walk-in may have left no address.
+    holding = meeting.registrations.holding_a_place().exclude(email="")
+    for registration in holding.select_related("contact"):
         if registration.email.lower() not in seen:
             seen.add(registration.email.lower())
             recipients.append(
                 _Recipient(
                     email=registration.email,
-                    name=registration.name,
+                    name=_greeting_name(registration),
                     contact=registration.contact,
                     registration=registration,
                 )
@@ -160,30 +157,106 @@ def write_meeting_mails(
     return mail_ids
 
 
-def _write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
+def _notice_prefix(meeting: Meeting, kind: str, *, sequence: int) -> str:
+    """The outbox key prefix of an update (of calendar revision ``sequence``) or a
+    cancellation notice of ``meeting``."""
+    key_kind = f"update-{sequence}" if kind == "update" else kind
+    return f"meeting:{meeting.pk}:{key_kind}:"
+
+
+def notice_recipients(*, meeting: Meeting, kind: str) -> list[_Recipient]:
+    """Who an update (``kind="update"``: the next calendar revision) or a cancellation notice
+    (``"cancellation"``) of ``meeting`` would be written to now: everyone invited, as the
+    writer finds them, less those who have it already; nobody unless the meeting is
+    published. The confirmation pages count them; writes nothing."""
+    if kind not in ("update", "cancellation"):
+        raise ValueError(kind)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        return []
+    sequence = meeting.sequence + 1 if kind == "update" else meeting.sequence
+    prefix = _notice_prefix(meeting, kind, sequence=sequence)
+    written = keys_written(prefix)
+    return [r for r in _everyone_invited(meeting) if prefix + r.key not in written]
+
+
+def schedule_changes(*, meeting: Meeting, changed_fields) -> list[str]:
+    """The fields among ``changed_fields`` whose change sends everyone invited an update: the
+    date, time or venue of a published meeting (none of a draft)."""
+    if meeting.status != Meeting.Status.PUBLISHED:
+        return []
+    return [name for name in changed_fields if name in SCHEDULE_FIELDS]
+
+
+def _write_meeting_mails(
+    *,
+    meeting: Meeting,
+    kind: str,
+    contacts=None,
+    key_kind: str = "",
+    note: str = "",
+    changes: list[dict] | None = None,
+) -> list[int]:
     """Write the invitation, update or cancellation notice for everyone concerned.
 
     Called in the transaction that publishes, changes or cancels the meeting, so the mails
     exist exactly when the change does. Returns the ids of new outbox rows; people who have
-    this mail already (a second run) are skipped.
+    this mail already (a second run) are skipped. An invitation goes to ``contacts`` where
+    given (late joiners, a resend), under ``key_kind`` where given (a resend: a new key).
+    ``note``: the coordinator's words for an update or a cancellation, printed in the mail.
+    ``changes``: what an update changed (:func:`meetings.mails.changes_since`); an update also
+    repeats each person's answer so far, with the buttons to answer (again).
     """
+    with mail_texts.batch():
+        return _write_meeting_mails_now(
+            meeting=meeting,
+            kind=kind,
+            contacts=contacts,
+            key_kind=key_kind,
+            note=note,
+            changes=changes or [],
+        )
+
+
+# An update carries the calendar entry only to those who hold a seat or have not answered:
+# a confirmed entry would put the meeting into the calendars of the waitlisted and of those
+# who said no.
+_NO_CALENDAR_ENTRY = {
+    Registration.Status.WAITLISTED,
+    Registration.Status.DECLINED,
+    Registration.Status.CANCELLED,
+}
+
+
+def _notice_attachments(meeting, kind, recipient, answer, attachments) -> list:
+    if kind == "cancellation":
+        return _ics_attachment(meeting, attendee=recipient.email)
+    if kind == "update" and answer in _NO_CALENDAR_ENTRY:
+        return []
+    return attachments
+
+
+def _write_meeting_mails_now(*, meeting, kind, contacts, key_kind, note, changes) -> list[int]:
     if kind == "invitation":
-        recipients = [
-            _Recipient(email=c.email, name=c.full_name, contact=c) for c in _invited_contacts()
-        ]
-        key_kind = "invitation"
-    elif kind == "update":
+        invited = _invited_contacts() if contacts is None else contacts
+        recipients = [_Recipient(email=c.email, name=c.letter_name, contact=c) for c in invited]
+        key_kind = key_kind or "invitation"
+        key_prefix = f"meeting:{meeting.pk}:{key_kind}:"
+    elif kind in ("update", "cancellation"):
         recipients = _everyone_invited(meeting)
-        key_kind = f"update-{meeting.sequence}"
-    elif kind == "cancellation":
-        recipients = _everyone_invited(meeting)
-        key_kind = "cancellation"
+        key_prefix = _notice_prefix(meeting, kind, sequence=meeting.sequence)
     else:
         raise ValueError(kind)
-    key_prefix = f"meeting:{meeting.pk}:{key_kind}:"
     written = keys_written(key_prefix)
-    attachments = _ics_attachment(meeting)
-    context = _meeting_context(meeting)
+    attachments = [] if kind == "cancellation" else _ics_attachment(meeting)
+    context = {**_meeting_context(meeting), "note": note, "changes": changes}
+    answers = {}
+    if kind == "update":
+        answers = {
+            email.lower(): status
+            for email, status in meeting.registrations.exclude(email="").values_list(
+                "email", "status"
+            )
+        }
     mail_ids = []
     for recipient in recipients:
         key = key_prefix + recipient.key
@@ -196,10 +269,13 @@ def _write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
             context={
                 **context,
                 "recipient_name": recipient.name,
+                "answer": answers.get(recipient.email.lower(), ""),
                 **(recipient.rsvp_links(meeting) if kind != "cancellation" else {}),
             },
             language=_language_of(recipient.contact),
-            attachments=attachments,
+            attachments=_notice_attachments(
+                meeting, kind, recipient, answers.get(recipient.email.lower(), ""), attachments
+            ),
             send=False,
         )
         if mail is not None:
@@ -208,13 +284,34 @@ def _write_meeting_mails(*, meeting: Meeting, kind: str) -> list[int]:
     return mail_ids
 
 
-@transaction.atomic
-def meeting_publish(*, meeting: Meeting, by_user=None) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+def _check_publishable(meeting: Meeting) -> None:
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     if meeting.starts_at <= timezone.now():
         raise ValidationError(_("A meeting in the past cannot be published."))
+
+
+def invitations_on_publish(*, meeting: Meeting) -> int:
+    """How many invitations publishing ``meeting`` would write now (its confirmation page says
+    so); raises the ValidationError publishing would raise. Writes nothing."""
+    _check_publishable(meeting)
+    written = keys_written(f"meeting:{meeting.pk}:invitation:")
+    return sum(
+        1
+        for pk in _invited_contacts().values_list("pk", flat=True)
+        if f"meeting:{meeting.pk}:invitation:contact:{pk}" not in written
+    )
+
+
+def invitations_written(*, meeting: Meeting) -> int:
+    """How many invitations to ``meeting`` are in the outbox (written, sent or not)."""
+    return len(keys_written(f"meeting:{meeting.pk}:invitation:"))
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, by_user=None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_publishable(meeting)
     meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.save(update_fields=["status", "published_at"])
@@ -232,13 +329,20 @@ def meeting_publish(*, meeting: Meeting, by_user=None) -> Meeting:
 
 
 @transaction.atomic
-def meeting_schedule_changed(*, meeting: Meeting, changed_fields, by_user=None) -> bool:
+def meeting_schedule_changed(
+    *, meeting: Meeting, changed_fields, by_user=None, note: str = "", previous=None
+) -> bool:
     """Called after a coordinator saved a meeting: raise the calendar SEQUENCE and tell everyone
-    invited when date, time or venue of a published meeting changed. Returns whether it did."""
+    invited when date, time or venue of a published meeting changed (:func:`schedule_changes`;
+    the admin confirms it first, :func:`notice_recipients` counts the mails), with the
+    coordinator's ``note``. ``previous``: the meeting before the change
+    (:func:`meetings.mails.stored_snapshot`, taken before saving); the update lists what
+    changed against it, old → new (the date and time, the venue, the RSVP deadline, the
+    agenda …). Returns whether it did."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     promoted = _promote_waitlist(meeting)  # more seats may have been added
-    changed = [name for name in changed_fields if name in SCHEDULE_FIELDS]
-    if meeting.status != Meeting.Status.PUBLISHED or not changed:
+    changed = schedule_changes(meeting=meeting, changed_fields=changed_fields)
+    if not changed:
         if promoted:
             log_activity(
                 action="meetings.meeting.waitlist_moved_up",
@@ -249,8 +353,16 @@ def meeting_schedule_changed(*, meeting: Meeting, changed_fields, by_user=None) 
         return False
     meeting.sequence += 1
     meeting.save(update_fields=["sequence"])
-    mail_ids = _write_meeting_mails(meeting=meeting, kind="update")
+    note = note.strip()
+    mail_ids = _write_meeting_mails(
+        meeting=meeting,
+        kind="update",
+        note=note,
+        changes=mails.changes_since(previous, meeting),
+    )
     details = {"changed": changed, "recipients": len(mail_ids)}
+    if note:
+        details["note"] = note
     if promoted:
         details["promoted"] = len(promoted)
     log_activity(
@@ -260,7 +372,9 @@ def meeting_schedule_changed(*, meeting: Meeting, changed_fields, by_user=None) 
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by_user=None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, by_user=None, note: str = "") -> Meeting:
+    """Cancel a planned meeting; a published one's invited hear of it, with the coordinator's
+    ``note`` (the admin confirms it first, :func:`notice_recipients` counts the mails)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
         raise ValidationError(_("Only a planned meeting can be cancelled."))
@@ -269,14 +383,13 @@ def meeting_cancel(*, meeting: Meeting, by_user=None) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence"])
     mail_ids = []
+    note = note.strip()
     if old_status == Meeting.Status.PUBLISHED:
-        mail_ids = _write_meeting_mails(meeting=meeting, kind="cancellation")
-    log_activity(
-        action="meetings.meeting.cancelled",
-        obj=meeting,
-        by_user=by_user,
-        details={"status": [old_status, meeting.status], "recipients": len(mail_ids)},
-    )
+        mail_ids = _write_meeting_mails(meeting=meeting, kind="cancellation", note=note)
+    details = {"status": [old_status, meeting.status], "recipients": len(mail_ids)}
+    if note:
+        details["note"] = note
+    log_activity(action="meetings.meeting.cancelled", obj=meeting, by_user=by_user, details=details)
     return meeting
 
 
@@ -304,12 +417,16 @@ def _mail_registration(registration: Registration, *, event: str, template: str)
         template=template,
         context={
             **_meeting_context(meeting),
-            "recipient_name": registration.name,
+            "recipient_name": _greeting_name(registration),
             "status": registration.status,
             "no_url": rsvp_url(meeting=meeting, attending=False, registration=registration),
         },
         language=_language_of(registration.contact),
-        attachments=_ics_attachment(meeting),
+        # A seat comes with the calendar entry; the waitlist not: a calendar shows an entry
+        # as a date the person keeps, and they have no seat yet. Moving up brings it.
+        attachments=(
+            _ics_attachment(meeting) if registration.status == Registration.Status.CONFIRMED else []
+        ),
     )
 
 
@@ -375,8 +492,9 @@ def rsvp_answer(
     email = email.strip()
     # A contact's title, first and last name together can be longer than the column.
     name = name.strip()[: Registration._meta.get_field("name").max_length]
+    # "of": the registrations' ordering joins their company, which a walk-in may lack.
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, email__iexact=email)
         .first()
     )
@@ -454,6 +572,17 @@ def rsvp_answer(
     return registration
 
 
+def _give_up_place(meeting: Meeting, registration: Registration):
+    """Cancel ``registration`` (both rows locked); a seat it held goes to the waitlist.
+    Returns the old status and the registrations promoted."""
+    old_status = registration.status
+    registration.status = Registration.Status.CANCELLED
+    registration.waitlisted_at = None
+    registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    promoted = _promote_waitlist(meeting) if old_status == Registration.Status.CONFIRMED else []
+    return old_status, promoted
+
+
 @transaction.atomic
 def registration_cancel(*, registration: Registration, by_user) -> Registration:
     """A company user takes back a colleague's registration; the seat goes to the waitlist."""
@@ -462,11 +591,7 @@ def registration_cancel(*, registration: Registration, by_user) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_attending:
         raise ValidationError(_("This registration is not active."))
-    old_status = registration.status
-    registration.status = Registration.Status.CANCELLED
-    registration.waitlisted_at = None
-    registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
-    promoted = _promote_waitlist(meeting) if old_status == Registration.Status.CONFIRMED else []
+    old_status, promoted = _give_up_place(meeting, registration)
     details = {"status": [old_status, Registration.Status.CANCELLED]}
     if promoted:
         details["promoted"] = len(promoted)
@@ -498,6 +623,73 @@ def check_in(*, registration: Registration, present: bool, by_user=None) -> Regi
     return registration
 
 
+# Meetings whose door is open: a walk-in can be recorded.
+CHECK_IN_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
+
+
+@transaction.atomic
+def walk_in_add(
+    *,
+    meeting: Meeting,
+    name: str,
+    company: Company | None = None,
+    company_name: str = "",
+    email: str = "",
+    by_user,
+) -> Registration:
+    """Someone who came without a seat, recorded at the door: seated and checked in at once
+    (so counted as attended), marked as a walk-in; no mail goes out.
+
+    ``company``: their member company; else ``company_name``, the name they gave. With the
+    ``email`` of an earlier answer to this meeting (no, waitlist, cancelled), that answer
+    becomes the seat; a seated person is simply checked in.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in CHECK_IN_STATUSES:
+        raise ValidationError(_("Only a meeting that takes place has a check-in."))
+    if timezone.localdate() < timezone.localdate(meeting.starts_at):
+        # Before the day nobody stands at the door; a walk-in would take a seat meant for
+        # the waitlist.
+        raise ValidationError(_("Walk-ins are recorded on the day of the meeting."))
+    name = " ".join(name.split())[: Registration._meta.get_field("name").max_length]
+    email = email.strip()
+    company_name = "" if company is not None else " ".join(company_name.split())
+    if not name:
+        raise ValidationError(_("Please enter the name."))
+    if company is None and not company_name:
+        raise ValidationError(_("Please choose the member company or enter the company's name."))
+    registration = None
+    if email:
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .filter(meeting=meeting, email__iexact=email)
+            .first()
+        )
+    if registration is not None and registration.status == Registration.Status.CONFIRMED:
+        return check_in(registration=registration, present=True, by_user=by_user)
+    old_status = registration.status if registration is not None else None
+    if registration is None:
+        registration = Registration(meeting=meeting, email=email)
+    registration.name = name
+    registration.company = company
+    registration.company_name = company_name
+    if company is None or registration.contact_id and registration.contact.company_id != company.pk:
+        registration.contact = None
+    registration.status = Registration.Status.CONFIRMED
+    registration.walk_in = True
+    registration.waitlisted_at = None
+    registration.checked_in_at = timezone.now()
+    registration.registered_by = by_user
+    registration.save()
+    log_activity(
+        action="meetings.registration.walked_in",
+        obj=registration,
+        by_user=by_user,
+        details={"status": [old_status, Registration.Status.CONFIRMED]},
+    )
+    return registration
+
+
 def write_reminders(*, now=None, process: str | None = None) -> list[int]:
     """Reminders due now: to participants N days before, and before the RSVP deadline to
     companies that have not answered at all. Keys make a second run write nothing. One log
@@ -511,6 +703,21 @@ def write_reminders(*, now=None, process: str | None = None) -> list[int]:
     return mail_ids
 
 
+def _enqueue_answer_request(meeting: Meeting, contact: ContactPerson, *, key, template, context):
+    """A mail ``meetings/emails/<template>`` asking ``contact``, invited and without an answer,
+    to answer, with the buttons for it; written to the outbox (sent by the caller). None if
+    ``key`` was written before."""
+    recipient = _Recipient(email=contact.email, name=contact.letter_name, contact=contact)
+    return mail_enqueue(
+        key=key,
+        to=contact.email,
+        template=f"meetings/emails/{template}",
+        context={**context, "recipient_name": recipient.name, **recipient.rsvp_links(meeting)},
+        language=_language_of(contact),
+        send=False,
+    )
+
+
 def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> list[int]:
     mail_ids, deadline_ids = [], []
     context = _meeting_context(meeting)
@@ -520,7 +727,8 @@ def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> l
         # Only within a day after it is due: who registers later is not reminded late.
         if not (due <= now < due + timedelta(days=1)):
             continue
-        for registration in meeting.registrations.seated().select_related("contact__user"):
+        seated = meeting.registrations.seated().exclude(email="")
+        for registration in seated.select_related("contact__user"):
             key = f"meeting:{meeting.pk}:reminder-{days}d:registration:{registration.pk}"
             if key in written:
                 continue
@@ -530,7 +738,7 @@ def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> l
                 template="meetings/emails/reminder",
                 context={
                     **context,
-                    "recipient_name": registration.name,
+                    "recipient_name": _greeting_name(registration),
                     "days": days,
                     "no_url": rsvp_url(meeting=meeting, attending=False, registration=registration),
                 },
@@ -546,18 +754,8 @@ def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> l
             key = f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}"
             if key in written:
                 continue
-            recipient = _Recipient(email=contact.email, name=contact.full_name, contact=contact)
-            mail = mail_enqueue(
-                key=key,
-                to=contact.email,
-                template="meetings/emails/deadline_reminder",
-                context={
-                    **context,
-                    "recipient_name": contact.full_name,
-                    **recipient.rsvp_links(meeting),
-                },
-                language=_language_of(contact),
-                send=False,
+            mail = _enqueue_answer_request(
+                meeting, contact, key=key, template="deadline_reminder", context=context
             )
             if mail:
                 deadline_ids.append(mail.pk)
@@ -576,9 +774,12 @@ def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> l
     return mail_ids + deadline_ids
 
 
+def feedback_token(registration: Registration) -> str:
+    return make_token(purpose=FEEDBACK_PURPOSE, payload={"r": registration.pk})
+
+
 def feedback_url(registration: Registration) -> str:
-    token = make_token(purpose=FEEDBACK_PURPOSE, payload={"r": registration.pk})
-    return absolute_url(reverse("meetings:feedback", args=[token]))
+    return absolute_url(reverse("meetings:feedback", args=[feedback_token(registration)]))
 
 
 def write_feedback_requests(*, now=None, process: str | None = None) -> list[int]:
@@ -601,7 +802,7 @@ def _write_feedback_requests(*, meeting: Meeting, process: str | None) -> list[i
     mail_ids = []
     key_prefix = f"meeting:{meeting.pk}:feedback-request:"
     written = keys_written(key_prefix)
-    for registration in attendees(meeting).select_related("contact__user"):
+    for registration in attendees(meeting).exclude(email="").select_related("contact__user"):
         key = f"{key_prefix}registration:{registration.pk}"
         if key in written:
             continue
@@ -611,7 +812,7 @@ def _write_feedback_requests(*, meeting: Meeting, process: str | None) -> list[i
             template="meetings/emails/feedback_request",
             context={
                 **_meeting_context(meeting),
-                "recipient_name": registration.name,
+                "recipient_name": _greeting_name(registration),
                 "feedback_url": feedback_url(registration),
             },
             language=_language_of(registration.contact),
@@ -737,3 +938,142 @@ def calendar_feed_delete(*, user) -> None:
         return
     log_activity(action="meetings.calendar_feed.deleted", obj=feed, by_user=user)
     feed.delete()
+
+
+# --- Late joiners, reminders and resends by hand ---------------------------------------------
+
+
+def meetings_open_for_answers(*, now=None):
+    """Published meetings whose RSVP deadline has not passed (``Meeting.is_open_for_answers``;
+    the deadline is never after the start)."""
+    now = now or timezone.now()
+    return Meeting.objects.filter(status=Meeting.Status.PUBLISHED, rsvp_deadline__gte=now)
+
+
+@transaction.atomic
+def invite_newcomers(*, contacts, by_user=None, process: str | None = None) -> list[int]:
+    """Invite contact persons who joined after a meeting was published (their company was
+    approved or reactivated, or they were added to an active member company) to every meeting
+    still open for answers; called through ``members.newcomers`` in the transaction of that
+    change. Each person gets each invitation once (its key is the one publishing uses); who
+    answered already, or does not want invitations, gets none. One log entry per meeting with
+    invitations written."""
+    invited = list(_invited_contacts().filter(pk__in=[contact.pk for contact in contacts]))
+    mail_ids = []
+    if not invited:
+        return mail_ids
+    for meeting in meetings_open_for_answers().order_by("starts_at", "pk"):
+        answered = {
+            email.lower() for email in meeting.registrations.values_list("email", flat=True)
+        }
+        newcomers = [contact for contact in invited if contact.email.lower() not in answered]
+        written = _write_meeting_mails(meeting=meeting, kind="invitation", contacts=newcomers)
+        if written:
+            log_activity(
+                action="meetings.meeting.newcomers_invited",
+                obj=meeting,
+                by_user=by_user,
+                process=process,
+                details={"recipients": len(written)},
+            )
+        mail_ids += written
+    return mail_ids
+
+
+def _today_key(prefix: str) -> str:
+    return f"{prefix}-{timezone.localdate().isoformat()}"
+
+
+def answer_reminder_prefix(meeting: Meeting) -> str:
+    """The keys of today's reminders by hand to ``meeting``: one per person and day, so a
+    second click (or a second coordinator) on the same day writes nothing twice."""
+    return f"meeting:{meeting.pk}:{_today_key('answer-reminder')}:"
+
+
+def answer_reminder_recipients(meeting: Meeting) -> tuple[list[ContactPerson], int]:
+    """Who a reminder by hand reaches now: the people without an answer (the participant
+    page's list) who have not been reminded today; and how many were reminded today already.
+    Two queries."""
+    written = keys_written(answer_reminder_prefix(meeting))
+    prefix = answer_reminder_prefix(meeting)
+    pending, reminded = [], 0
+    for contact in non_responders(meeting):
+        if f"{prefix}contact:{contact.pk}" in written:
+            reminded += 1
+        else:
+            pending.append(contact)
+    return pending, reminded
+
+
+@transaction.atomic
+def answer_reminders_send(*, meeting: Meeting, by_user) -> list[int]:
+    """A coordinator reminds everyone invited who has not answered yet, now (the participant
+    page, after a confirmation that names them and their number). Each person once a day;
+    one log entry. Returns the ids of the mails written."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    recipients, _reminded = answer_reminder_recipients(meeting)
+    if not recipients:
+        raise ValidationError(
+            _("Nobody is left to remind today: everyone has answered or was reminded today.")
+        )
+    prefix = answer_reminder_prefix(meeting)
+    context = _meeting_context(meeting)
+    mail_ids = []
+    for contact in recipients:
+        mail = _enqueue_answer_request(
+            meeting,
+            contact,
+            key=f"{prefix}contact:{contact.pk}",
+            template="answer_reminder",
+            context=context,
+        )
+        if mail is not None:
+            mail_ids.append(mail.pk)
+    send_outbox()
+    log_activity(
+        action="meetings.meeting.answer_reminders_sent",
+        obj=meeting,
+        by_user=by_user,
+        details={"recipients": len(mail_ids)},
+    )
+    return mail_ids
+
+
+def invitation_resend_key(meeting: Meeting, contact: ContactPerson) -> str:
+    """The key of today's resent invitation to ``contact``: once a day per person."""
+    return f"meeting:{meeting.pk}:{_today_key('invitation-resent')}:contact:{contact.pk}"
+
+
+@transaction.atomic
+def invitation_resend(*, meeting: Meeting, contact: ContactPerson, by_user) -> int:
+    """A coordinator sends the invitation to one person again (it got lost, they asked for
+    it), from the participant page after a confirmation: the same mail with the calendar
+    entry and the buttons to answer, to that person only, once a day. Returns the mail's id."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    invited = _invited_contacts().filter(pk=contact.pk).first()
+    if invited is None:
+        raise ValidationError(
+            _("%(name)s does not receive invitations (no active member company, or switched off).")
+            % {"name": contact.full_name}
+        )
+    written = _write_meeting_mails(
+        meeting=meeting,
+        kind="invitation",
+        contacts=[invited],
+        key_kind=_today_key("invitation-resent"),
+    )
+    if not written:
+        raise ValidationError(
+            _("The invitation was sent to %(name)s again today already.")
+            % {"name": invited.full_name}
+        )
+    # About the person (erasing their data clears the entry's name), naming the meeting.
+    log_activity(
+        action="meetings.meeting.invitation_resent",
+        obj=invited,
+        by_user=by_user,
+        details={"meeting": str(meeting)},
+    )
+    return written[0]

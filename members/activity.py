@@ -46,3 +46,19 @@ register_actions(
         "role": Detail(_("Role"), choices=CompanyMembership.Role.choices, change=True),
     },
 )
+
+register_actions(
+    {
+        "members.contact.updated_by_self": _("Own contact entry changed"),
+    },
+    details={"fields": Detail(_("Changed"), kind="fields")},
+)
+
+register_actions(
+    {
+        "members.contact.added": _("Contact person added"),
+        "members.contact.changed": _("Contact person changed"),
+        "members.contact.removed": _("Contact person removed"),
+    },
+    details={"fields": Detail(_("Changed"), kind="fields")},
+)

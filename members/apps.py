@@ -17,7 +17,8 @@ class MembersConfig(AppConfig):
         from network_portal.cockpit import register_cockpit_section
         from network_portal.home import register_home_section
 
-        from . import cockpit
+        from . import account, cockpit
 
         register_home_section("members", home_member_count, order=10)
         register_cockpit_section("members", title=_("Members"), order=10, counters=cockpit.counters)
+        account.register()

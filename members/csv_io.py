@@ -37,6 +37,7 @@ from network_portal.text import reveal, validate_single_line
 from network_portal.uploads import OversizedUpload
 
 from .models import Company, ContactPerson, Industry, LegalForm, SizeClass
+from .newcomers import contacts_arrived
 from .services import unique_company_slug
 
 COMPANY_COLUMNS = [
@@ -654,6 +655,8 @@ def import_member_csv(
             by_user=by_user,
             details={"companies": len(companies), "contacts": len(contacts)},
         )
+        # Imported members are members like the others: invited to the meetings still open.
+        contacts_arrived(contacts=contacts, by_user=by_user)
     return companies, contacts
 
 

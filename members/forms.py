@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -12,6 +13,17 @@ from network_portal.uploads import validate_image_upload
 from .models import Company, CompanyMembership, ContactPerson, Industry, SizeClass
 
 LOGO_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+
+
+class LogoInput(forms.ClearableFileInput):
+    """The stored logo shown as the image itself, through the permission-checked logo URL
+    (``preview_url``, set by the form), with a box to remove it; never its internal path, whose
+    media URL is not served (uploads have no public URL). Rendered by
+    ``templates/bootstrap5/layout/field_file.html``."""
+
+    initial_text = gettext_lazy("Current logo")
+    clear_checkbox_label = gettext_lazy("Remove the logo")
+    preview_url = ""
 
 
 class CompanyForm(forms.ModelForm):
@@ -35,8 +47,15 @@ class CompanyForm(forms.ModelForm):
         field_classes = {"logo": forms.FileField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "logo": LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.logo:
+            self.fields["logo"].widget.preview_url = reverse(
+                "members:logo", args=[self.instance.slug]
+            )
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
@@ -72,7 +91,13 @@ class RegistrationContactForm(forms.ModelForm):
 
     class Meta:
         model = ContactPerson
-        fields = ["salutation", "title", "function", "phone"]
+        fields = ["salutation", "title", "function", "phone", "wants_newsletter"]
+        labels = {"wants_newsletter": gettext_lazy("Send me the network’s newsletter")}
+        help_texts = {
+            "wants_newsletter": gettext_lazy(
+                "Optional. You can unsubscribe at any time with the link in every newsletter."
+            )
+        }
 
 
 class ContactPersonForm(forms.ModelForm):
@@ -123,10 +148,19 @@ class InvitationForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    company = forms.ModelChoiceField(
-        label=gettext_lazy("Company"),
-        queryset=Company.objects.active(),
-        empty_label=gettext_lazy("Please choose …"),
+    """The company is named, not picked from a list of all members: the page suggests only the
+    companies of the public directory; one that declined it is found by its exact name alone
+    (whoever works there knows it), or its admins invite the person."""
+
+    company = forms.CharField(
+        label=gettext_lazy("Name of your company"),
+        max_length=Company._meta.get_field("name").max_length,
+        validators=[validate_single_line],
+        help_text=gettext_lazy(
+            "Companies in the public directory are suggested as you type. Is yours not listed "
+            "there? Enter its exact name, including the legal form (e.g. “GmbH”)."
+        ),
+        widget=forms.TextInput(attrs={"list": "public-companies", "autocomplete": "off"}),
     )
     message = forms.CharField(
         label=gettext_lazy("Message to your company (optional)"),
@@ -135,6 +169,18 @@ class JoinRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_multi_line],
     )
+
+    def clean_company(self):
+        name = " ".join(self.cleaned_data["company"].split())
+        company = Company.objects.active().filter(name__iexact=name).first()
+        if company is None:
+            raise forms.ValidationError(
+                _(
+                    "No member company has exactly this name. Please check the spelling and "
+                    "the legal form, or ask an admin of your company to invite you."
+                )
+            )
+        return company
 
 
 class DirectoryFilterForm(forms.Form):
@@ -160,3 +206,38 @@ class DirectoryFilterForm(forms.Form):
         if data["size_class"]:
             queryset = queryset.filter(size_class=data["size_class"])
         return queryset
+
+
+class OwnContactForm(forms.ModelForm):
+    """„Mein Konto“: the person's own contact entry. The address is not here: it follows the
+    login address (changed on the page of email addresses)."""
+
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "salutation",
+            "title",
+            "first_name",
+            "last_name",
+            "function",
+            "phone",
+            "wants_meeting_invitations",
+        ]
+        help_texts = {
+            "wants_meeting_invitations": gettext_lazy(
+                "Invitations, changes and reminders for the network meetings, to your login "
+                "address."
+            )
+        }
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_first_name(self):
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_last_name(self):
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_phone(self):
+        return " ".join(self.cleaned_data["phone"].split())

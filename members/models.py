@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -200,7 +201,14 @@ class ContactPerson(models.Model):
     wants_meeting_invitations = models.BooleanField(
         _("Invitations to network meetings"), default=True
     )
-    wants_newsletter = models.BooleanField(_("Newsletter"), default=True)
+    # Opt-in: nobody gets the newsletter without having asked for it (GDPR); every way a
+    # contact comes about (registration, join, invitation, the forms, the CSV import) starts
+    # from this default.
+    wants_newsletter = models.BooleanField(
+        _("Newsletter"),
+        default=False,
+        help_text=_("Only with the person’s consent: they receive the network’s newsletter."),
+    )
 
     class Meta:
         verbose_name = _("Contact")
@@ -218,6 +226,29 @@ class ContactPerson(models.Model):
     @property
     def full_name(self):
         return " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
+
+    @property
+    def name_with_company(self):
+        """The name with the company in brackets: tells two people of the same name apart."""
+        return f"{self.full_name} ({self.company.name})"
+
+    @property
+    def name_with_salutation(self):
+        """The name with the salutation, "Frau Dr. Anna Neumann"; where none is given just the
+        name ("Jonas Becker"), never "keine Angabe Jonas Becker"."""
+        if not self.salutation:
+            return self.full_name
+        return format_lazy("{} {}", self.Salutation(self.salutation).label, self.full_name)
+
+    @property
+    def letter_name(self):
+        """The name in a letter's greeting ("Guten Tag Frau Dr. Neumann,"); without a
+        salutation the full name ("Guten Tag Jonas Becker,"). Lazy: a mail renders it in the
+        recipient's language."""
+        if not self.salutation:
+            return self.full_name
+        name = " ".join(p for p in (self.title, self.last_name) if p)
+        return format_lazy("{} {}", self.Salutation(self.salutation).label, name)
 
 
 class JoinRequest(models.Model):

@@ -42,6 +42,23 @@ def is_company_admin(user, company: Company | None = None) -> bool:
     return company is None or membership.company_id == company.pk
 
 
+def keeps_an_admin(membership: CompanyMembership, *, admin_count: int) -> bool:
+    """The company still has a company admin when ``membership`` gives up the admin role or
+    its access (``admin_count``: the company's admins now). The services refuse what this
+    refuses; the company page offers only what it allows."""
+    return not membership.is_admin or admin_count > 1
+
+
+def with_allowed_changes(memberships) -> list[CompanyMembership]:
+    """The company's accounts, each with ``keeps_an_admin``: whether its admin role can be
+    taken back and its access removed (a role given always can)."""
+    memberships = list(memberships)
+    admin_count = sum(1 for membership in memberships if membership.is_admin)
+    for membership in memberships:
+        membership.keeps_an_admin = keeps_an_admin(membership, admin_count=admin_count)
+    return memberships
+
+
 def active_company_of(user) -> Company | None:
     """The active member company the user acts for, if any."""
     membership = membership_of(user)

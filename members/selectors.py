@@ -3,7 +3,7 @@ apps): who acts for a company, and who gets the network's mail."""
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower, TruncDate
 
 from accounts.models import User
@@ -16,6 +16,20 @@ def company_admins(company: Company):
     return User.objects.filter(
         membership__company=company, membership__role=CompanyMembership.Role.ADMIN, is_active=True
     ).order_by("pk")
+
+
+def company_admins_of(companies) -> dict[int, list]:
+    """:func:`company_admins` of each of ``companies`` (or their ids) in one query: company id
+    → its admins (a company without any is missing)."""
+    admins: dict[int, list] = {}
+    users = User.objects.filter(
+        membership__company__in=companies,
+        membership__role=CompanyMembership.Role.ADMIN,
+        is_active=True,
+    ).annotate(admin_of=F("membership__company"))
+    for user in users.order_by("pk"):
+        admins.setdefault(user.admin_of, []).append(user)
+    return admins
 
 
 def eligible_contacts(
@@ -59,9 +73,17 @@ def members_on(day: date) -> QuerySet[Company]:
 
 
 def joined_between(start: date, end: date) -> QuerySet[Company]:
-    """Companies admitted from ``start`` to ``end`` (both included): their ``member_since``.
-    A reactivated company keeps its first day, so it joins once."""
-    return Company.objects.filter(status__in=ADMITTED, member_since__range=(start, end))
+    """Companies admitted from ``start`` to ``end`` (both included), by the day
+    :func:`members_on` counts them from, so that members at the start + joined − left =
+    members at the end (that day is annotated as ``joined_on``). A reactivated company keeps
+    its first day, so it joins once; a company that left without a known day counts nowhere,
+    here neither."""
+    return (
+        Company.objects.filter(status__in=ADMITTED)
+        .exclude(status=Company.Status.LEFT, left_on__isnull=True)
+        .annotate(joined_on=Coalesce("member_since", TruncDate("registered_at")))
+        .filter(joined_on__range=(start, end))
+    )
 
 
 def left_between(start: date, end: date) -> QuerySet[Company]:

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import coordinators
-from network_portal.activity import log_activity
+from network_portal.activity import erase_personal_data, log_activity
 from network_portal.mail import mail_enqueue, mail_users
 from network_portal.signing import absolute_url, make_token
 
 from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest
+from .newcomers import contacts_arrived
+from .permissions import keeps_an_admin
 from .selectors import company_admins
 
 INVITATION_PURPOSE = "company-invitation"
@@ -38,8 +40,10 @@ def unique_company_slug(name: str) -> str:
 
 
 def _contact_for_user(*, company: Company, user: User, **fields) -> ContactPerson:
-    """The user's contact person at ``company``, created or linked by email."""
+    """The user's contact person at ``company``, created or linked by email. A new one of an
+    active member company is a newcomer (``members.newcomers``: invited to open meetings)."""
     contact = ContactPerson.objects.filter(company=company, email__iexact=user.email).first()
+    is_new = contact is None
     if contact is None:
         contact = ContactPerson(company=company, email=user.email)
     contact.user = user
@@ -48,7 +52,49 @@ def _contact_for_user(*, company: Company, user: User, **fields) -> ContactPerso
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.save()
+    if is_new:
+        contacts_arrived(contacts=[contact], by_user=user)
     return contact
+
+
+@transaction.atomic
+def contact_save(*, contact: ContactPerson, by_user: User) -> ContactPerson:
+    """Add a contact person to a company, or save the changes to one (a company admin on the
+    company's page, a coordinator on the company's admin page). A new contact of an active
+    member company, or one who now wants invitations, is a newcomer (``members.newcomers``:
+    invited to the meetings still open)."""
+    before = None
+    if contact.pk is not None:
+        before = ContactPerson.objects.select_for_update().filter(pk=contact.pk).first()
+    if before is None:
+        contact.save()
+        log_activity(action="members.contact.added", obj=contact, by_user=by_user)
+        contacts_arrived(contacts=[contact], by_user=by_user)
+        return contact
+    changed = [
+        field.name
+        for field in ContactPerson._meta.concrete_fields
+        if getattr(before, field.attname) != getattr(contact, field.attname)
+    ]
+    if not changed:
+        return contact
+    contact.save()
+    log_activity(
+        action="members.contact.changed", obj=contact, by_user=by_user, details={"fields": changed}
+    )
+    if contact.wants_meeting_invitations and not before.wants_meeting_invitations:
+        contacts_arrived(contacts=[contact], by_user=by_user)
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, contact: ContactPerson, by_user: User) -> None:
+    """Remove a contact person (a company admin on the company's page, a coordinator in the
+    admin): logged, and the person's name goes from the log's entries about the entry."""
+    contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+    log_activity(action="members.contact.removed", obj=contact, by_user=by_user)
+    erase_personal_data(objects=[contact])
+    contact.delete()
 
 
 def _require_no_company(user: User) -> None:
@@ -66,7 +112,7 @@ def company_register(*, user: User, company: Company, contact_fields: dict) -> C
     company.save()
     CompanyMembership.objects.create(user=user, company=company, role=CompanyMembership.Role.ADMIN)
     _contact_for_user(company=company, user=user, **contact_fields)
-    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    _withdraw_pending_join_requests(user=user)
     log_activity(action="members.company.registered", obj=company, by_user=user)
     context = {"company_name": company.name}
     mail_users(
@@ -110,6 +156,7 @@ def company_approve(*, company: Company, by_user: User) -> None:
     company.member_since = company.member_since or timezone.localdate()
     company.save(update_fields=["status", "status_changed_at", "member_since"])
     log_activity(action="members.company.approved", obj=company, by_user=by_user, details=details)
+    contacts_arrived(contacts=company.contacts.all(), by_user=by_user)
     mail_users(
         users=company_admins(company),
         key=f"company:{company.pk}:approved",
@@ -176,6 +223,7 @@ def company_reactivate(*, company: Company, by_user: User) -> None:
     log_activity(
         action="members.company.reactivated", obj=company, by_user=by_user, details=details
     )
+    contacts_arrived(contacts=company.contacts.all(), by_user=by_user)
 
 
 @transaction.atomic
@@ -235,6 +283,14 @@ def join_request_decide(*, join_request: JoinRequest, accept: bool, by_user: Use
             ),
         },
     )
+
+
+def _withdraw_pending_join_requests(*, user: User) -> None:
+    """A user who now belongs to a company (registered their own, accepted an invitation) no
+    longer asks to join another: their open requests end, each logged as withdrawn by them."""
+    for join_request in JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING):
+        log_activity(action="members.join_request.withdrawn", obj=join_request, by_user=user)
+        join_request.delete()
 
 
 @transaction.atomic
@@ -316,7 +372,7 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> CompanyMe
         user=user, company=invitation.company, role=CompanyMembership.Role.MEMBER
     )
     _contact_for_user(company=invitation.company, user=user)
-    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    _withdraw_pending_join_requests(user=user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -355,8 +411,43 @@ def membership_remove(*, membership: CompanyMembership, by_user: User) -> None:
 
 
 def _require_other_admin(membership: CompanyMembership) -> None:
-    others = CompanyMembership.objects.filter(
+    """``members.permissions.keeps_an_admin``, on the company's admins locked: two admins who
+    take each other's role at the same moment do not leave the company without one."""
+    admins = CompanyMembership.objects.select_for_update().filter(
         company_id=membership.company_id, role=CompanyMembership.Role.ADMIN
-    ).exclude(pk=membership.pk)
-    if not others.exists():
+    )
+    if not keeps_an_admin(membership, admin_count=len(admins)):
         raise ValidationError(_("A company needs at least one company admin."))
+
+
+# --- The person's own entry („Mein Konto“; the rest of members' part is members/account.py) --
+
+
+def own_contact(user: User) -> ContactPerson | None:
+    """The contact entry linked to the person's login, with its company."""
+    return ContactPerson.objects.select_related("company").filter(user=user).first()
+
+
+@transaction.atomic
+def own_contact_update(*, contact: ContactPerson, by_user: User, data: dict) -> list[str]:
+    """The person edits their own contact entry; returns the names of the fields changed."""
+    if contact.user_id != by_user.pk:
+        raise ValidationError(_("You can only change your own contact entry here."))
+    contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+    changed = [name for name, value in data.items() if getattr(contact, name) != value]
+    if not changed:
+        return []
+    was_invited = contact.wants_meeting_invitations
+    for name in changed:
+        setattr(contact, name, data[name])
+    contact.full_clean(validate_unique=False)
+    contact.save(update_fields=changed)
+    log_activity(
+        action="members.contact.updated_by_self",
+        obj=contact,
+        by_user=by_user,
+        details={"fields": changed},
+    )
+    if contact.wants_meeting_invitations and not was_invited:
+        contacts_arrived(contacts=[contact], by_user=by_user)  # invited to the open meetings
+    return changed

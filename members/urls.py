@@ -13,6 +13,7 @@ urlpatterns = [
     path("join/", views.JoinRequestCreateView.as_view(), name="join"),
     path("join/<int:pk>/withdraw/", views.JoinRequestWithdrawView.as_view(), name="join_withdraw"),
     path("company/", views.CompanyProfileView.as_view(), name="company"),
+    path("my-contact-entry/", views.OwnContactView.as_view(), name="own_contact"),
     path("company/edit/", views.CompanyEditView.as_view(), name="company_edit"),
     path("company/contacts/add/", views.ContactFormView.as_view(), name="contact_add"),
     path("company/contacts/<int:pk>/edit/", views.ContactFormView.as_view(), name="contact_edit"),
@@ -33,9 +34,14 @@ urlpatterns = [
         name="join_request_decide",
     ),
     re_path(
-        r"^company/accounts/(?P<pk>\d+)/(?P<action>make-admin|make-member|remove)/$",
+        r"^company/accounts/(?P<pk>\d+)/(?P<action>make-admin|make-member)/$",
         views.MembershipChangeView.as_view(),
         name="membership_change",
+    ),
+    path(
+        "company/accounts/<int:pk>/remove/",
+        views.MembershipRemoveView.as_view(),
+        name="membership_remove",
     ),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("logo/<slug:slug>/", views.CompanyLogoView.as_view(), name="logo"),

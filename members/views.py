@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import is_coordinator, is_juror
+from network_portal.confirmation import Confirmation, confirmation_page
 from network_portal.downloads import stored_file_response
 from network_portal.flash import flash_errors
 from network_portal.signing import LinkProblem, LinkProblemPageMixin, read_link
@@ -24,6 +26,7 @@ from .forms import (
     DirectoryFilterForm,
     InvitationForm,
     JoinRequestForm,
+    OwnContactForm,
     RegistrationContactForm,
 )
 from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest
@@ -33,7 +36,9 @@ from .permissions import (
     NetworkMemberRequiredMixin,
     can_see_logo,
     is_company_admin,
+    keeps_an_admin,
     membership_of,
+    with_allowed_changes,
 )
 
 
@@ -139,7 +144,20 @@ class JoinRequestCreateView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, {"form": JoinRequestForm()})
+        return self._render(JoinRequestForm())
+
+    def _render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                # Suggested names: only the companies that agreed to be listed publicly.
+                "public_companies": Company.objects.in_public_directory().values_list(
+                    "name", flat=True
+                ),
+            },
+        )
 
     def post(self, request):
         form = JoinRequestForm(request.POST)
@@ -161,7 +179,7 @@ class JoinRequestCreateView(LoginRequiredMixin, View):
                     ),
                 )
                 return redirect("members:onboarding")
-        return render(request, self.template_name, {"form": form})
+        return self._render(form)
 
 
 class JoinRequestWithdrawView(LoginRequiredMixin, View):
@@ -184,7 +202,9 @@ class CompanyProfileView(CompanyMemberRequiredMixin, TemplateView):
         context = {
             "company": company,
             "contacts": company.contacts.all(),
-            "memberships": company.memberships.select_related("user").order_by("user__email"),
+            "memberships": with_allowed_changes(
+                company.memberships.select_related("user").order_by("user__email")
+            ),
         }
         if is_company_admin(self.request.user):
             context["join_requests"] = company.join_requests.filter(
@@ -228,22 +248,39 @@ class ContactFormView(CompanyAdminRequiredMixin, View):
     def post(self, request, pk=None):
         form = ContactPersonForm(request.POST, instance=self.get_contact(pk), company=self.company)
         if form.is_valid():
-            form.save()
+            services.contact_save(contact=form.save(commit=False), by_user=request.user)
             messages.success(request, _("The contact person has been saved."))
             return redirect("members:company")
         return render(request, self.template_name, {"form": form, "is_new": pk is None})
 
 
 class ContactDeleteView(CompanyAdminRequiredMixin, View):
-    template_name = "members/contact_confirm_delete.html"
-
     def get(self, request, pk):
         contact = get_object_or_404(ContactPerson, pk=pk, company=self.company)
-        return render(request, self.template_name, {"contact": contact})
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Remove contact person"),
+                facts=[
+                    (_("Name"), contact.full_name),
+                    (pgettext("table header", "Email"), contact.email),
+                    (_("Position"), contact.get_function_display()),
+                ],
+                consequences=[
+                    _(
+                        "%(name)s is removed from your company’s contact persons and then no "
+                        "longer receives invitations or the newsletter through your company."
+                    )
+                    % {"name": contact.full_name}
+                ],
+                submit_label=_("Remove"),
+                cancel_url=reverse("members:company"),
+            ),
+        )
 
     def post(self, request, pk):
         contact = get_object_or_404(ContactPerson, pk=pk, company=self.company)
-        contact.delete()
+        services.contact_remove(contact=contact, by_user=request.user)
         messages.success(request, _("The contact person has been removed."))
         return redirect("members:company")
 
@@ -316,26 +353,99 @@ class JoinRequestDecideView(CompanyAdminRequiredMixin, View):
 
 
 class MembershipChangeView(CompanyAdminRequiredMixin, View):
-    """Make a colleague company admin, take the role back, or remove their access."""
+    """Make a colleague company admin, or take the role back."""
 
     def post(self, request, pk, action):
         membership = get_object_or_404(CompanyMembership, pk=pk, company=self.company)
+        role = (
+            CompanyMembership.Role.ADMIN
+            if action == "make-admin"
+            else CompanyMembership.Role.MEMBER
+        )
         try:
-            if action == "remove":
-                services.membership_remove(membership=membership, by_user=request.user)
-            else:
-                role = (
-                    CompanyMembership.Role.ADMIN
-                    if action == "make-admin"
-                    else CompanyMembership.Role.MEMBER
-                )
-                services.membership_set_role(membership=membership, role=role, by_user=request.user)
+            services.membership_set_role(membership=membership, role=role, by_user=request.user)
         except ValidationError as error:
             flash_errors(request, error)
         else:
             messages.success(request, _("Your company’s accounts have been updated."))
-        if action == "remove" and membership.user_id == request.user.pk:
+        return redirect("members:company")
+
+
+class MembershipRemoveView(CompanyAdminRequiredMixin, View):
+    """Remove a colleague's (or one's own) access to the company: a confirmation page first."""
+
+    def get_membership(self, pk):
+        return get_object_or_404(
+            CompanyMembership.objects.select_related("user"), pk=pk, company=self.company
+        )
+
+    def get(self, request, pk):
+        membership = self.get_membership(pk)
+        admin_count = self.company.memberships.filter(role=CompanyMembership.Role.ADMIN).count()
+        if not keeps_an_admin(membership, admin_count=admin_count):
+            messages.error(request, _("A company needs at least one company admin."))
+            return redirect("members:company")
+        user = membership.user
+        name = user.get_full_name() or user.email
+        own = user.pk == request.user.pk
+        consequences = [
+            (
+                _(
+                    "You will no longer act for “%(company)s”: the company page, the meetings "
+                    "and the seal application are closed to you from then on."
+                )
+                if own
+                else _(
+                    "%(name)s will no longer act for “%(company)s”: the company page, the "
+                    "meetings and the seal application are closed to them from then on."
+                )
+            )
+            % {"name": name, "company": self.company.name},
+            _(
+                "The login account itself remains. To act for the company again, it needs a "
+                "new invitation or a join request that a company admin accepts."
+            ),
+            _(
+                "The entry in your company’s contact persons stays, with its choices for "
+                "invitations and the newsletter; you can remove it separately."
+            ),
+        ]
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Remove your own access") if own else _("Remove access"),
+                facts=[
+                    (_("Name"), name),
+                    (pgettext("table header", "Email"), user.email),
+                    (_("Role"), membership.get_role_display()),
+                    (_("Company"), self.company.name),
+                ],
+                consequences=consequences,
+                mails=[] if own else [_("%(name)s is not told by email.") % {"name": name}],
+                submit_label=_("Remove my access") if own else _("Remove access"),
+                cancel_url=reverse("members:company"),
+            ),
+        )
+
+    def post(self, request, pk):
+        membership = self.get_membership(pk)
+        try:
+            services.membership_remove(membership=membership, by_user=request.user)
+        except ValidationError as error:
+            flash_errors(request, error)
+            return redirect("members:company")
+        if membership.user_id == request.user.pk:
+            messages.success(
+                request,
+                _("You no longer act for “%(company)s”.") % {"company": self.company.name},
+            )
             return redirect("members:onboarding")
+        user = membership.user
+        messages.success(
+            request,
+            _("%(name)s no longer has access to your company.")
+            % {"name": user.get_full_name() or user.email},
+        )
         return redirect("members:company")
 
 
@@ -369,6 +479,11 @@ class InvitationAcceptView(LinkProblemPageMixin, View):
 
     def get(self, request, token):
         invitation = self.get_invitation(token)
+        if not request.user.is_authenticated:
+            # The link reached the invited mailbox: that proves the address. A sign-up with it
+            # gets the address filled in and confirmed, without a second mail (allauth reads
+            # the stash; accounts.adapters keeps it to exactly this address).
+            get_account_adapter(request).stash_verified_email(request, invitation.email)
         return render(request, self.template_name, {"invitation": invitation, "token": token})
 
     def post(self, request, token):
@@ -439,3 +554,37 @@ class CompanyLogoView(View):
         if not company.logo or not can_see_logo(request.user, company):
             raise Http404
         return stored_file_response(company.logo, cache_control="private, max-age=3600")
+
+
+class OwnContactView(LoginRequiredMixin, View):
+    """„Mein Konto“: the person edits their own contact entry (users without one are sent back
+    to „Mein Konto“)."""
+
+    template_name = "members/own_contact_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.contact = services.own_contact(request.user)
+        if self.contact is None:
+            return redirect("accounts:account")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self._render(OwnContactForm(instance=self.contact))
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, "contact": self.contact})
+
+    def post(self, request):
+        form = OwnContactForm(request.POST, instance=services.own_contact(request.user))
+        if not form.is_valid():
+            return self._render(form)
+        changed = services.own_contact_update(
+            contact=self.contact,
+            by_user=request.user,
+            data={name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        if changed:
+            messages.success(request, _("Your contact entry has been saved."))
+        return redirect("accounts:account")

@@ -227,6 +227,15 @@ def erase_personal_data(*, objects: Iterable) -> int:
     return len(entries)
 
 
+def erase_actor(*, user) -> int:
+    """Remove the name of ``user`` (a person whose account is deleted, before the row goes)
+    from the entries of what they did; what happened, when and to what stays. Returns the
+    number of entries changed."""
+    return ActivityEntry.objects.filter(actor=user).update(
+        actor_label="", personal_data_erased_at=timezone.now()
+    )
+
+
 # --- Reading --------------------------------------------------------------------------------
 
 

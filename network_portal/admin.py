@@ -118,3 +118,7 @@ class ActivityEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Details"))
     def details_text(self, entry):
         return activity.entry_details_text(entry)
+
+
+# The standard texts of the mails: a screen of its own (registers itself).
+from . import admin_mail_texts  # noqa: E402, F401

@@ -8,9 +8,14 @@ staff, second factor). A view then reads like any other of the portal's: the obj
 permission (``object_for``), one service (``run_service``), a message, a redirect.
 
 Mass actions call one service per selected object (``run_service_per_object``, or
-:func:`service_action` for an action that is nothing else); irreversible ones pass a
-confirmation page first (``run_after_confirmation``). A service that refuses raises a
-``ValidationError``, which becomes one message (:func:`refusal_text`).
+:func:`service_action` for an action that is nothing else); irreversible ones, and those that
+send mail, pass a confirmation page first (``run_after_confirmation``, or ``service_action``
+with ``confirm=``). A screen's own irreversible step of one object shows
+``admin/portal/confirm.html`` (:meth:`PortalAdminMixin.render_confirmation`): the same
+:class:`~network_portal.confirmation.Confirmation` the portal's own pages use (what happens, the
+facts, which mails go out to how many), with an optional note for the mail
+(:class:`MailNoteForm`); its GET changes nothing, its POST calls the service. A service that
+refuses raises a ``ValidationError``, which becomes one message (:func:`refusal_text`).
 
 Messages of done work are plural forms with the number as ``%(n)d``, made with
 ``ngettext_lazy(singular, plural, "n")``: the number is only known once the work is done.
@@ -20,9 +25,11 @@ details) with the admin's own records of changes made by hand
 (``network_portal.activity.object_history``), newest first, in a fixed number of queries.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -33,13 +40,18 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .activity import object_history
+from .confirmation import Confirmation
 from .downloads import pdf_view
+from .mail import mails_written_by
+from .text import validate_multi_line
 
 CONFIRM_ACTION_TEMPLATE = "admin/portal/confirm_action.html"
+CONFIRM_TEMPLATE = "admin/portal/confirm.html"
 HISTORY_TEMPLATE = "admin/portal/object_history.html"
 
 
@@ -61,6 +73,26 @@ def admin_url(route: str, *, name: str, post_only: bool = False, pdf: bool = Fal
         return view
 
     return mark
+
+
+class MailNoteForm(forms.Form):
+    """An optional note of the coordinator's, printed in the mails a confirmed step writes
+    (an update of a meeting, its cancellation)."""
+
+    note = forms.CharField(
+        label=_("Note for the email (optional)"),
+        help_text=_(
+            "A few words of your own, e.g. the reason. They appear in every email of this step."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[validate_multi_line],
+    )
+
+    def note_or_none(self) -> str | None:
+        """The note once the form is valid (maybe empty), else None."""
+        return self.cleaned_data["note"].strip() if self.is_valid() else None
 
 
 def object_link(view_name: str, obj, text) -> str:
@@ -163,6 +195,47 @@ class PortalAdminMixin:
     def render_admin_page(self, request, template, title, *, status=200, **extra):
         return TemplateResponse(
             request, template, self.admin_context(request, title, **extra), status=status
+        )
+
+    def render_confirmation(
+        self,
+        request,
+        confirmation: Confirmation,
+        *,
+        original=None,
+        crumb="",
+        note_form: MailNoteForm | None = None,
+        hidden=(),
+        notices=(),
+        action_url="",
+        back_in_history=False,
+        nothing_to_do="",
+        back_label="",
+        **extra,
+    ):
+        """The confirmation page of one step (``admin/portal/confirm.html``): what
+        ``confirmation`` says, a field for a note to the mail (``note_form``), ``notices``
+        (warnings above the button); its button posts ``hidden`` (name, value) pairs to
+        ``action_url`` (default: the page itself). Nothing is done before that POST. The way
+        back leads to ``confirmation.cancel_url``; ``back_in_history``: with JavaScript, back
+        in the browser's history (to a form with the entries not yet saved). With
+        ``nothing_to_do`` (why there is nothing to confirm), the page says so instead, with a
+        link back named ``back_label``. ``extra``: more context for the template."""
+        return self.render_admin_page(
+            request,
+            CONFIRM_TEMPLATE,
+            confirmation.title,
+            confirmation=confirmation,
+            original=original,
+            crumb=crumb or confirmation.title,
+            note_form=note_form,
+            hidden=list(hidden),
+            notices=list(notices),
+            action_url=action_url,
+            back_in_history=back_in_history,
+            nothing_to_do=nothing_to_do,
+            back_label=back_label,
+            **extra,
         )
 
     def _admin_url_name(self, view: str) -> str:
@@ -268,23 +341,35 @@ class PortalAdminMixin:
         list_id="",
         nothing_to_do="",
         back_label="",
+        mails=None,
+        note_form: MailNoteForm | None = None,
     ):
-        """An irreversible mass action: first the confirmation page (what will happen:
-        ``warning`` and ``details``; to how many and which of ``objects``, each shown as
-        ``label(obj)``; a button that posts ``action`` again with ``post=yes``, and a way back;
+        """An irreversible mass action, or one that sends mail: first the confirmation page
+        (what will happen: ``warning`` and ``details``; to how many and which of ``objects``,
+        each shown as ``label(obj)``; ``mails(objects)``, the lines saying which mails go out to
+        how many people, counted as the service writes them; a field for a note to the mail,
+        ``note_form``; a button that posts ``action`` again with ``post=yes``, and a way back;
         with no objects, ``nothing_to_do`` and a link back to the list, ``back_label``). Once
-        confirmed, ``call(obj)`` for each, and ``done_message`` (``%(n)d``) as a success."""
-        if request.POST.get("post") == "yes":
+        confirmed (and the note valid), ``call(obj)`` for each, and ``done_message``
+        (``%(n)d``) as a success."""
+        objects = list(objects)
+        confirmed = request.POST.get("post") == "yes"
+        if confirmed and not objects:  # gone meanwhile (another coordinator, another tab)
+            self.message_user(request, nothing_to_do, messages.WARNING)
+            return None
+        if confirmed and (note_form is None or note_form.is_valid()):
             done = self.run_service_per_object(request, objects, call)
             self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
             return None
+        mail_lines = list(mails(objects)) if mails is not None and objects else []
         objects = [(obj.pk, label(obj)) for obj in objects]
         return self.render_admin_page(
             request,
             CONFIRM_ACTION_TEMPLATE,
             title,
             action=action,
-            action_description=self.get_action(action)[2],
+            # By name among this admin's actions (module-level functions included).
+            action_description=self.get_actions(request)[action][2],
             warning=warning,
             details=details,
             objects=objects,
@@ -293,9 +378,59 @@ class PortalAdminMixin:
             submit_label=submit_label,
             nothing_to_do=nothing_to_do,
             back_label=back_label,
+            mails=mail_lines,
+            note_form=note_form,
             action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
             media=self.media,
         )
+
+
+@dataclass(frozen=True)
+class ConfirmFirst:
+    """The confirmation page a :func:`service_action` shows before it acts (see
+    :meth:`PortalAdminMixin.run_after_confirmation`). ``eligible(queryset)``: the selected
+    objects the service would act on (the page lists them, the action acts on them);
+    ``mails(objects)``: the lines saying which mails go out to how many, counted as the
+    service writes them; ``note``: the page asks for a note to the mail, passed to the service
+    as ``note`` (or ``note_argument``). ``dry_run``: the mails are counted by running the
+    service for the objects in a transaction that is rolled back
+    (:func:`network_portal.mail.mails_written_by`), where they follow from several rules (an
+    approval also invites to the open meetings)."""
+
+    title: str
+    warning: str
+    submit_label: str
+    nothing_to_do: str
+    back_label: str
+    eligible: object = None
+    mails: object = None
+    details: str = ""
+    note: bool = False
+    note_argument: str = "note"
+    dry_run: bool = False
+
+
+def dry_run_mail_lines(call, objects) -> list[str]:
+    """The line of a confirmation page saying how many mails ``call(obj)`` for each of
+    ``objects`` writes, to how many people: counted by a dry run. A refusal writes none."""
+
+    def run_all():
+        for obj in objects:
+            with suppress(ValidationError):  # refused: writes nothing
+                call(obj)
+
+    addresses = mails_written_by(run_all)
+    if not addresses:
+        return [gettext("No email goes out.")]
+    people = len({address.lower() for address in addresses})
+    return [
+        ngettext(
+            "%(n)d email goes out (recipients: %(people)d).",
+            "%(n)d emails go out (recipients: %(people)d).",
+            len(addresses),
+        )
+        % {"n": len(addresses), "people": people}
+    ]
 
 
 def service_action(
@@ -306,21 +441,59 @@ def service_action(
     done_message,
     permissions=("change",),
     refusal_label=str,
+    confirm: ConfirmFirst | None = None,
     **service_kwargs,
 ):
     """An admin action that calls ``service(<model name>=obj, by_user=…, **service_kwargs)``
     (the portal's services are keyword-only and name their object after its model, e.g.
     ``meeting_publish(meeting=…)``) for each selected object; see
-    :meth:`PortalAdminMixin.run_service_per_object`."""
+    :meth:`PortalAdminMixin.run_service_per_object`. With ``confirm``, after a confirmation
+    page (:class:`ConfirmFirst`)."""
 
     def action(modeladmin, request, queryset):
         argument = modeladmin.opts.model_name
-        modeladmin.run_service_per_object(
+        if confirm is None:
+            modeladmin.run_service_per_object(
+                request,
+                queryset,
+                lambda obj: service(**{argument: obj}, by_user=request.user, **service_kwargs),
+                done_message=done_message,
+                refusal_label=refusal_label,
+            )
+            return None
+        note_form = None
+        if confirm.note:
+            note_form = MailNoteForm(request.POST if request.POST.get("post") == "yes" else None)
+        objects = confirm.eligible(queryset) if confirm.eligible is not None else queryset
+
+        def call(obj):
+            note = {confirm.note_argument: note_form.note_or_none()} if note_form else {}
+            return service(**{argument: obj}, by_user=request.user, **note, **service_kwargs)
+
+        mails = confirm.mails
+        if confirm.dry_run:
+
+            def mails(objects):
+                return dry_run_mail_lines(
+                    lambda obj: service(**{argument: obj}, by_user=request.user, **service_kwargs),
+                    objects,
+                )
+
+        return modeladmin.run_after_confirmation(
             request,
-            queryset,
-            lambda obj: service(**{argument: obj}, by_user=request.user, **service_kwargs),
+            objects,
+            call,
+            action=name,
             done_message=done_message,
-            refusal_label=refusal_label,
+            title=confirm.title,
+            warning=confirm.warning,
+            details=confirm.details,
+            submit_label=confirm.submit_label,
+            nothing_to_do=confirm.nothing_to_do,
+            back_label=confirm.back_label,
+            mails=mails,
+            note_form=note_form,
+            list_id=f"confirm-{name}",
         )
 
     action.__name__ = name

@@ -29,3 +29,6 @@ class NetworkPortalConfig(AppConfig):
         # Each app names its activity log actions in its activity.py (network_portal.activity);
         # imported here like the admin's admin.py, so the plumbing never imports an app.
         autodiscover_modules("activity")
+        # Each app registers the kinds of mail whose standard text coordinators may edit in
+        # its mail_texts.py (network_portal.mail_texts), imported the same way.
+        autodiscover_modules("mail_texts")

@@ -1,7 +1,8 @@
 """System checks of the deployment, shown by ``manage.py check --deploy``.
 
-Mail identity: the senders, the unsubscribe address and the links in mails must use a domain
-the world can reach. The shipped defaults (``netzwerk@localhost``, ``http://127.0.0.1:8000``)
+Mail identity: the senders, the unsubscribe address, the coordination office's address (shown
+on every page and in every mail) and the links in mails must use a domain the world can reach.
+The shipped defaults (``netzwerk@localhost``, ``netzwerk@example.org``, ``http://127.0.0.1:8000``)
 and documentation domains would send mail that receiving servers reject or mark as spam, and
 links nobody can open.
 """
@@ -34,6 +35,12 @@ MAIL_IDENTITY = (
         "the mailto address of List-Unsubscribe",
     ),
     ("network_portal.W004", "SITE_URL", "url", "base of every link in mails"),
+    (
+        "network_portal.W005",
+        "OFFICE_EMAIL",
+        "address",
+        "the coordination office's address in the footer of every page and mail",
+    ),
 )
 
 

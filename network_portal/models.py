@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .text import validate_multi_line, validate_single_line
+
 
 class QueuedMail(models.Model):
     """What the one sender (``network_portal.sending``) needs of a row it sends.
@@ -167,3 +169,40 @@ class ActivityEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class MailText(models.Model):
+    """A coordinator's own words for one kind of mail in one language: the subject and the
+    opening text (Markdown, with placeholders such as ``{{ titel }}``), in place of the text
+    the portal ships. Without a row the shipped text is used; deleting the row goes back to
+    it. The kinds and their placeholders are registered by the apps
+    (:mod:`network_portal.mail_texts`)."""
+
+    kind = models.CharField(_("Kind of mail"), max_length=100)
+    language = models.CharField(_("Language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("Subject"), max_length=200, validators=[validate_single_line])
+    body = models.TextField(_("Opening text"), max_length=4000, validators=[validate_multi_line])
+    updated_at = models.DateTimeField(_("Changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("standard text of a mail")
+        verbose_name_plural = _("standard texts of the mails")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="one_mail_text_per_language")
+        ]
+
+    def __str__(self):
+        from .mail_texts import mail_kind
+
+        kind = mail_kind(self.kind)
+        label = kind.label if kind is not None else self.kind
+        return f"{label} ({self.get_language_display()})"

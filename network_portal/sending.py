@@ -24,6 +24,7 @@ and before the commit that marks it sent sends it again (README, "Reliability").
 """
 
 import logging
+import re
 import smtplib
 import time
 import uuid
@@ -281,6 +282,33 @@ def message_id(*, queue_name: str, row: QueuedMail, from_email: str) -> str:
     return f"<{row.created_at:%Y%m%d%H%M%S}.{queue_name}.{row.pk}@{domain}>"
 
 
+# What :func:`message_id` writes: the row's creation (UTC, to the second), queue name, key.
+MESSAGE_ID = re.compile(r"<(?P<created>\d{14})\.(?P<queue>[\w-]+)\.(?P<pk>\d{1,18})@[^<>@\s]+>")
+
+
+def sent_row(message_id: str) -> QueuedMail | None:
+    """The row the Message-ID ``message_id`` names, if the portal made that id and sent the
+    row: the queue exists, the row was sent and was written at the second the id says. None
+    for another program's id or a made-up one (the bounce mailbox's proof, see
+    ``newsletter.bounce_mailbox``)."""
+    match = MESSAGE_ID.fullmatch(message_id.strip())
+    if match is None or match["queue"] not in _queues:
+        return None
+    row = (
+        _queues[match["queue"]]
+        .model.objects.filter(pk=int(match["pk"]), status=QueuedMail.Status.SENT)
+        .first()
+    )
+    if row is None or f"{row.created_at:%Y%m%d%H%M%S}" != match["created"]:
+        return None
+    return row
+
+
+def recipient(row: QueuedMail) -> str:
+    """The address a row is (was) sent to."""
+    return getattr(row, "to", None) or getattr(row, "email", "")
+
+
 @dataclass
 class SendRun:
     """One sender's working state: its SMTP connection, opened when first needed and anew
@@ -330,7 +358,7 @@ def _deliver(queue: MailQueue, row: QueuedMail, run: SendRun, result: DrainResul
         row.status, row.last_error = QueuedMail.Status.FAILED, str(reason)
         result.failed += 1
     except Exception as error:  # noqa: BLE001 - every SMTP failure is recorded on the row
-        logger.warning("Mail %s #%s to %s: %s", queue.name, row.pk, _address(row), error)
+        logger.warning("Mail %s #%s to %s: %s", queue.name, row.pk, recipient(row), error)
         row.last_error = str(error)[:2000]
         if is_temporary(error) and row.attempts < queue.max_attempts():
             row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
@@ -345,8 +373,14 @@ def _deliver(queue: MailQueue, row: QueuedMail, run: SendRun, result: DrainResul
     row.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
 
 
-def _address(row) -> str:
-    return getattr(row, "to", None) or getattr(row, "email", "")
+def _warm_up(queue: MailQueue, row: QueuedMail, run: SendRun) -> None:
+    """Build one message before the slice's first slot and throw it away: the first message of
+    a process is slow to build (templates compiled, an issue's attachments read), and built
+    inside its slot it would go out late, right before the next slot's message."""
+    try:
+        queue.build_message(row, run)
+    except Exception:  # noqa: BLE001 - the real attempt records what is wrong with the row
+        logger.debug("Building mail %s #%s ahead failed", queue.name, row.pk, exc_info=True)
 
 
 def _wait_until(moment: datetime | None, lease: Lease | None) -> bool:
@@ -402,8 +436,11 @@ def drain(
                 return result  # silent too long: another sender has taken over
             if slot is None:
                 # Only a sender with something to send takes one of the shared send slots.
-                if not due_rows(queue, scope=scope).exists():
+                upcoming = due_rows(queue, scope=scope).order_by("pk").first()
+                if upcoming is None:
                     return result
+                if not result.handled:
+                    _warm_up(queue, upcoming, run)
                 slot = reserve_send_slot(limits)
                 if (
                     deadline is not None

@@ -25,7 +25,9 @@ SECRET_KEY = env.str(
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The port `make demo` (runserver) listens on; links in mails follow it unless SITE_URL is set.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     # The admin with the portal's site: login through allauth, coordinators only after 2FA.
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The person's open sessions on „Mein Konto“ (list them, end the others).
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -73,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # The language a person chose in „Mein Konto“ follows them to every login.
+    "accounts.middleware.UserLanguageMiddleware",
     "network_portal.middleware.SessionExpiryMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "network_portal.middleware.NoStoreForPersonalPagesMiddleware",
@@ -93,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.roles",
+                "network_portal.office.office_context",
+                "network_portal.dev_mailbox.context",
             ],
         },
     },
@@ -156,8 +165,12 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Attraktive Unternehmen Trier] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNameForm"
-# Counts valid sign-ups against the limits below (network_portal.ratelimits).
-ACCOUNT_FORMS = {"signup": "accounts.allauth_forms.SignupForm"}
+ACCOUNT_FORMS = {
+    # Counts valid sign-ups against the limits below (network_portal.ratelimits).
+    "signup": "accounts.allauth_forms.SignupForm",
+    # Refuses an address the person's contact entry could not take (accounts.account_parts).
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+}
 # The sign-up forms mail the address typed in: each (account and newsletter) takes at most
 # SIGNUP_RATE_PER_CLIENT sign-ups per client address and SIGNUP_RATE_OVERALL in all, in
 # allauth's syntax (amount/period, the period in s, m, h or d: "5/10m"), counted in the cache.
@@ -172,18 +185,33 @@ ACCOUNT_RATE_LIMITS = dict.fromkeys(
 # client's address, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Changing the password, email or second factor asks for the password again after this long.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # also for the login address (allauth: only MFA)
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
 
 # Two-factor authentication (allauth.mfa): coordinators and jurors must use TOTP; anyone else
 # may. Recovery codes come with it, for a lost phone.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Passkeys (WebAuthn): a second factor beside the authenticator app, and a login without a
+# password (the passkey itself asks for the fingerprint or PIN of the device).
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow WebAuthn only on https and on http://localhost (never on an IP address such as
+# 127.0.0.1); allauth accepts the plain-http origin of development only with DEBUG on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Attraktive Unternehmen Trier")
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "add_webauthn": "accounts.mfa_forms.AddPasskeyForm",
+    "edit_webauthn": "accounts.mfa_forms.EditPasskeyForm",
+}
 # Encrypts the TOTP secrets in the database. Its own variable, so that rotating
 # DJANGO_SECRET_KEY does not lock everybody out of their authenticator app.
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="") or SECRET_KEY
 # Development only (allauth refuses it unless DJANGO_DEBUG is on): a code that always passes.
 MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
+
+# allauth.usersessions records a session at login. Tracking every request (last seen, IP)
+# would write to the database on every page, so it stays off.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions end after SESSION_IDLE_TIMEOUT of inactivity and, however active, after
 # SESSION_MAX_AGE since the login (seconds).
@@ -228,6 +256,9 @@ LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
 # Mail. EMAIL_URL examples: smtp://127.0.0.1:1025, smtp+tls://user:pass@host:587, consolemail://
 vars().update(env.email_url("EMAIL_URL", default="filemail://"))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
+    # filemail://[path]: one .eml file per mail (network_portal.mail_files), in var/mail/ unless
+    # a path is given; with DJANGO_DEBUG on, /dev/mails/ shows them (network_portal.dev_mailbox).
+    EMAIL_BACKEND = "network_portal.mail_files.EmailBackend"
     EMAIL_FILE_PATH = str(BASE_DIR / (EMAIL_FILE_PATH or VAR_DIR / "mail"))  # noqa: F821
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str(
@@ -299,9 +330,24 @@ CELERY_BEAT_SCHEDULE = {
     # Starts scheduled issues when their time has come and marks finished ones sent.
     "newsletter-dispatch": {"task": "newsletter.dispatch", "schedule": 60.0},
     "newsletter-sync-member-lists": {"task": "newsletter.sync_member_lists", "schedule": 3600.0},
+    # Reads the bounce mailbox (BOUNCE_MAILBOX_URL; does nothing while it is empty).
+    "newsletter-bounce-mailbox": {"task": "newsletter.read_bounce_mailbox", "schedule": 300.0},
     # A worker runs it: the readiness check reads when a worker last answered.
     "heartbeat": {"task": "network_portal.heartbeat", "schedule": HEARTBEAT_SECONDS},
 }
+
+# The coordination office: named with address, mail and phone in the footer of every page and
+# every mail, and wherever a text asks people to get in touch. The defaults are the demo's
+# fictional office (an example.org address, a made-up Trier number): set all of them in
+# production (`check --deploy` flags the example.org address, network_portal.W005).
+OFFICE_NAME = env.str(
+    "OFFICE_NAME", default="Wirtschaftsförderung Trier – Koordination Attraktive Unternehmen Trier"
+)
+OFFICE_STREET = env.str("OFFICE_STREET", default="Beispielstraße 12")
+OFFICE_POSTCODE = env.str("OFFICE_POSTCODE", default="54290")
+OFFICE_CITY = env.str("OFFICE_CITY", default="Trier")
+OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="netzwerk@example.org")
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="0651 99887-0")  # fictional
 
 # Links in mails and invitations.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
@@ -324,6 +370,36 @@ NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
 # Shared secret of the bounce webhook (Authorization: Bearer …); empty switches it off.
 NEWSLETTER_BOUNCE_TOKEN = env.str("NEWSLETTER_BOUNCE_TOKEN", default="")
+# The mailbox the mail systems' delivery status reports (bounces) arrive in, read by beat:
+# imaps://user:password@host[:port]/INBOX, pop3s://user:password@host[:port] (imap:// and
+# pop3:// without TLS only inside a trusted network; ?move_to=Folder keeps processed reports in
+# that IMAP folder instead of deleting them). Empty: off. See newsletter/bounce_mailbox.py.
+BOUNCE_MAILBOX_URL = env.str("BOUNCE_MAILBOX_URL", default="")
+BOUNCE_MAILBOX_TIMEOUT = env.float("BOUNCE_MAILBOX_TIMEOUT", default=30.0)
+# Reports read per run at most (beat reads every five minutes); the rest the next time.
+BOUNCE_MAILBOX_BATCH = env.int("BOUNCE_MAILBOX_BATCH", default=200)
+# The mail provider whose tracking webhook reports bounces and complaints, through
+# django-anymail (newsletter/provider_bounces.py): one of newsletter.provider_bounces.PROVIDERS
+# such as "mailgun", "postmark", "brevo", "sendgrid"; empty: off. Its URL is
+# /newsletter/bounces/provider/, protected by HTTP basic auth with ANYMAIL_WEBHOOK_SECRET
+# ("user:password", required) and, where the provider signs its calls, the provider's key.
+BOUNCE_WEBHOOK_PROVIDER = env.str("BOUNCE_WEBHOOK_PROVIDER", default="")
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "MAILERSEND_WEBHOOK_SIGNING_SECRET": env.str(
+            "MAILERSEND_WEBHOOK_SIGNING_SECRET", default=""
+        ),
+        "POSTAL_WEBHOOK_KEY": env.str("POSTAL_WEBHOOK_KEY", default=""),
+        "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": env.str(
+            "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY", default=""
+        ),
+    }.items()
+    # An empty key would be taken as the key: leave it out, so anymail asks for it.
+    if value
+}
 ATTACHMENT_MAX_BYTES = env.int("NEWSLETTER_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Seal "Mein Top Job Trier".
@@ -393,6 +469,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every step of every PDF at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # WeasyPrint logs every step of every PDF at INFO, flufl.bounce every detector it tries.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "flufl.bounce")},
 }

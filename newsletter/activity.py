@@ -31,6 +31,7 @@ register_actions(
         "lists": Detail(_("Lists")),
         "joined": Detail(_("Lists joined")),
         "left": Detail(_("Lists left")),
+        "requested": Detail(_("Waiting for the confirmation")),
         "subscriptions": Detail(_("Subscriptions")),
         "bounces": Detail(_("Bounces")),
     },

@@ -15,7 +15,8 @@ from .models import Delivery, Issue
 QUEUE = "newsletter"
 
 
-def _attachments(issue: Issue) -> list[tuple]:
+def issue_attachments(issue: Issue) -> list[tuple]:
+    """The issue's attachments as the mail carries them: (file name, content, type)."""
     result = []
     for attachment in issue.attachments.all():
         with attachment.file.open("rb") as handle:
@@ -30,7 +31,7 @@ def _message(delivery: Delivery, run: sending.SendRun):
     # A sender works on one issue: its attachments are read once per slice, not per mail.
     key = ("newsletter-issue", delivery.issue_id)
     if key not in run.cache:
-        run.cache[key] = (delivery.issue, _attachments(delivery.issue))
+        run.cache[key] = (delivery.issue, issue_attachments(delivery.issue))
     issue, attachments = run.cache[key]
     message = rendering.issue_message(issue, subscriber, attachments=attachments)
     message.extra_headers["Message-ID"] = sending.message_id(

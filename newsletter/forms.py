@@ -125,3 +125,27 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lists"].queryset = available_lists
         self.fields["lists"].initial = list(subscribed_ids)
+
+
+# What a logged-in person agrees to when they tick lists on „Mein Konto“.
+ACCOUNT_CONSENT_TEXT = _(
+    "I would like to receive the newsletters I have ticked by email at my login address. I can "
+    "change this choice here or unsubscribe at any time."
+)
+
+
+class AccountListsForm(forms.Form):
+    """„Mein Konto“: the lists for the person's login address."""
+
+    lists = _ListCheckboxes(
+        label=_("Newsletters to your login address"),
+        queryset=MailingList.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, lists, subscribed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].queryset = MailingList.objects.filter(
+            pk__in=[mailing_list.pk for mailing_list in lists]
+        ).order_by("kind", "name")
+        self.fields["lists"].initial = list(subscribed)

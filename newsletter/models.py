@@ -282,12 +282,22 @@ class Bounce(models.Model):
     kind = models.CharField(_("Kind"), max_length=4, choices=Kind.choices)
     diagnostic = models.TextField(_("Diagnostic"), blank=True)
     source = models.CharField(_("Reported by"), max_length=30)
+    # What reported it, so a report read or posted twice counts once: the bounce mail's
+    # Message-ID, or the provider's event id (empty: the JSON webhook and the command).
+    reference = models.CharField(_("Bounce report"), max_length=300, blank=True, editable=False)
     received_at = models.DateTimeField(_("Received at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Bounce")
         verbose_name_plural = _("Bounces")
         ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "reference"],
+                condition=~Q(reference=""),
+                name="one_bounce_per_report_and_address",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} ({self.kind})"

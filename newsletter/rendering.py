@@ -2,8 +2,6 @@
 
 import functools
 
-import markdown
-import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -13,6 +11,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from network_portal import rich_text
+from network_portal.office import Office, office
 from network_portal.signing import absolute_url, make_token, site_domain
 
 from .models import Issue, Subscriber
@@ -21,48 +21,16 @@ UNSUBSCRIBE_PURPOSE = "newsletter-unsubscribe"
 PREFERENCES_PURPOSE = "newsletter-preferences"
 CONFIRM_PURPOSE = "newsletter-confirm"
 
-ALLOWED_TAGS = {
-    "a",
-    "p",
-    "br",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "code",
-    "pre",
-    "hr",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "img",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 
-
-@functools.lru_cache(maxsize=32)
 def body_html(text: str) -> str:
-    """Markdown to HTML, sanitised: no scripts, no event handlers, only http(s)/mailto links.
+    """Markdown to HTML, sanitised: no scripts, no event handlers, only http(s)/mailto links
+    (cached: an issue's body is rendered once, not once per recipient)."""
+    return rich_text.markdown_html(text)
 
-    Cached: an issue's body is rendered once, not once per recipient."""
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"])
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+
+def body_text(text: str) -> str:
+    """The mail's text part: readable plain text made from the Markdown, not its source."""
+    return rich_text.markdown_text(text)
 
 
 def salutation(subscriber: Subscriber | None) -> str:
@@ -96,15 +64,16 @@ _PERSONAL = {
 
 @functools.lru_cache(maxsize=16)
 def _issue_layout(
-    issue_pk: int, revision: str, language: str, personal: bool, site_url: str
+    issue_pk: int, revision: str, language: str, personal: bool, site_url: str, office: Office
 ) -> tuple:
     issue = Issue.objects.get(pk=issue_pk)
     with translation.override(language):
         context = {
             "issue": issue,
-            "body_html": body_html(issue.body),
-            "body_text": issue.body.strip(),
+            "body_html": rich_text.markdown_mail_html(issue.body),
+            "body_text": body_text(issue.body),
             "site_url": settings.SITE_URL,
+            "office": office,
             "imprint_url": absolute_url(reverse("imprint")),
             "archive_url": absolute_url(reverse("newsletter:archive")),
             "language": language,
@@ -120,7 +89,7 @@ def render_issue(issue: Issue, subscriber: Subscriber | None, *, language: str) 
     links = subscriber_links(subscriber) if subscriber is not None else {}
     revision = f"{issue.subject}\x00{issue.preheader}\x00{issue.body}"
     text, html = _issue_layout(
-        issue.pk, revision, language, subscriber is not None, settings.SITE_URL
+        issue.pk, revision, language, subscriber is not None, settings.SITE_URL, office()
     )
     with translation.override(language):
         greeting = salutation(subscriber)

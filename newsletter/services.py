@@ -16,7 +16,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from members.models import ContactPerson
 from members.selectors import eligible_contacts
 from network_portal import sending
 from network_portal.activity import Process, erase_personal_data, log_activity
-from network_portal.mail import mail_enqueue
+from network_portal.mail import binary_attachment, mail_enqueue
 from network_portal.models import OutboxMail
 from network_portal.signing import absolute_url, make_token
 
@@ -154,6 +154,25 @@ def subscription_request(
     )
     if subscriber.suppressed_at:
         return []
+    requested = _request_confirmation(
+        subscriber=subscriber, lists=lists, consent_text=consent_text, form=form
+    )
+    if requested:
+        log_activity(
+            action="newsletter.subscriber.subscription_requested",
+            obj=subscriber,
+            actor_label=subscriber.email,
+            process=Process.FORM,
+            details={"lists": [s.mailing_list.name for s in requested]},
+        )
+    return requested
+
+
+def _request_confirmation(
+    *, subscriber: Subscriber, lists, consent_text: str, form: str
+) -> list[Subscription]:
+    """The double opt-in: the subscriptions wait for the click in the confirmation mail,
+    which goes out with them. Returns the subscriptions now waiting."""
     requested = []
     for mailing_list in lists:
         subscription, _created = Subscription.objects.get_or_create(
@@ -191,13 +210,6 @@ def subscription_request(
                 "days": settings.NEWSLETTER_CONFIRM_DAYS,
             },
             language=subscriber.language,
-        )
-        log_activity(
-            action="newsletter.subscriber.subscription_requested",
-            obj=subscriber,
-            actor_label=subscriber.email,
-            process=Process.FORM,
-            details={"lists": [s.mailing_list.name for s in requested]},
         )
     return requested
 
@@ -324,14 +336,37 @@ def preferences_save(*, subscriber: Subscriber, wanted_lists, consent_text: str)
 
 
 @transaction.atomic
-def bounce_record(*, email: str, kind: str, diagnostic: str = "", source: str) -> Bounce:
+def bounce_record(
+    *,
+    email: str,
+    kind: str,
+    diagnostic: str = "",
+    source: str,
+    reference: str = "",
+    process: str | None = None,
+) -> Bounce | None:
     """Record a bounce; a hard bounce suppresses the address for every later send.
 
-    ``source``: who reported it, ``"webhook"`` or ``"command"`` (``manage.py
-    newsletter_bounce``), also the process the activity log names.
+    ``source``: who reported it: ``"webhook"`` (our JSON webhook), ``"command"`` (``manage.py
+    newsletter_bounce``), ``"mailbox"`` (a delivery status report in the bounce mailbox,
+    :mod:`newsletter.bounce_mailbox`) or the mail provider (its tracking webhook,
+    :mod:`newsletter.provider_bounces`). ``process``: the process the activity log names
+    (default: ``source``, where it is one). ``reference``: the report it comes from (a bounce
+    mail's Message-ID, a provider's event id); a report already recorded for this address
+    records nothing and returns None, so a report read or posted twice counts once.
     """
     email = email.strip().lower()
-    bounce = Bounce.objects.create(email=email, kind=kind, diagnostic=diagnostic, source=source)
+    if reference:
+        reference = reference[: Bounce._meta.get_field("reference").max_length]
+        if Bounce.objects.filter(email=email, reference=reference).exists():
+            return None
+    try:
+        with transaction.atomic():
+            bounce = Bounce.objects.create(
+                email=email, kind=kind, diagnostic=diagnostic, source=source, reference=reference
+            )
+    except IntegrityError:  # the same report, recorded at this moment by another process
+        return None
     suppressed = 0
     if kind == Bounce.Kind.HARD:
         suppressed = Subscriber.objects.filter(email=email, suppressed_at__isnull=True).update(
@@ -343,7 +378,7 @@ def bounce_record(*, email: str, kind: str, diagnostic: str = "", source: str) -
     log_activity(
         action="newsletter.bounce.recorded",
         obj=bounce,
-        process=source if source in Process.values else None,
+        process=process or (source if source in Process.values else None),
         details={"kind": kind, "suppressed": bool(suppressed)},
     )
     return bounce
@@ -352,14 +387,19 @@ def bounce_record(*, email: str, kind: str, diagnostic: str = "", source: str) -
 # --- Issues ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def issue_send(*, issue: Issue, at=None, by_user=None) -> Issue:
-    """Send now, or schedule for ``at``. Only a draft with at least one list can be sent."""
-    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+def require_sendable(issue: Issue) -> None:
+    """Only a draft with at least one list can be sent or scheduled (ValidationError)."""
     if issue.status != Issue.Status.DRAFT:
         raise ValidationError(_("This issue has already been sent or scheduled."))
     if not issue.lists.exists():
         raise ValidationError(_("Please choose at least one list."))
+
+
+@transaction.atomic
+def issue_send(*, issue: Issue, at=None, by_user=None) -> Issue:
+    """Send now, or schedule for ``at``. Only a draft with at least one list can be sent."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    require_sendable(issue)
     if at is not None and at > timezone.now():
         issue.status = Issue.Status.SCHEDULED
         issue.scheduled_at = at
@@ -375,7 +415,7 @@ def issue_send(*, issue: Issue, at=None, by_user=None) -> Issue:
             },
         )
         return issue
-    recipients = _start_sending(issue)
+    recipients = _start_sending(issue, by_user=by_user)
     log_activity(
         action="newsletter.issue.sending_started",
         obj=issue,
@@ -402,14 +442,14 @@ def issue_unschedule(*, issue: Issue, by_user=None) -> Issue:
     return issue
 
 
-def _start_sending(issue: Issue) -> int:
+def _start_sending(issue: Issue, *, by_user=None, process: str | None = None) -> int:
     """Write every delivery in the transaction that starts the send, so a lost task or a dead
     worker can delay the issue but never lose a recipient; the senders start after commit.
     Returns the number of deliveries written."""
     issue.status = Issue.Status.SENDING
     issue.sending_started_at = timezone.now()
     issue.save(update_fields=["status", "sending_started_at"])
-    written = _expand(issue)
+    written = _expand(issue, by_user=by_user, process=process)
     sending.kick(delivery.QUEUE, scope=issue.pk)
     return written
 
@@ -423,8 +463,21 @@ def _addresses(issue: Issue):
     ).distinct()
 
 
-def _expand(issue: Issue) -> int:
-    _sync_member_lists()
+def issue_recipients_count(*, issue: Issue) -> int:
+    """How many deliveries sending ``issue`` now would write: the member lists brought up to
+    date and the addresses counted as the send does (:func:`_expand`), in a transaction that
+    is rolled back, so nothing changes. The confirmation pages say it."""
+    with transaction.atomic():
+        _sync_member_lists()
+        count = _addresses(issue).count()
+        transaction.set_rollback(True)
+    return count
+
+
+def _expand(issue: Issue, *, by_user=None, process: str | None = None) -> int:
+    # The member lists first, so the issue reaches the contacts as they are now; what the
+    # sync changes is logged like beat's sync.
+    sync_member_lists(by_user=by_user, process=process)
     subscribers = _addresses(issue).values_list("pk", "email")
     rows = [Delivery(issue=issue, subscriber_id=pk, email=email) for pk, email in subscribers]
     created = Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -438,7 +491,7 @@ def issue_expand(*, issue: Issue, process: str | None = None) -> int:
     Someone on several lists gets one copy; running it twice adds nothing (and logs nothing).
     Starting a send does this itself; this is for a send whose deliveries are incomplete.
     """
-    written = _expand(issue)
+    written = _expand(issue, process=process)
     if written:
         log_activity(
             action="newsletter.issue.expanded",
@@ -483,7 +536,7 @@ def issues_due(*, now=None, process: str | None = None) -> list[int]:
         for issue in Issue.objects.select_for_update(skip_locked=True).filter(
             status=Issue.Status.SCHEDULED, scheduled_at__lte=now
         ):
-            recipients = _start_sending(issue)
+            recipients = _start_sending(issue, process=process)
             log_activity(
                 action="newsletter.issue.sending_started",
                 obj=issue,
@@ -504,7 +557,7 @@ def issues_resume(*, process: str | None = None) -> int:
     resumed = 0
     for issue in Issue.objects.filter(status=Issue.Status.SENDING, deliveries__isnull=True):
         with transaction.atomic():
-            written = _expand(issue)
+            written = _expand(issue, process=process)
             sending.kick(delivery.QUEUE, scope=issue.pk)
             log_activity(
                 action="newsletter.issue.resumed",
@@ -524,15 +577,50 @@ def issues_finish(*, process: str | None = None) -> int:
     )
 
 
+def _tester_subscriber(user) -> Subscriber:
+    """Whom ``user``'s test copy addresses. With a subscription of their own address: that
+    subscriber, so the copy is the mail they get from the real send (salutation, language,
+    unsubscribe links that work for their address). Without: the person as the portal knows
+    them, not saved; the copy's unsubscribe and preference links then name nobody and lead to
+    a page saying the link is not valid."""
+    email = user.email.strip().lower()
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber is not None:
+        return subscriber
+    # Named as the member lists name contacts: by their contact entry, if they have one.
+    person = ContactPerson.objects.filter(user=user).first() or user
+    return Subscriber(
+        email=email,
+        salutation=getattr(person, "salutation", ""),
+        title=getattr(person, "title", ""),
+        first_name=person.first_name,
+        last_name=person.last_name,
+        language=user.language,
+    )
+
+
 @transaction.atomic
 def issue_send_test(*, issue: Issue, to_user) -> None:
-    """A copy for the coordinator to check, marked as a test, sent at once."""
-    rendered = rendering.render_issue(issue, None, language=to_user.language)
+    """A copy of ``issue`` for the coordinator ``to_user`` to check: the mail a subscriber
+    gets, rendered as the send renders it (:func:`newsletter.rendering.issue_message`: subject,
+    salutation, text and HTML, footer, unsubscribe headers, attachments) for the coordinator
+    as recipient (:func:`_tester_subscriber`), from the newsletter's address. It goes through the
+    outbox after commit, not as a delivery: the issue's own sending stays untouched."""
+    tester = _tester_subscriber(to_user)
+    attachments = delivery.issue_attachments(issue)
+    message = rendering.issue_message(issue, tester, attachments=attachments)
+    ((html, _mimetype),) = message.alternatives
     mail_enqueue(
         key=f"newsletter:test:{issue.pk}:{to_user.pk}:{uuid.uuid4().hex}",
         to=to_user.email,
-        rendered=(f"[TEST] {rendered['subject']}", rendered["text"], rendered["html"]),
-        language=to_user.language,
+        rendered=(message.subject, message.body, html),
+        headers=dict(message.extra_headers),
+        attachments=[
+            binary_attachment(filename=filename, content=content, mimetype=mimetype)
+            for filename, content, mimetype in attachments
+        ],
+        from_email=message.from_email,
+        language=tester.language,
     )
     log_activity(action="newsletter.issue.test_sent", obj=issue, by_user=to_user)
 
@@ -592,13 +680,22 @@ def subscriber_erase(*, subscriber: Subscriber, by_user=None) -> None:
     lists does not bring the address back. The activity log keeps its entries about the
     address (this erasure included) without the personal data in them.
     """
-    bounces = list(Bounce.objects.filter(email=subscriber.email))
     log_activity(
         action="newsletter.subscriber.erased",
         obj=subscriber,
         by_user=by_user,
-        details={"subscriptions": subscriber.subscriptions.count(), "bounces": len(bounces)},
+        details={
+            "subscriptions": subscriber.subscriptions.count(),
+            "bounces": Bounce.objects.filter(email=subscriber.email).count(),
+        },
     )
+    _erase_subscriber(subscriber)
+
+
+def _erase_subscriber(subscriber: Subscriber) -> None:
+    """The work of :func:`subscriber_erase` (also done when a person deletes their account,
+    whose log entry records it: ``newsletter/account.py``)."""
+    bounces = list(Bounce.objects.filter(email=subscriber.email))
     erase_personal_data(objects=[subscriber, *bounces])
     if subscriber.contact_id:
         ContactPerson.objects.filter(pk=subscriber.contact_id).update(wants_newsletter=False)
@@ -607,3 +704,134 @@ def subscriber_erase(*, subscriber: Subscriber, by_user=None) -> None:
     Bounce.objects.filter(email=subscriber.email).delete()
     OutboxMail.objects.filter(key__startswith=f"newsletter:confirm:{subscriber.pk}:").delete()
     subscriber.delete()  # subscriptions and consent records go with it
+
+
+# --- The person's own account („Mein Konto“; the rest of the newsletter's part is
+# newsletter/account.py) ---------------------------------------------------------------------
+
+ACCOUNT_FORM = "account"
+
+
+def account_lists(*, user, contact: ContactPerson | None) -> dict:
+    """The lists the person can choose on „Mein Konto“, and their subscriptions there: the
+    public lists, and the member lists of their function while they are a contact of an
+    active member company (or while they are still on one). Three queries."""
+    subscriber = (
+        Subscriber.objects.filter(email=user.email.strip().lower())
+        .prefetch_related("subscriptions")
+        .first()
+    )
+    subscriptions = (
+        {s.mailing_list_id: s for s in subscriber.subscriptions.all()} if subscriber else {}
+    )
+    member_contact = contact is not None and contact.company.is_active_member
+    chosen = []
+    for mailing_list in MailingList.objects.order_by("kind", "name"):
+        subscription = subscriptions.get(mailing_list.pk)
+        if mailing_list.kind == MailingList.Kind.MEMBERS:
+            fits = member_contact and mailing_list.contact_function in ("", contact.function)
+            on_it = subscription is not None and subscription.status != Subscription.Status.ENDED
+            if not (fits or on_it):
+                continue
+        chosen.append((mailing_list, subscription.status if subscription else None))
+    return {"subscriber": subscriber, "lists": chosen}
+
+
+def _account_subscriber(*, user, contact: ContactPerson | None) -> Subscriber:
+    """A new subscriber for the person's login address, named as their account and entry."""
+    return Subscriber.objects.create(
+        email=user.email.strip().lower(),
+        salutation=contact.salutation if contact else "",
+        title=contact.title if contact else "",
+        first_name=user.first_name,
+        last_name=user.last_name,
+        contact=contact,
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def account_lists_save(
+    *, user, contact: ContactPerson | None, wanted_lists, consent_text: str
+) -> dict:
+    """„Mein Konto“: keep exactly the chosen lists for the person's login address.
+
+    Leaving a list withdraws the consent at once. A member list is joined as the member
+    contact the person is (their entry then wants the newsletter again). A public list needs
+    the double opt-in as on the website: it waits for the click in the confirmation mail.
+    Returns the names of the lists ``joined``, ``left`` and ``requested`` (waiting for the
+    confirmation).
+    """
+    offered = {
+        mailing_list.pk: (mailing_list, status)
+        for mailing_list, status in account_lists(user=user, contact=contact)["lists"]
+    }
+    wanted = {ml.pk for ml in wanted_lists if ml.pk in offered}
+    email = user.email.strip().lower()
+    subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+    joined, left, to_request = [], [], []
+    if subscriber is not None:
+        for subscription in subscriber.subscriptions.select_for_update().select_related(
+            "mailing_list"
+        ):
+            if subscription.mailing_list_id in wanted:
+                continue
+            if subscription.status in (Subscription.Status.CONFIRMED, Subscription.Status.PENDING):
+                _withdraw(subscription, form=ACCOUNT_FORM)
+                left.append(subscription.mailing_list.name)
+    for pk in sorted(wanted):
+        mailing_list, status = offered[pk]
+        if status in (Subscription.Status.CONFIRMED, Subscription.Status.PENDING):
+            continue
+        if mailing_list.kind == MailingList.Kind.PUBLIC:
+            to_request.append(mailing_list)
+            continue
+        subscriber = subscriber or _account_subscriber(user=user, contact=contact)
+        Subscription.objects.update_or_create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            defaults={
+                "status": Subscription.Status.CONFIRMED,
+                "source": "member-contact",
+                "confirmed_at": timezone.now(),
+                "unsubscribed_at": None,
+            },
+        )
+        ConsentRecord.objects.create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            action=ConsentRecord.Action.CONFIRMED,
+            form=ACCOUNT_FORM,
+            consent_text=consent_text,
+        )
+        joined.append(mailing_list.name)
+    if joined and contact is not None and not contact.wants_newsletter:
+        ContactPerson.objects.filter(pk=contact.pk).update(wants_newsletter=True)
+    requested = []
+    if to_request:
+        subscriber = subscriber or _account_subscriber(user=user, contact=contact)
+        if subscriber.suppressed_at is None:
+            requested = [
+                s.mailing_list.name
+                for s in _request_confirmation(
+                    subscriber=subscriber,
+                    lists=to_request,
+                    consent_text=consent_text,
+                    form=ACCOUNT_FORM,
+                )
+            ]
+    if joined or left:
+        log_activity(
+            action="newsletter.subscriber.preferences_saved",
+            obj=subscriber,
+            by_user=user,
+            details={"joined": joined, "left": left, "requested": requested},
+        )
+    elif requested:
+        log_activity(
+            action="newsletter.subscriber.subscription_requested",
+            obj=subscriber,
+            by_user=user,
+            details={"lists": requested},
+        )
+    return {"joined": joined, "left": left, "requested": requested}

@@ -172,22 +172,30 @@ class _Sheet:
     def heading(self, text, *, big=False):
         if self.row > 1:
             self.row += 1
-        cell = self.ws.cell(row=self.row, column=1, value=str(text))
+        cell = self._put(1, str(text))
         cell.font = self.styles["title" if big else "heading"]
         self.row += 1
 
     def note(self, text):
-        self.ws.cell(row=self.row, column=1, value=str(text)).font = self.styles["note"]
+        self._put(1, str(text)).font = self.styles["note"]
         self.row += 1
+
+    def _put(self, column, value):
+        cell = self.ws.cell(row=self.row, column=column, value=value)
+        if isinstance(value, str):
+            # openpyxl stores text starting with "=" as a formula: names and titles come from
+            # company users, and the file goes to the city council, so text stays text.
+            cell.data_type = "s"
+        return cell
 
     def table(self, header, rows, *, total=None, formats=None):
         for column, text in enumerate(header, start=1):
-            cell = self.ws.cell(row=self.row, column=column, value=str(text))
+            cell = self._put(column, str(text))
             cell.font, cell.fill = self.styles["bold"], self.styles["fill"]
         self.row += 1
         for values in [*rows, *([total] if total else [])]:
             for column, value in enumerate(values, start=1):
-                cell = self.ws.cell(row=self.row, column=column, value=_cell(value))
+                cell = self._put(column, _cell(value))
                 if formats and formats.get(column):
                     cell.number_format = formats[column]
                 if total is values:

@@ -450,9 +450,11 @@ def _members(period: Period) -> MembersFigures:
     by_industry = Counter(industry for _pk, _size_class, industry in members_at_end)
     joined = list(
         member_selectors.joined_between(period.start, period.cutoff)
-        .order_by("member_since", "name")
-        .values("name", "size_class", "industry", "member_since")
+        .order_by("joined_on", "name")
+        .values("name", "size_class", "industry", "joined_on")
     )
+    for row in joined:  # the day counted from: member_since, or the registration if unknown
+        row["member_since"] = row.pop("joined_on")
     left = list(
         member_selectors.left_between(period.start, period.cutoff)
         .order_by("left_on", "name")

@@ -32,6 +32,7 @@ register_actions(
         "seal.application.submitted": _("Application submitted"),
         "seal.application.reopened": _("Application reopened for changes"),
         "seal.application.juror_assigned": _("Juror assigned"),
+        "seal.application.juror_removed": _("Juror removed"),
         "seal.application.conflict_declared": _("Conflict of interest declared"),
         "seal.application.score_saved": _("Score saved"),
         "seal.application.scores_saved": _("Scores saved"),

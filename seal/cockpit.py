@@ -26,14 +26,19 @@ def open_submitted(queryset=None):
 
 
 def without_jurors(queryset=None):
-    """Applications nobody has been assigned to score."""
+    """Applications no juror can score: nobody assigned, or every juror assigned declared a
+    conflict of interest."""
     return _applications(queryset).filter(
-        ~Exists(JurorAssignment.objects.filter(application=OuterRef("pk")))
+        ~Exists(
+            JurorAssignment.objects.filter(
+                application=OuterRef("pk"), conflict_declared_at__isnull=True
+            )
+        )
     )
 
 
 def applications_without_jurors(queryset=None):
-    """Submitted, not decided, and no juror assigned."""
+    """Submitted, not decided, and no juror who can score it."""
     return without_jurors(open_submitted(queryset))
 
 

@@ -6,8 +6,10 @@ another company's application, evidence or PDF simply does not exist for that us
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_coordinator, is_juror
+from members.models import Company
 from members.permissions import is_company_admin, membership_of
 
 from . import services
@@ -32,6 +34,47 @@ def start_problem(cycle, company) -> str | None:
     """Why ``company`` cannot start an application for ``cycle`` now (None while it can):
     exactly what ``services.application_start`` refuses with."""
     return _refusal(services.require_can_start, cycle, company)
+
+
+def start_refusal(cycle, company) -> str | None:
+    """What a company admin reads instead of the start button (None while they can start):
+    :func:`start_problem`, and for a company awaiting approval when it can apply."""
+    problem = start_problem(cycle, company)
+    if problem is not None and company.status == Company.Status.PENDING:
+        return _("As soon as the coordination team has approved your company, you can apply.")
+    return problem
+
+
+def apply_offer_refusal(user, cycle) -> str | None:
+    """What the seal page says to ``user`` instead of offering "Apply now" for ``cycle``, which
+    accepts applications; None: offer it. "" : offer nothing and say nothing more (the page
+    already says that company admins of member companies apply).
+
+    Visitors are offered it (the application page asks them to log in); a company admin while
+    :func:`start_refusal` allows it (or the company has already started); other users of a
+    company learn that their admins apply, users without a company how to get there.
+    """
+    if not user.is_authenticated:
+        return None
+    membership = membership_of(user)
+    if membership is None:
+        if is_coordinator(user) or is_juror(user):
+            return ""
+        return _(
+            "First register your company in the portal or join a registered one; once the "
+            "coordination team has approved it, its company admins can apply."
+        )
+    company = membership.company
+    if company.status == Company.Status.PENDING:
+        return _(
+            "As soon as the coordination team has approved your company, its company admins "
+            "can apply."
+        )
+    if not is_company_admin(user):
+        return _("Your company’s admins can apply for the seal in the portal.")
+    if Application.objects.filter(cycle=cycle, company=company).exists():
+        return None  # "Apply now" leads to the started application
+    return start_refusal(cycle, company)
 
 
 def scoring_problem(assignment: JurorAssignment) -> str | None:

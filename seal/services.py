@@ -16,7 +16,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_juror
-from members.selectors import company_admins
+from members.models import ContactPerson
+from members.selectors import company_admins, company_admins_of
 from network_portal.activity import log_activity
 from network_portal.mail import binary_attachment, mail_enqueue, mail_users
 from network_portal.signing import absolute_url
@@ -461,6 +462,29 @@ def juror_assign(*, application: Application, juror, by_user=None) -> JurorAssig
     return assignment
 
 
+@transaction.atomic
+def juror_remove(*, assignment: JurorAssignment, by_user=None) -> None:
+    """Take a juror off an application (a coordinator on the application's page). Submitted
+    scores count for the decision, so their juror stays; scores not yet submitted go."""
+    assignment = (
+        JurorAssignment.objects.select_for_update()
+        .select_related("application", "juror")
+        .get(pk=assignment.pk)
+    )
+    if assignment.submitted_at is not None:
+        raise ValidationError(
+            _("%(user)s has submitted scores for this application and stays on it.")
+            % {"user": assignment.juror}
+        )
+    log_activity(
+        action="seal.application.juror_removed",
+        obj=assignment.application,
+        by_user=by_user,
+        details={"juror": str(assignment.juror)},
+    )
+    assignment.delete()
+
+
 def require_can_score(assignment: JurorAssignment) -> None:
     """The assigned juror may change their scores: not working for the applying company, no
     conflict declared, not submitted yet, and the application is submitted."""
@@ -546,13 +570,9 @@ def scores_save(*, assignment: JurorAssignment, scores) -> None:
         )
 
 
-@transaction.atomic
-def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
-    assignment = (
-        JurorAssignment.objects.select_for_update()
-        .select_related("application__company")
-        .get(pk=assignment.pk)
-    )
+def require_can_submit(assignment: JurorAssignment) -> None:
+    """The juror may submit: they may score (:func:`require_can_score`) and every criterion
+    of the cycle has their score. The confirmation page asks it too."""
     require_can_score(assignment)
     scored = set(assignment.scores.values_list("criterion_id", flat=True))
     open_criteria = Criterion.objects.filter(category__cycle=assignment.application.cycle).exclude(
@@ -563,6 +583,16 @@ def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
             _("Please score every criterion before submitting (%(n)d open).")
             % {"n": open_criteria.count()}
         )
+
+
+@transaction.atomic
+def score_submit(*, assignment: JurorAssignment) -> JurorAssignment:
+    assignment = (
+        JurorAssignment.objects.select_for_update()
+        .select_related("application__company")
+        .get(pk=assignment.pk)
+    )
+    require_can_submit(assignment)
     assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["submitted_at"])
     log_activity(
@@ -599,15 +629,43 @@ def decision_record(*, application: Application, awarded: bool, note: str = "", 
     return application
 
 
-def _decision_recipients(company):
-    """The company admins; a company without one hears through its contact persons."""
-    admins = list(company_admins(company))
-    if admins:
-        return [(f"user:{u.pk}", u.email, u.get_full_name(), u.language) for u in admins]
-    return [
-        (f"contact:{c.pk}", c.email, c.full_name, settings.LANGUAGE_CODE)
-        for c in company.contacts.order_by("pk")
-    ]
+def decisions_to_send(*, cycle: AwardCycle):
+    """The applications of ``cycle`` whose decision is made and not sent yet: what
+    :func:`decisions_send` mails (its confirmation page lists them)."""
+    return (
+        Application.objects.filter(
+            cycle=cycle, decided_at__isnull=False, decision_sent_at__isnull=True
+        )
+        .exclude(decision="")
+        .select_related("company")
+    )
+
+
+def decision_recipients(applications) -> dict[int, list[tuple[str, str, str, str]]]:
+    """Who gets the decision of each of ``applications``: application id → ``(key, email,
+    name, language)`` each. The company admins; a company without one hears through its
+    contact persons. Two queries; :func:`decisions_send` writes one mail to each, its
+    confirmation page counts them."""
+    company_ids = {application.company_id for application in applications}
+    admins = company_admins_of(company_ids)
+    contacts: dict[int, list] = {}
+    without_admin = company_ids - set(admins)
+    if without_admin:
+        for contact in ContactPerson.objects.filter(company__in=without_admin).order_by("pk"):
+            contacts.setdefault(contact.company_id, []).append(contact)
+    recipients = {}
+    for application in applications:
+        users = admins.get(application.company_id)
+        if users:
+            recipients[application.pk] = [
+                (f"user:{u.pk}", u.email, u.get_full_name(), u.language) for u in users
+            ]
+        else:
+            recipients[application.pk] = [
+                (f"contact:{c.pk}", c.email, c.letter_name, settings.LANGUAGE_CODE)
+                for c in contacts.get(application.company_id, [])
+            ]
+    return recipients
 
 
 @transaction.atomic
@@ -632,12 +690,9 @@ def _add_years(day: date, years: int) -> date:
 def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
     """Mail every decided application of the cycle once; awarded ones get their certificate."""
     sent = certificates = recipients = 0
-    for application in (
-        Application.objects.select_for_update()
-        .filter(cycle=cycle, decided_at__isnull=False, decision_sent_at__isnull=True)
-        .exclude(decision="")
-        .select_related("company")
-    ):
+    applications = list(decisions_to_send(cycle=cycle).select_for_update(of=("self",)))
+    people = decision_recipients(applications)
+    for application in applications:
         certificate = None
         if application.decision == Application.Decision.AWARDED:
             issued = max(cycle.ceremony_on, timezone.localdate())
@@ -649,7 +704,7 @@ def decisions_send(*, cycle: AwardCycle, by_user=None) -> int:
                 },
             )
             certificates += 1
-        for key, email, name, language in _decision_recipients(application.company):
+        for key, email, name, language in people[application.pk]:
             recipients += 1
             mail_enqueue(
                 key=f"seal:{application.pk}:decision:{key}",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("evidence/<int:pk>/", application.evidence_download, name="evidence"),
     path("jury/", jury.JuryListView.as_view(), name="jury"),
     path("jury/<int:pk>/", jury.JuryScoreView.as_view(), name="jury_score"),
+    path("jury/<int:pk>/submit/", jury.JurySubmitView.as_view(), name="jury_submit"),
     path("jury/<int:pk>/conflict/", jury.DeclareConflictView.as_view(), name="jury_conflict"),
 ]

@@ -93,6 +93,10 @@ def build_cockpit_world(size: int = 1) -> CockpitWorld:
         JurorAssignmentFactory(application=conflicted, juror=slow)
         JurorAssignmentFactory(application=conflicted, juror=quick, conflict_declared_at=now)
         world.outstanding[slow] = [scored, conflicted]
+        # Its only juror declared a conflict: nobody can score it, so it needs a juror.
+        stuck = SubmittedApplicationFactory(cycle=cycle)
+        JurorAssignmentFactory(application=stuck, juror=quick, conflict_declared_at=now)
+        world.applications_without_jurors.append(stuck)
         world.ready_to_send.append(
             SubmittedApplicationFactory(
                 cycle=cycle, decision=Application.Decision.AWARDED, decided_at=now

@@ -8,6 +8,7 @@ from tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
 )
+from tests.mfa import login_with_second_factor
 from tests.utils import CHROMIUM, skip_or_fail
 
 # Fixtures for the PDF tests of several apps (template_dir, static_dir, trap_server).
@@ -56,6 +57,13 @@ def coordinator(db):
     return CoordinatorFactory(email="koordination@example.org")
 
 
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    """The test client, logged in as the coordinator past the second factor."""
+    login_with_second_factor(client, coordinator)
+    return client
+
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -79,7 +87,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    # A desktop screen on which the main navigation is expanded (it collapses below 1400 px).
+    # A desktop screen on which the main navigation is expanded (it collapses below 1200 px).
     context = browser.new_context(
         locale="de-DE", base_url=live_server.url, viewport={"width": 1440, "height": 900}
     )

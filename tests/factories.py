@@ -66,6 +66,8 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="de_DE")
     function = ContactPerson.Function.HR
     email = factory.Sequence(lambda n: f"kontakt{n}@example.org")
+    # A contact who has asked for the newsletter (the model's default is opt-in: no).
+    wants_newsletter = True
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -79,3 +81,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 class CompanyAdminFactory(MembershipFactory):
     role = CompanyMembership.Role.ADMIN
+
+
+def company_profile_form(company, **changes) -> dict:
+    """The company profile form as a company admin sends it: ``company``'s values (listed in
+    the directory), with ``changes``."""
+    data = {
+        "name": company.name,
+        "legal_form": company.legal_form,
+        "industry": company.industry,
+        "size_class": company.size_class,
+        "street": company.street,
+        "postcode": company.postcode,
+        "city": company.city,
+        "directory_consent": "on",
+    }
+    return {**data, **changes}

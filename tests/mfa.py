@@ -27,23 +27,34 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
+def _log_in(client, user, *, second_factor: bool) -> None:
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    # What allauth records for a login with the password (and the code): its reauthentication
+    # reads it.
+    methods = [{"method": "password", "at": now, "reauthenticated": True}]
+    if second_factor:
+        session[SECOND_FACTOR_SESSION_KEY] = now
+        methods.append({"method": "mfa", "at": now, "type": "totp"})
+    session["account_authentication_methods"] = methods
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def log_in_recently(client, user) -> None:
+    """Log ``client`` in as ``user`` with the password just now: allauth asks for nothing
+    again for a while (changing the login address, deleting the account)."""
+    _log_in(client, user, second_factor=False)
+
+
 def login_with_second_factor(client, user) -> None:
     """Log ``client`` in as ``user`` with a session that has passed the second factor.
 
     For coordinators and jurors; company users log in with ``client.force_login`` alone.
     """
     enroll_totp(user)
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    session[SECOND_FACTOR_SESSION_KEY] = now
-    # What allauth records for a login with password and code (its reauthentication reads it).
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": now, "reauthenticated": True},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
+    _log_in(client, user, second_factor=True)
 
 
 def browser_log_in(page, email: str, password: str, *, totp_secret: str | None = None) -> None:
@@ -52,6 +63,7 @@ def browser_log_in(page, email: str, password: str, *, totp_secret: str | None =
     page.fill("#id_login", email)
     page.fill("#id_password", password)
     page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if totp_secret is not None:
         page.fill("#id_code", totp_code(totp_secret))
         page.get_by_role("button", name="Anmeldung").click()

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from accounts import services as account_services
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting, Registration
 from members import services as member_services
@@ -45,6 +46,7 @@ from tests.newsletter.factories import (
     IssueFactory,
     MailingListFactory,
     MemberListFactory,
+    SubscriberFactory,
     SubscriptionFactory,
 )
 from tests.seal.factories import (
@@ -70,6 +72,22 @@ READS = {
     "meetings.services.rsvp_token": "makes a signed one-click link",
     "meetings.services.rsvp_url": "makes a signed one-click link",
     "meetings.services.feedback_url": "makes a signed feedback link",
+    "meetings.services.feedback_token": "makes the signed token of a feedback link",
+    "meetings.services.meetings_open_for_answers": "reads the meetings that take answers",
+    "meetings.services.answer_reminder_prefix": "names today's reminder keys",
+    "meetings.services.answer_reminder_recipients": "reads who a reminder by hand reaches",
+    "meetings.services.invitation_resend_key": "names today's resend key",
+    "meetings.services.invitations_on_publish": "counts the invitations publishing would write",
+    "meetings.services.invitations_written": "counts a meeting's invitations in the outbox",
+    "meetings.services.notice_recipients": "reads who an update or cancellation would reach",
+    "meetings.services.schedule_changes": "a rule: which changes send an update",
+    "seal.services.require_can_submit": "a rule (raises or returns)",
+    "seal.services.decisions_to_send": "reads the decisions not sent yet",
+    "seal.services.decision_recipients": "reads who gets each decision",
+    "newsletter.services.require_sendable": "a rule (raises or returns)",
+    "newsletter.services.issue_recipients_count": (
+        "counts an issue's recipients in a transaction it rolls back"
+    ),
     "seal.services.cycle_check_window": "a rule the cycle form asks (raises or returns)",
     "seal.services.current_cycle": "reads which cycle takes applications",
     "seal.services.require_catalogue_editable": "a rule (raises or returns)",
@@ -80,6 +98,11 @@ READS = {
     "seal.services.awarded_certificates": "reads the public list of awarded companies",
     "newsletter.services.confirm_max_age_seconds": "reads a setting",
     "newsletter.services.subscriber_export": "reads everything stored about an address (JSON)",
+    "accounts.services.login_address_refusal": "a rule the address form asks (returns a reason)",
+    "accounts.services.account_deletion_refusals": "reads why an account cannot be deleted now",
+    "accounts.services.account_deletion_notes": "reads what deleting an account does",
+    "members.services.own_contact": "reads the contact entry linked to a login",
+    "newsletter.services.account_lists": "reads the lists a person can choose on „Mein Konto“",
 }
 
 
@@ -408,6 +431,20 @@ def _check_in():
     )
 
 
+@scenario("meetings.services.walk_in_add")
+def _walk_in_add():
+    meeting = MeetingFactory(today=True)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.walk_in_add(
+            meeting=meeting, name="Eva Gast", company_name="Hunsrück Bau", by_user=coordinator
+        ),
+        "meetings.registration.walked_in",
+        obj=lambda result: result,
+        by_user=coordinator,
+    )
+
+
 @scenario("meetings.services.write_reminders")
 def _write_reminders():
     starts = timezone.now() + timedelta(days=7) - timedelta(hours=1)
@@ -659,6 +696,18 @@ def _juror_assign():
         ),
         "seal.application.juror_assigned",
         obj=application,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.juror_remove")
+def _juror_remove():
+    assignment = JurorAssignmentFactory(application=SubmittedApplicationFactory())
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.juror_remove(assignment=assignment, by_user=coordinator),
+        "seal.application.juror_removed",
+        obj=assignment.application,
         by_user=coordinator,
     )
 
@@ -953,6 +1002,165 @@ def _subscriber_erase():
         "newsletter.subscriber.erased",
         obj=subscriber,
         by_user=coordinator,
+    )
+
+
+# --- Late joiners, reminders and resends by hand (meetings) and contacts (members) --------------
+
+
+@scenario("members.services.contact_save")
+def _contact_save():
+    company = CompanyFactory()
+    coordinator = CoordinatorFactory()
+    contact = ContactPersonFactory.build(company=company, email="neu@moselblick.example")
+    return Case(
+        lambda: member_services.contact_save(contact=contact, by_user=coordinator),
+        "members.contact.added",
+        obj=lambda saved: saved,
+        by_user=coordinator,
+    )
+
+
+@scenario("members.services.contact_remove")
+def _contact_remove():
+    contact = ContactPersonFactory()
+    admin = CompanyAdminFactory(company=contact.company).user
+    return Case(
+        lambda: member_services.contact_remove(contact=contact, by_user=admin),
+        "members.contact.removed",
+        obj=contact,
+        by_user=admin,
+    )
+
+
+@scenario("meetings.services.invite_newcomers")
+def _invite_newcomers():
+    meeting = MeetingFactory()
+    contact = ContactPersonFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.invite_newcomers(contacts=[contact], by_user=coordinator),
+        "meetings.meeting.newcomers_invited",
+        obj=meeting,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.answer_reminders_send")
+def _answer_reminders_send():
+    return _meeting_case(
+        meeting_services.answer_reminders_send, "meetings.meeting.answer_reminders_sent"
+    )
+
+
+@scenario("meetings.services.invitation_resend")
+def _invitation_resend():
+    meeting = MeetingFactory()
+    contact = ContactPersonFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.invitation_resend(
+            meeting=meeting, contact=contact, by_user=coordinator
+        ),
+        "meetings.meeting.invitation_resent",
+        obj=contact,
+        by_user=coordinator,
+    )
+
+
+# --- „Mein Konto“ (accounts, and the parts of members and the newsletter) ----------------------
+
+
+def _person_with_entry():
+    company = CompanyFactory()
+    CompanyAdminFactory(company=company)
+    user = MembershipFactory(company=company).user
+    contact = ContactPersonFactory(company=company, user=user, email=user.email)
+    return user, contact
+
+
+@scenario("accounts.services.user_name_change")
+def _user_name_change():
+    user, _contact = _person_with_entry()
+    return Case(
+        lambda: account_services.user_name_change(user=user, first_name="Ines", last_name="Kaiser"),
+        "accounts.user.name_changed",
+        obj=user,
+        by_user=user,
+    )
+
+
+@scenario("accounts.services.user_language_set")
+def _user_language_set():
+    user, _contact = _person_with_entry()
+    return Case(
+        lambda: account_services.user_language_set(user=user, language="en"),
+        "accounts.user.language_changed",
+        obj=user,
+        by_user=user,
+    )
+
+
+@scenario("accounts.services.login_address_change")
+def _login_address_change():
+    """One entry for the account; the contact entry, the subscriptions and the registrations
+    follow inside it."""
+    user, contact = _person_with_entry()
+    SubscriptionFactory(
+        subscriber=SubscriberFactory(email=user.email, contact=contact),
+        mailing_list=MemberListFactory(),
+    )
+    RegistrationFactory(company=contact.company, contact=contact, email=user.email)
+    old = user.email
+    return Case(
+        lambda: account_services.login_address_change(
+            user=user, old_email=old, new_email="neu@moselblick.example"
+        ),
+        "accounts.user.email_changed",
+        obj=user,
+        by_user=user,
+    )
+
+
+@scenario("accounts.services.account_delete")
+def _account_delete():
+    """The entry stays, without the person: their name goes with the account."""
+    user, contact = _person_with_entry()
+    SubscriptionFactory(subscriber=SubscriberFactory(email=user.email, contact=contact))
+    return Case(
+        lambda: account_services.account_delete(user=user),
+        "accounts.user.deleted",
+        obj=user,
+    )
+
+
+@scenario("members.services.own_contact_update")
+def _own_contact_update():
+    user, contact = _person_with_entry()
+    return Case(
+        lambda: member_services.own_contact_update(
+            contact=contact, by_user=user, data={"phone": "0651 4711"}
+        ),
+        "members.contact.updated_by_self",
+        obj=contact,
+        by_user=user,
+    )
+
+
+@scenario("newsletter.services.account_lists_save")
+def _account_lists_save():
+    """Leaving a list and asking for another (double opt-in): one entry."""
+    user, contact = _person_with_entry()
+    subscriber = SubscriberFactory(email=user.email, contact=contact)
+    SubscriptionFactory(subscriber=subscriber, mailing_list=MemberListFactory())
+    public = MailingListFactory()
+    return Case(
+        lambda: newsletter_services.account_lists_save(
+            user=user, contact=contact, wanted_lists=[public], consent_text="Ich möchte …"
+        ),
+        "newsletter.subscriber.preferences_saved",
+        obj=subscriber,
+        by_user=user,
     )
 
 

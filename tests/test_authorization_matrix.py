@@ -115,6 +115,9 @@ def clients():
 @pytest.fixture(autouse=True)
 def _bounce_token(settings):
     settings.NEWSLETTER_BOUNCE_TOKEN = "authz-bounce-token"
+    # The provider's bounce webhook (django-anymail), on with its basic auth secret.
+    settings.BOUNCE_WEBHOOK_PROVIDER = "postmark"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "authz:provider-secret"}
 
 
 def _value(spec, world):
@@ -133,8 +136,9 @@ def _request(client, world, key, entry, extra=None):
     query = pick("query")
     requested = f"{path}?{query}" if query else path
     data, headers = pick("data"), pick("headers") or {}
-    send = getattr(client, entry.method)
-    if entry.method == "get":
+    method = pick("method")
+    send = getattr(client, method)
+    if method == "get":
         return requested, send(requested, headers=headers)
     if isinstance(data, str):
         return requested, send(requested, data, content_type="application/json", headers=headers)

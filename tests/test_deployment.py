@@ -24,11 +24,12 @@ DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 APP_SERVICES = ("web", "worker", "beat")
 ALLOWED_HOST = "portal.example.org"
 # Real-looking mail identity: documentation domains such as example.org are flagged by
-# `check --deploy` (network_portal.W001-W004).
+# `check --deploy` (network_portal.W001-W005).
 MAIL_IDENTITY = {
     "DEFAULT_FROM_EMAIL": "Netzwerk Attraktive Unternehmen Trier <netzwerk@aut-trier.de>",
     "NEWSLETTER_UNSUBSCRIBE_MAILTO": "abmelden@aut-trier.de",
     "SITE_URL": "https://portal.aut-trier.de",
+    "OFFICE_EMAIL": "netzwerk@aut-trier.de",
 }
 
 
@@ -255,6 +256,7 @@ def test_check_deploy_flags_the_shipped_mail_identity():
     ) in output
     assert "(network_portal.W002) NEWSLETTER_FROM_EMAIL" in output
     assert "(network_portal.W003) NEWSLETTER_UNSUBSCRIBE_MAILTO" in output
+    assert "(network_portal.W005) OFFICE_EMAIL" in output
     assert (
         "(network_portal.W004) SITE_URL (base of every link in mails) uses the local address "
         "127.0.0.1: 'http://127.0.0.1:8000'."

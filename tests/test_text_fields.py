@@ -12,13 +12,14 @@ import inspect
 import pkgutil
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.apps import apps
 from django.db import models
 
 from network_portal.text import validate_multi_line, validate_single_line
 from newsletter.models import MailingList
-from tests.factories import CompanyFactory, CoordinatorFactory
+from tests.factories import CompanyFactory, CoordinatorFactory, UserFactory
 from tests.newsletter.factories import MailingListFactory
 from tests.seal.factories import AwardCycleFactory, CriterionFactory
 
@@ -169,9 +170,14 @@ def form_arguments(db):
         "criteria": [criterion],
         "target": AwardCycleFactory(),
         "user": CoordinatorFactory(),
+        # A passkey, for its edit form (allauth's forms take it as instance=).
+        "instance": Authenticator.objects.create(
+            user=UserFactory(), type=Authenticator.Type.WEBAUTHN, data={"name": "Laptop"}
+        ),
         "public_lists": MailingList.objects.filter(pk=MailingListFactory().pk),
         "available_lists": MailingList.objects.all(),
         "subscribed_ids": [],
+        "lists": [MailingListFactory()],
     }
 
 

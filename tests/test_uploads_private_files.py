@@ -22,7 +22,7 @@ from newsletter.admin.issues import IssueAttachmentForm
 from newsletter.models import IssueAttachment
 from seal import services as seal_services
 from seal.models import Answer, Application, Evidence
-from tests.factories import CompanyFactory, MembershipFactory
+from tests.factories import CompanyFactory, MembershipFactory, company_profile_form
 from tests.meetings.factories import MeetingFactory
 from tests.newsletter.factories import IssueFactory
 from tests.seal.factories import (
@@ -64,27 +64,15 @@ def assert_safe_download(response, expected_name: str):
 # --- Company logo ------------------------------------------------------------------------------
 
 
-def company_form(company, **changes) -> dict:
-    data = {
-        "name": company.name,
-        "legal_form": company.legal_form,
-        "industry": company.industry,
-        "size_class": company.size_class,
-        "street": company.street,
-        "postcode": company.postcode,
-        "city": company.city,
-        "directory_consent": "on",
-    }
-    return {**data, **changes}
-
-
 @pytest.mark.parametrize("kind", sorted(DISGUISED))
 def test_disguised_logo_is_refused_and_nothing_is_stored(client, company, company_admin, kind):
     client.force_login(company_admin)
     before = stored_files()
     fake = SimpleUploadedFile("logo.png", DISGUISED[kind], content_type="image/png")
 
-    response = client.post(reverse("members:company_edit"), company_form(company, logo=fake))
+    response = client.post(
+        reverse("members:company_edit"), company_profile_form(company, logo=fake)
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["logo"] == [
@@ -105,7 +93,7 @@ def test_logo_in_a_format_that_is_not_allowed_is_refused(client, company, compan
 
     response = client.post(
         reverse("members:company_edit"),
-        company_form(company, logo=SimpleUploadedFile("logo.png", gif.getvalue())),
+        company_profile_form(company, logo=SimpleUploadedFile("logo.png", gif.getvalue())),
     )
 
     assert response.context["form"].errors["logo"] == [
@@ -121,7 +109,9 @@ def test_logo_is_stored_and_served_by_its_content_not_its_name(client, company, 
     # never served as a page.
     upload = SimpleUploadedFile('../../evil"X: y.html', png, content_type="text/html")
 
-    response = client.post(reverse("members:company_edit"), company_form(company, logo=upload))
+    response = client.post(
+        reverse("members:company_edit"), company_profile_form(company, logo=upload)
+    )
 
     assert response.status_code == 302
     company.refresh_from_db()

@@ -1,5 +1,7 @@
 """Planning and publishing meetings: the form, agenda and materials, the status actions."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -11,19 +13,25 @@ from django.utils.translation import gettext_lazy as _
 from network_portal.admin_views import object_link, service_action
 from network_portal.uploads import DOCUMENT_EXTENSIONS, validate_document_upload
 
-from .. import selectors, services
+from .. import mails, selectors, services
 from ..models import AgendaItem, Material, Meeting
+from . import changes
+from .changes import MeetingChangesScreen
+from .check_in import CheckInScreen
+from .meeting_form import AgendaItemForm, MeetingFormBase, speaker_queryset
 from .participants import ParticipantsScreen
+from .publish import PublishScreen
+from .reminders import RemindersScreen
 
 
-class MeetingAdminForm(forms.ModelForm):
+class MeetingAdminForm(MeetingFormBase):
     class Meta:
         model = Meeting
         fields = [
             "title",
-            "slug",
             "topic",
             "description",
+            "introduction",
             "starts_at",
             "ends_at",
             "rsvp_deadline",
@@ -38,18 +46,26 @@ class MeetingAdminForm(forms.ModelForm):
             "capacity",
             "per_company_limit",
         ]
+        help_texts = {
+            "title": _(
+                "What the meeting is about, e.g. “Weiterbildung und Mitarbeiterbindung”. Pages "
+                "and mails say “Netzwerktreffen” themselves."
+            ),
+        }
 
-    def clean_reminder_days(self):
-        days = self.cleaned_data.get("reminder_days")
-        if days in (None, ""):
-            return []
-        if not isinstance(days, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 365 for d in days
-        ):
+    def clean_title(self):
+        """Mails say "zum Netzwerktreffen „…“": a title that starts with the word again would
+        print it twice. Asked when a title is typed, so older meetings can still be saved."""
+        title = self.cleaned_data.get("title", "")
+        doubled = re.match(r"\s*(netzwerktreffen|network meeting)\b", title, re.IGNORECASE)
+        if doubled and "title" in self.changed_data:
             raise ValidationError(
-                _("Please enter a list of whole days between 1 and 365, e.g. [7, 1].")
+                _(
+                    "Please leave out “Netzwerktreffen” at the start: pages and mails add the "
+                    "word themselves (“invitation to the network meeting …”)."
+                )
             )
-        return sorted(set(days), reverse=True)
+        return title
 
     def clean(self):
         cleaned = super().clean()
@@ -81,9 +97,15 @@ class MaterialForm(forms.ModelForm):
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    form = AgendaItemForm
     extra = 0
     fields = ["starts_at", "title", "speaker_contact", "speaker_name", "speaker_organisation"]
     autocomplete_fields = ["speaker_contact"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "speaker_contact":
+            kwargs["queryset"] = speaker_queryset()  # labelled "Name (Company)"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MaterialInline(admin.TabularInline):
@@ -99,7 +121,14 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
+class MeetingAdmin(
+    PublishScreen,
+    MeetingChangesScreen,
+    CheckInScreen,
+    RemindersScreen,
+    ParticipantsScreen,
+    admin.ModelAdmin,
+):
     form = MeetingAdminForm
     change_form_template = "admin/meetings/meeting/change_form.html"
     list_display = [
@@ -116,13 +145,14 @@ class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
     list_select_related = ["host"]
     search_fields = ["title", "topic", "venue_name", "host__name"]
     date_hierarchy = "starts_at"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["host"]
-    readonly_fields = ["status", "sequence", "published_at"]
+    # The short name is made from the title (see MeetingFormBase.save), the calendar revision
+    # by the services: nothing for coordinators to type.
+    readonly_fields = ["status", "published_at", "slug", "sequence"]
     inlines = [AgendaItemInline, MaterialInline]
     actions = ["publish", "cancel", "mark_held"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "topic", "description"]}),
+        (None, {"fields": ["title", "topic", "description", "introduction"]}),
         (
             _("Date and RSVP"),
             {"fields": ["starts_at", "ends_at", "rsvp_deadline", "reminder_days"]},
@@ -141,8 +171,20 @@ class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Seats"), {"fields": ["capacity", "per_company_limit"]}),
-        (_("Status"), {"fields": ["status", "published_at", "sequence"]}),
+        (_("Seats"), {"fields": ["capacity", "confirm_fewer_seats", "per_company_limit"]}),
+        (_("Status"), {"fields": ["status", "published_at"]}),
+        (
+            _("Technical"),
+            {
+                "classes": ["collapse"],
+                "fields": ["slug", "sequence"],
+                "description": _(
+                    "Set by the portal. The short name is part of the meeting's address: it is "
+                    "made from the title and kept once the meeting is published. The calendar "
+                    "revision rises with every change of date, time or venue."
+                ),
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -157,18 +199,6 @@ class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
         return object_link(
             "admin:meetings_meeting_participants", meeting, gettext("Participant overview")
         )
-
-    # A published meeting keeps its address: the links in sent invitations point to it.
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status != Meeting.Status.DRAFT:
-            fields.append("slug")
-        return fields
-
-    def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.status != Meeting.Status.DRAFT:
-            return {}
-        return super().get_prepopulated_fields(request, obj)
 
     # Only drafts may be deleted; a published meeting is cancelled, so everyone is told.
     mass_delete = False
@@ -187,6 +217,7 @@ class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
             "%(n)d meetings published; the invitations are being sent.",
             "n",
         ),
+        confirm=changes.PUBLISH,
     )
     cancel = service_action(
         services.meeting_cancel,
@@ -197,6 +228,7 @@ class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
             "%(n)d meetings cancelled; everyone invited is notified.",
             "n",
         ),
+        confirm=changes.CANCEL,
     )
     mark_held = service_action(
         services.meeting_mark_held,
@@ -205,14 +237,29 @@ class MeetingAdmin(ParticipantsScreen, admin.ModelAdmin):
         done_message=ngettext_lazy(
             "%(n)d meeting marked as held.", "%(n)d meetings marked as held.", "n"
         ),
+        confirm=changes.MARK_HELD,
     )
 
     def save_model(self, request, obj, form, change):
+        # A change that sends everyone invited an update is confirmed first (see .changes).
+        note = self.update_note(request, obj, form, change)
+        # The meeting as participants know it: the update lists what this save changes.
+        form.meeting_before = mails.stored_snapshot(obj) if change else None
+        form.update_note = note
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # After the agenda is saved too: the update names its changes as well.
+        super().save_related(request, form, formsets, change)
         if not change:
             return
+        obj = form.instance
         if services.meeting_schedule_changed(
-            meeting=obj, changed_fields=form.changed_data, by_user=request.user
+            meeting=obj,
+            changed_fields=form.changed_data,
+            by_user=request.user,
+            note=form.update_note,
+            previous=form.meeting_before,
         ):
             obj.refresh_from_db(fields=["sequence"])
             self.message_user(

@@ -1,10 +1,8 @@
 """The participant overview of a meeting (who is seated, waiting, not coming; the answers by
-company; the feedback), its lists for download (CSV for Excel, PDF for signatures) and the
-check-in at the door. Mixed into :class:`~meetings.admin.meetings.MeetingAdmin`."""
+company; the feedback) and its lists for download (CSV for Excel, PDF for signatures); the
+check-in at the door is :mod:`.check_in`. Mixed into
+:class:`~meetings.admin.meetings.MeetingAdmin`."""
 
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
@@ -14,9 +12,9 @@ from network_portal.admin_views import PortalAdminMixin, admin_url
 from network_portal.downloads import csv_attachment, pdf_attachment
 from network_portal.pdf import render_pdf
 
-from .. import services
 from ..models import Meeting, Registration
 from ..selectors import participant_overview
+from .reminders import no_answer_context
 
 # Empty rows at the end of the printed list, for people who come without registering.
 BLANK_PDF_ROWS = 5
@@ -46,6 +44,7 @@ class ParticipantsScreen(PortalAdminMixin):
             meeting=meeting,
             can_check_in=self.has_change_permission(request, meeting),
             **participant_overview(meeting),
+            **no_answer_context(meeting, can_remind=self.has_change_permission(request, meeting)),
         )
 
     @admin_url("<int:pk>/participants/csv/", name="meetings_meeting_participants_csv")
@@ -67,30 +66,6 @@ class ParticipantsScreen(PortalAdminMixin):
             },
         )
         return pdf_attachment(pdf, filename=_filename(meeting, "pdf"))
-
-    @admin_url("<int:pk>/participants/check-in/", name="meetings_meeting_check_in", post_only=True)
-    def check_in_view(self, request, pk):
-        meeting = self._meeting(
-            request, pk, require=("change",), perms=("meetings.change_registration",)
-        )
-        registration_id = request.POST.get("registration", "")
-        if not registration_id.isdigit():
-            raise Http404
-        registration = get_object_or_404(Registration, pk=registration_id, meeting=meeting)
-        present = request.POST.get("present") == "1"
-        if present:
-            message = gettext("%(name)s is checked in.")
-        else:
-            message = gettext("The check-in of %(name)s has been undone.")
-        self.run_service(
-            request,
-            lambda: services.check_in(
-                registration=registration, present=present, by_user=request.user
-            ),
-            done_message=lambda _registration: message % {"name": registration.name},
-        )
-        url = reverse("admin:meetings_meeting_participants", args=[meeting.pk])
-        return HttpResponseRedirect(f"{url}#registration-{registration.pk}")
 
 
 def _filename(meeting: Meeting, extension: str) -> str:
@@ -121,7 +96,7 @@ def participant_rows(overview: dict) -> list[list[str]]:
 def _participant_row(registration: Registration, position: str) -> list[str]:
     return [
         registration.name,
-        registration.company.name,
+        registration.company_label,
         registration.email,
         str(registration.get_status_display()),
         position,

@@ -1,14 +1,26 @@
+from datetime import timedelta
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from network_portal.downloads import stored_file_response
 
+from .. import services
 from ..forms import ColleagueForm
-from ..models import AgendaItem, Material, Meeting
+from ..models import AgendaItem, Feedback, Material, Meeting
 from ..permissions import MeetingsMemberMixin
-from ..selectors import company_places_left, free_seats, waitlist_position, with_seat_counts
+from ..selectors import (
+    attendees,
+    company_places_left,
+    free_seats,
+    waitlist_position,
+    with_seat_counts,
+)
+from .feedback import FEEDBACK_LINK_MAX_AGE
 
 
 class MeetingListView(MeetingsMemberMixin, ListView):
@@ -49,16 +61,34 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
             mine = next(
                 (r for r in own if r.email.lower() == self.request.user.email.lower()), None
             )
-            context.update(
-                company_registrations=own,
-                my_registration=mine,
-                places_left_for_company=company_places_left(
-                    meeting, self.company, holding=sum(1 for r in own if r.is_attending)
-                ),
-                colleague_form=ColleagueForm(company=self.company),
-                waitlist_position=waitlist_position(mine),
-            )
+            context.update(company_registrations=own, my_registration=mine)
+            if meeting.is_over:
+                context.update(past_participation(meeting, own, mine))
+            else:
+                context.update(
+                    places_left_for_company=company_places_left(
+                        meeting, self.company, holding=sum(1 for r in own if r.is_attending)
+                    ),
+                    colleague_form=ColleagueForm(company=self.company),
+                    waitlist_position=waitlist_position(mine),
+                )
         return super().get_context_data(**context, **kwargs)
+
+
+def past_participation(meeting: Meeting, own: list, mine) -> dict:
+    """After the meeting: who of the company came (``company_attendees``) and, for the user
+    if they came, the link to give (or change) their feedback while such links are valid."""
+    came = {
+        registration.pk for registration in attendees(meeting).filter(pk__in=[r.pk for r in own])
+    }
+    context = {"company_attendees": [r for r in own if r.pk in came]}
+    feedback_open = meeting.status in (Meeting.Status.PUBLISHED, Meeting.Status.HELD) and (
+        timezone.now() - meeting.ends_at
+    ) < timedelta(seconds=FEEDBACK_LINK_MAX_AGE)
+    if mine is not None and mine.pk in came and feedback_open:
+        context["feedback_url"] = reverse("meetings:feedback", args=[services.feedback_token(mine)])
+        context["feedback_given"] = Feedback.objects.filter(registration=mine).exists()
+    return context
 
 
 class MaterialDownloadView(MeetingsMemberMixin, View):

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from members.models import ContactPerson
+from network_portal.confirmation import Confirmation, confirmation_page
 from network_portal.flash import flash_errors, flash_form_errors
 from network_portal.signing import LinkProblem, LinkProblemPageMixin, read_link
 
@@ -91,9 +94,24 @@ class RegisterColleagueView(_MeetingActionView):
 
 
 class CancelRegistrationView(_MeetingActionView):
-    def post(self, request, slug, pk):
+    """Cancel one's own or a colleague's registration: GET shows what happens, POST does it."""
+
+    def get_registration(self, slug, pk):
         meeting = self.get_meeting(slug)
         registration = get_object_or_404(Registration, pk=pk, meeting=meeting, company=self.company)
+        return meeting, registration
+
+    def get(self, request, slug, pk):
+        meeting, registration = self.get_registration(slug, pk)
+        if not (registration.is_attending and meeting.is_open_for_answers):
+            messages.info(request, _("This registration can no longer be cancelled."))
+            return redirect("meetings:detail", slug=meeting.slug)
+        return confirmation_page(
+            request, _cancel_confirmation(meeting, registration, own=_is_own(request, registration))
+        )
+
+    def post(self, request, slug, pk):
+        meeting, registration = self.get_registration(slug, pk)
         try:
             services.registration_cancel(registration=registration, by_user=request.user)
         except ValidationError as error:
@@ -106,11 +124,67 @@ class CancelRegistrationView(_MeetingActionView):
         return redirect("meetings:detail", slug=meeting.slug)
 
 
+def _is_own(request, registration: Registration) -> bool:
+    return registration.email.lower() == request.user.email.lower()
+
+
+def _cancel_confirmation(meeting: Meeting, registration: Registration, *, own: bool):
+    name = registration.name
+    seated = registration.status == Registration.Status.CONFIRMED
+    someone_waits = seated and meeting.registrations.waiting().exists()
+    deadline = formats.date_format(timezone.localtime(meeting.rsvp_deadline), "DATETIME_FORMAT")
+    if seated:
+        first = (
+            _("Your registration is cancelled and your seat is released.")
+            if own
+            else _("The registration of %(name)s is cancelled and the seat is released.")
+        )
+    else:
+        first = _("You leave the waitlist.") if own else _("%(name)s leaves the waitlist.")
+    consequences = [first % {"name": name}]
+    if someone_waits:
+        consequences.append(_("The seat goes to the first person on the waitlist."))
+    consequences.append(
+        (
+            _("Until the RSVP deadline (%(deadline)s) you can register again if seats are free.")
+            if own
+            else _(
+                "Until the RSVP deadline (%(deadline)s) %(name)s can be registered again if "
+                "seats are free."
+            )
+        )
+        % {"deadline": deadline, "name": name}
+    )
+    mails = []
+    if someone_waits:
+        mails.append(_("The first person on the waitlist is told by email that they have a seat."))
+    if not own:
+        mails.append(_("%(name)s is not told by email.") % {"name": name})
+    return Confirmation(
+        title=_("Cancel your registration") if own else _("Cancel a registration"),
+        facts=[
+            (_("Meeting"), meeting.title),
+            (
+                _("When"),
+                formats.date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT"),
+            ),
+            (_("Person"), f"{name} ({registration.email})"),
+            (_("Status"), registration.get_status_display()),
+        ],
+        consequences=consequences,
+        mails=mails,
+        submit_label=_("Cancel my registration") if own else _("Cancel registration"),
+        cancel_url=reverse("meetings:detail", args=[meeting.slug]),
+    )
+
+
 class OneClickAnswerView(LinkProblemPageMixin, View):
     """ "Ich nehme teil" / "Ich nehme nicht teil" from a mail, without login.
 
-    GET shows the answer with a button that a small script presses at once, so a person needs
-    one click while mail scanners that only fetch links change nothing. POST records it.
+    GET shows the meeting and the answer with a button, and changes nothing; only the person's
+    press of the button (a POST with the signed token and the CSRF token the page set) records
+    it. No script submits the form, so a mail scanner that opens links, even one that runs
+    scripts, answers for nobody.
     """
 
     template_name = "meetings/rsvp_one_click.html"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from network_portal.admin_views import service_action
+from network_portal.admin_views import ConfirmFirst, service_action
 
 from .. import csv_io, services
 from ..admin_panels import company_panels
@@ -46,6 +46,18 @@ approve = service_action(
         "%(n)d company approved and notified.", "%(n)d companies approved and notified.", "n"
     ),
     refusal_label=None,
+    confirm=ConfirmFirst(
+        title=_("Approve these registrations?"),
+        warning=_(
+            "The companies become member companies. Their company admins are told by email, "
+            "and their contact persons are invited to the meetings still open for answers."
+        ),
+        submit_label=_("Yes, approve and notify"),
+        nothing_to_do=_("None of the selected companies awaits approval."),
+        back_label=_("Back to the companies"),
+        eligible=lambda queryset: queryset.filter(status=Company.Status.PENDING).order_by("name"),
+        dry_run=True,
+    ),
 )
 reject = service_action(
     services.company_reject,
@@ -57,6 +69,20 @@ reject = service_action(
         "n",
     ),
     refusal_label=None,
+    confirm=ConfirmFirst(
+        title=_("Reject these registrations?"),
+        warning=_(
+            "The registrations are rejected; this cannot be undone. Their company admins are "
+            "told by email, with your note as the reason."
+        ),
+        submit_label=_("Yes, reject and notify"),
+        nothing_to_do=_("None of the selected companies awaits approval."),
+        back_label=_("Back to the companies"),
+        eligible=lambda queryset: queryset.filter(status=Company.Status.PENDING).order_by("name"),
+        dry_run=True,
+        note=True,
+        note_argument="reason",
+    ),
 )
 pause = service_action(
     services.company_pause,
@@ -82,6 +108,20 @@ reactivate = service_action(
         "%(n)d membership reactivated.", "%(n)d memberships reactivated.", "n"
     ),
     refusal_label=None,
+    confirm=ConfirmFirst(
+        title=_("Reactivate these memberships?"),
+        warning=_(
+            "The companies are member companies again; their contact persons are invited to "
+            "the meetings still open for answers."
+        ),
+        submit_label=_("Yes, reactivate"),
+        nothing_to_do=_("None of the selected memberships is paused or ended."),
+        back_label=_("Back to the companies"),
+        eligible=lambda queryset: queryset.filter(
+            status__in=[Company.Status.PAUSED, Company.Status.LEFT]
+        ).order_by("name"),
+        dry_run=True,
+    ),
 )
 
 
@@ -128,6 +168,19 @@ class CompanyAdmin(CsvImportScreen, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def save_formset(self, request, form, formset, change):
+        """Contact persons are added and changed through ``services.contact_save`` (logged;
+        newcomers are invited to the meetings still open); the rest as the admin does."""
+        if formset.model is not ContactPerson:
+            return super().save_formset(request, form, formset, change)
+        contacts = formset.save(commit=False)
+        for contact in formset.deleted_objects:
+            services.contact_remove(contact=contact, by_user=request.user)
+        for contact in contacts:
+            services.contact_save(contact=contact, by_user=request.user)
+        formset.save_m2m()
+        return None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # What other apps show about the company (members.admin_panels), e.g. its engagement.

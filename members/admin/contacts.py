@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .. import services
 from ..models import ContactPerson
 
 
@@ -25,3 +26,20 @@ class ContactPersonAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "email", "company__name"]
     list_select_related = ["company"]
     raw_id_fields = ["company", "user"]
+    # The speaker chooser of a meeting's agenda (the admin site's autocomplete): "Name (Company)".
+    autocomplete_select_related = ["company"]
+
+    def autocomplete_label(self, contact):
+        return contact.name_with_company
+
+    # Through the services like everywhere else: logged, and a new contact of an active
+    # company is invited to the meetings still open.
+    def save_model(self, request, obj, form, change):
+        services.contact_save(contact=obj, by_user=request.user)
+
+    def delete_model(self, request, obj):
+        services.contact_remove(contact=obj, by_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset:
+            services.contact_remove(contact=contact, by_user=request.user)

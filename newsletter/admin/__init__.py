@@ -1,7 +1,7 @@
 """The coordinators' side of the newsletter, one module per screen: mailing lists
-(:mod:`.lists`), issues (:mod:`.issues`) with their preview (:mod:`.preview`) and sending
-(:mod:`.sending`), subscribers with export and erasure (:mod:`.subscribers`), bounces and
-deliveries (:mod:`.records`).
+(:mod:`.lists`), issues (:mod:`.issues`) with their preview (:mod:`.preview`), sending
+(:mod:`.sending`) and attachments (:mod:`.attachments`), subscribers with export and erasure
+(:mod:`.subscribers`), bounces and deliveries (:mod:`.records`).
 
 Every state change goes through :mod:`newsletter.services`; the admin binds forms, calls one
 service, reports the outcome as a message and redirects (the plumbing of the screens is
@@ -9,4 +9,4 @@ service, reports the outcome as a message and redirects (the plumbing of the scr
 """
 
 # Importing the screens registers them with the admin site.
-from . import issues, lists, preview, records, sending, subscribers  # noqa: F401
+from . import attachments, issues, lists, preview, records, sending, subscribers  # noqa: F401

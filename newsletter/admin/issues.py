@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from network_portal.uploads import DOCUMENT_EXTENSIONS, validate_document_upload
 
-from .. import selectors
+from .. import selectors, services
 from ..models import Delivery, Issue, IssueAttachment
+from .attachments import AttachmentInput, IssueAttachmentScreen, attachment_link
 from .preview import IssuePreviewScreen
 from .sending import IssueSendingScreen, ScheduleForm
 
@@ -57,6 +58,12 @@ class IssueAttachmentForm(forms.ModelForm):
     class Meta:
         model = IssueAttachment
         fields = ["file"]
+        widgets = {"file": AttachmentInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "file" in self.fields:  # not on a read-only issue
+            self.fields["file"].widget.attachment = self.instance
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -72,8 +79,20 @@ class IssueAttachmentInline(admin.TabularInline):
     model = IssueAttachment
     form = IssueAttachmentForm
     extra = 0
-    fields = ["file", "filename", "content_type"]
-    readonly_fields = ["filename", "content_type"]
+    # The file field shows the stored file by the name the mail gives it, linked to it.
+    fields = ["file", "content_type"]
+    readonly_fields = ["content_type", "download"]
+
+    def get_fields(self, request, obj=None):
+        # A read-only issue's attachments: the download link instead of the file field (whose
+        # read-only display links the file's internal path, which is not served).
+        if obj is not None and not obj.is_editable:
+            return ["download", "content_type"]
+        return super().get_fields(request, obj)
+
+    @admin.display(description=_("File"))
+    def download(self, attachment):
+        return attachment_link(attachment)
 
     # ``obj`` is the issue: its attachments are fixed once it is no longer a draft.
     def has_add_permission(self, request, obj=None):
@@ -87,7 +106,7 @@ class IssueAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssuePreviewScreen, IssueSendingScreen, admin.ModelAdmin):
+class IssueAdmin(IssuePreviewScreen, IssueSendingScreen, IssueAttachmentScreen, admin.ModelAdmin):
     form = IssueAdminForm
     change_form_template = "admin/newsletter/issue/change_form.html"
     list_display = ["subject", "status", "list_names", "scheduled_at", "sent_at", "progress"]
@@ -155,6 +174,33 @@ class IssueAdmin(IssuePreviewScreen, IssueSendingScreen, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    # "Save and send a test to me": the form's button of this name saves what is in the form
+    # (an invalid form is shown again with its errors, and nothing is sent), then sends the
+    # saved issue as a test.
+    SEND_TEST = "_send_test"
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.SEND_TEST in request.POST:
+            return self._send_test_after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.SEND_TEST in request.POST:
+            return self._send_test_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def _send_test_after_save(self, request, issue):
+        self.check_permissions(request, require=("send",))
+        self.run_service(
+            request,
+            lambda: services.issue_send_test(issue=issue, to_user=request.user),
+            done_message=lambda _none: (
+                gettext("“%(subject)s” was saved. A test copy is on its way to %(email)s.")
+                % {"subject": issue.subject, "email": request.user.email}
+            ),
+        )
+        return self.redirect_to_change(issue)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

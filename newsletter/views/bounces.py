@@ -1,5 +1,7 @@
-"""The bounce webhook a mail provider calls: ``POST /newsletter/bounces/``.
+"""The bounce webhooks: ours, ``POST /newsletter/bounces/``, and the mail provider's own form
+(``/newsletter/bounces/provider/``, through django-anymail: :mod:`newsletter.provider_bounces`).
 
+Ours:
 ``Authorization: Bearer <NEWSLETTER_BOUNCE_TOKEN>`` and a JSON body
 ``{"email": "...", "type": "hard" | "soft", "diagnostic": "..."}``. With the setting empty the
 webhook is off (404). Answers are JSON: a stable ``error`` code for programs and a ``message``
@@ -16,7 +18,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from .. import services
+from .. import provider_bounces, services
 from ..models import Bounce
 
 
@@ -75,3 +77,13 @@ def bounce_webhook(request):
     diagnostic = diagnostic.encode("utf-8", "replace").decode().replace("\x00", "")
     bounce = services.bounce_record(email=email, kind=kind, diagnostic=diagnostic, source="webhook")
     return JsonResponse({"id": bounce.pk, "email": bounce.email, "type": bounce.kind}, status=201)
+
+
+@csrf_exempt  # anymail's view is exempt too, but the middleware asks this one
+def provider_bounce_webhook(request):
+    """The provider's tracking webhook: anymail's view checks the provider's authentication
+    and sends its events to :func:`newsletter.provider_bounces.tracking_received`."""
+    view = provider_bounces.webhook_view()
+    if view is None:
+        raise Http404("The provider's bounce webhook is switched off.")
+    return view(request)

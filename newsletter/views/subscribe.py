@@ -1,9 +1,10 @@
 """Public sign-up, and the pages reached by signed links from mails (no login).
 
 The signed token is the authorisation on every page but the sign-up: it was mailed to the
-address it names. Confirmation follows the house pattern for links from mails (GET shows a form
-that a small script submits, so a mail scanner that only fetches the link changes nothing).
-Unsubscribing is never submitted by a script: it is a deliberate POST from the page, or the
+address it names. Confirmation follows the house pattern for links from mails: GET shows the
+page with a button and changes nothing; the person's press of the button (a POST) confirms, so
+a mail scanner that opens the link, even one that runs scripts, confirms nothing.
+Unsubscribing is likewise a deliberate POST from the page, or the
 RFC 8058 one-click POST a mail program sends without cookies, hence ``csrf_exempt``.
 """
 

@@ -6,7 +6,12 @@ from django.db.models import Count
 from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from network_portal.admin_views import PortalAdminMixin, admin_url, object_link
+from network_portal.admin_views import (
+    PortalAdminMixin,
+    admin_url,
+    dry_run_mail_lines,
+    object_link,
+)
 from network_portal.downloads import pdf_attachment
 
 from .. import cockpit, documents, services
@@ -41,14 +46,15 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class JuryFilter(admin.SimpleListFilter):
-    """Applications nobody has been assigned to score (the cockpit's counter links here)."""
+    """Applications no juror can score: none assigned, or all declared a conflict (the
+    cockpit's counter links here)."""
 
     title = _("jury")
     parameter_name = "jury"
     NONE = "none"
 
     def lookups(self, request, model_admin):
-        return [(self.NONE, _("no juror assigned"))]
+        return [(self.NONE, _("no juror who can score"))]
 
     def queryset(self, request, queryset):
         if self.value() == self.NONE:
@@ -154,17 +160,34 @@ class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Reopen for changes by the company"), permissions=["change"])
     def reopen(self, request, queryset):
-        self.run_service_per_object(
+        def reopen(application):
+            return services.application_reopen(application=application, by_user=request.user)
+
+        return self.run_after_confirmation(
             request,
-            queryset.select_related("company"),
-            lambda application: services.application_reopen(
-                application=application, by_user=request.user
-            ),
+            queryset.filter(submitted_at__isnull=False, decision="")
+            .select_related("company", "cycle")
+            .order_by("company__name"),
+            reopen,
+            action="reopen",
             done_message=ngettext_lazy(
                 "%(n)d application reopened; the company admins are told by email.",
                 "%(n)d applications reopened; the company admins are told by email.",
                 "n",
             ),
+            title=gettext("Reopen these applications?"),
+            warning=gettext(
+                "The companies can change their answers and evidence again and must submit "
+                "once more; the jurors score them again then, submitted scores included. The "
+                "company admins are told by email."
+            ),
+            label=lambda application: f"{application.company.name} – {application.cycle.name}",
+            submit_label=gettext("Yes, reopen"),
+            nothing_to_do=gettext(
+                "None of the selected applications is submitted and still undecided."
+            ),
+            back_label=gettext("Back to the applications"),
+            mails=lambda applications: dry_run_mail_lines(reopen, applications),
         )
 
     @admin_url("<int:pk>/summary.pdf", name="seal_application_summary_pdf", pdf=True)

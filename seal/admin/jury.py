@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import JURY_GROUP
@@ -14,12 +15,27 @@ from ..models import JurorAssignment
 
 class JurorAssignmentFormSet(forms.BaseInlineFormSet):
     """New jurors are assigned through services.juror_assign, which refuses users outside the
-    jury and anyone who works for the applying company."""
+    jury and anyone who works for the applying company; removed through services.juror_remove,
+    which keeps a juror whose scores are submitted."""
 
     by_user = None
 
     def clean(self):
         super().clean()
+        # Forms marked for deletion are not validated, so the refusal is the formset's.
+        staying = [
+            form.instance.juror
+            for form in self.initial_forms
+            if self._should_delete_form(form) and form.instance.submitted_at is not None
+        ]
+        if staying:
+            raise ValidationError(
+                [
+                    _("%(user)s has submitted scores for this application and stays on it.")
+                    % {"user": user}
+                    for user in staying
+                ]
+            )
         for form in self.extra_forms:
             juror = getattr(form, "cleaned_data", {}).get("juror")
             if juror is None or self._should_delete_form(form) or form.errors:
@@ -34,6 +50,10 @@ class JurorAssignmentFormSet(forms.BaseInlineFormSet):
                     transaction.set_rollback(True)
             except ValidationError as error:
                 form.add_error("juror", error.messages)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            services.juror_remove(assignment=obj, by_user=self.by_user)
 
     def save_new(self, form, commit=True):
         return services.juror_assign(

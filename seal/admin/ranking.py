@@ -6,11 +6,12 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.models import SizeClass
 from network_portal.admin_views import PortalAdminMixin, admin_url, refusal_text
+from network_portal.confirmation import Confirmation
 from network_portal.downloads import csv_attachment
 from network_portal.text import validate_multi_line
 
@@ -172,20 +173,134 @@ class RankingScreen(PortalAdminMixin):
                 continue
             yield application, decision == Application.Decision.AWARDED, note
 
-    @admin_url("<int:pk>/ranking/send/", name="seal_awardcycle_send_decisions", post_only=True)
+    @admin_url("<int:pk>/ranking/send/", name="seal_awardcycle_send_decisions")
     def send_decisions_view(self, request, pk):
+        """A GET shows the confirmation (which decisions go to how many people); only its
+        POST sends them (:func:`seal.services.decisions_send`)."""
         cycle = self._cycle(request, pk, decide=True)
-        sent = services.decisions_send(cycle=cycle, by_user=request.user)
-        if sent:
-            message = ngettext(
-                "%(n)d decision is being sent to the company admins.",
-                "%(n)d decisions are being sent to the company admins.",
-                sent,
-            ) % {"n": sent}
-        else:
-            message = gettext("There are no decisions left to send.")
-        self.message_user(request, message, messages.SUCCESS if sent else messages.INFO)
-        return self._back_to_ranking(cycle)
+        if request.method == "POST":
+            sent = services.decisions_send(cycle=cycle, by_user=request.user)
+            if sent:
+                message = ngettext(
+                    "%(n)d decision is being sent to the company admins.",
+                    "%(n)d decisions are being sent to the company admins.",
+                    sent,
+                ) % {"n": sent}
+            else:
+                message = gettext("There are no decisions left to send.")
+            self.message_user(request, message, messages.SUCCESS if sent else messages.INFO)
+            return self._back_to_ranking(cycle)
+        applications = list(
+            services.decisions_to_send(cycle=cycle).order_by("decision", "company__name")
+        )
+        if not applications:
+            self.message_user(
+                request, gettext("There are no decisions left to send."), messages.INFO
+            )
+            return self._back_to_ranking(cycle)
+        return self.render_confirmation(
+            request,
+            decisions_confirmation(cycle, applications),
+            original=cycle,
+            crumb=gettext("Send the decisions"),
+            notices=_without_recipients(applications),
+        )
+
+
+def decisions_confirmation(cycle: AwardCycle, applications) -> Confirmation:
+    """What sending the decisions of ``applications`` does, with the people each outcome's
+    mail goes to (counted as :func:`seal.services.decisions_send` writes them)."""
+    recipients = services.decision_recipients(applications)
+    for application in applications:
+        application.recipient_count = len(recipients[application.pk])
+    awarded = [a for a in applications if a.decision == Application.Decision.AWARDED]
+    not_awarded = [a for a in applications if a.decision != Application.Decision.AWARDED]
+    mails = []
+    for group, text in (
+        (
+            awarded,
+            ngettext_lazy(
+                "Awarded: %(companies)d company gets the decision with its certificate "
+                "(emails: %(n)d).",
+                "Awarded: %(companies)d companies get the decision with their certificates "
+                "(emails: %(n)d).",
+                "companies",
+            ),
+        ),
+        (
+            not_awarded,
+            ngettext_lazy(
+                "Not awarded: %(companies)d company gets the decision (emails: %(n)d).",
+                "Not awarded: %(companies)d companies get the decision (emails: %(n)d).",
+                "companies",
+            ),
+        ),
+    ):
+        companies = sum(1 for a in group if a.recipient_count)
+        if companies:
+            people = sum(a.recipient_count for a in group)
+            mails.append(text % {"companies": companies, "n": people})
+    total = sum(a.recipient_count for a in applications)
+    facts = [(gettext("Award cycle"), cycle.name)]
+    facts += [
+        (
+            application.company.name,
+            ngettext(
+                "%(decision)s – to %(n)d person",
+                "%(decision)s – to %(n)d people",
+                application.recipient_count,
+            )
+            % {"decision": application.get_decision_display(), "n": application.recipient_count},
+        )
+        for application in applications
+    ]
+    return Confirmation(
+        title=gettext("Send the decisions of “%(cycle)s”?") % {"cycle": cycle.name},
+        consequences=[
+            ngettext(
+                "The decision on %(n)d application is sent by email to the company admins (a "
+                "company without an admin: its contact persons).",
+                "The decisions on %(n)d applications are sent by email to the company admins "
+                "(a company without an admin: its contact persons).",
+                len(applications),
+            )
+            % {"n": len(applications)},
+            gettext("Sent decisions are final: they can no longer be changed on the ranking page."),
+            *(
+                [
+                    ngettext(
+                        "%(n)d awarded company gets its certificate.",
+                        "%(n)d awarded companies get their certificates.",
+                        len(awarded),
+                    )
+                    % {"n": len(awarded)}
+                ]
+                if awarded
+                else []
+            ),
+        ],
+        facts=facts,
+        mails=mails,
+        submit_label=ngettext(
+            "Send the decisions to %(n)d person", "Send the decisions to %(n)d people", total
+        )
+        % {"n": total},
+        cancel_url=reverse("admin:seal_awardcycle_ranking", args=[cycle.pk]),
+        danger=False,
+    )
+
+
+def _without_recipients(applications) -> list[str]:
+    nobody = [a.company.name for a in applications if not a.recipient_count]
+    if not nobody:
+        return []
+    return [
+        gettext(
+            "Nobody can be told of these decisions (no company admin, no contact person); "
+            "they are marked as sent all the same: %(companies)s."
+        )
+        % {"companies": ", ".join(nobody)}
+    ]
 
 
 def _number(value) -> str:

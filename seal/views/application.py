@@ -10,15 +10,17 @@ from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views import View
 
 from accounts.second_factor import second_factor_refusal
-from members.models import Company
 from members.permissions import CompanyAdminRequiredMixin
+from members.selectors import company_admins
+from network_portal.confirmation import Confirmation, confirmation_page
 from network_portal.downloads import pdf_attachment, pdf_view, stored_file_response
 from network_portal.flash import flash_errors
 from network_portal.pdf import PDFRenderTimeout
@@ -33,7 +35,7 @@ from ..permissions import (
     evidence_of_company,
     own_application,
     own_applications,
-    start_problem,
+    start_refusal,
 )
 from .public import certificate_links
 
@@ -83,14 +85,6 @@ def category_progress(cycle, missing) -> list[Category]:
     return categories
 
 
-def _start_refusal_for(company, refusal: str | None) -> str | None:
-    """What the overview says instead of the start button (while the cycle accepts
-    applications): a company awaiting approval learns when it can apply."""
-    if refusal is not None and company.status == Company.Status.PENDING:
-        return _("As soon as the coordination team has approved your company, you can apply.")
-    return refusal
-
-
 class ApplicationView(CompanyAdminRequiredMixin, View):
     """Overview: start or continue, progress per category, what is missing, submit, PDFs."""
 
@@ -102,7 +96,7 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
         without_application = cycle is not None and (
             application is None or application.cycle_id != cycle.pk
         )
-        refusal = start_problem(cycle, self.company) if without_application else None
+        refusal = start_refusal(cycle, self.company) if without_application else None
         context = {
             "cycle": cycle,
             "application": application,
@@ -110,7 +104,7 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
             "cycle_without_application": without_application,
             # The start button only when application_start would take it.
             "can_start": without_application and refusal is None,
-            "start_refusal": _start_refusal_for(self.company, refusal),
+            "start_refusal": refusal,
         }
         if application is not None:
             problem = editable_problem(application)
@@ -284,10 +278,81 @@ class ApplicationStepView(CompanyAdminRequiredMixin, View):
 
 
 class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
-    def post(self, request):
+    """GET: what submitting means, with the button; POST submits."""
+
+    def get_application(self):
         application = own_application(self.company, cycle=services.current_cycle())
         if application is None:
             raise Http404
+        return application
+
+    def get(self, request):
+        application = self.get_application()
+        problem = editable_problem(application)
+        if problem is not None:
+            messages.info(request, problem)
+            return redirect("seal:application")
+        missing = services.application_missing(application)
+        if missing:
+            messages.error(
+                request,
+                ngettext(
+                    "The application cannot be submitted yet: %(n)d answer is missing.",
+                    "The application cannot be submitted yet: %(n)d answers are missing.",
+                    len(missing),
+                )
+                % {"n": len(missing)},
+            )
+            return redirect("seal:application")
+        criteria = Criterion.objects.filter(category__cycle=application.cycle).count()
+        evidence = Evidence.objects.filter(answer__application=application).count()
+        admins = ", ".join(user.email for user in company_admins(self.company))
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Submit application"),
+                facts=[
+                    (_("Company"), self.company.name),
+                    (_("Seal"), application.cycle.name),
+                    (
+                        _("Answers"),
+                        ngettext(
+                            "%(n)d criterion answered", "all %(n)d criteria answered", criteria
+                        )
+                        % {"n": criteria},
+                    ),
+                    (
+                        _("Evidence"),
+                        ngettext("%(n)d file", "%(n)d files", evidence) % {"n": evidence},
+                    ),
+                ],
+                consequences=[
+                    _(
+                        "The application of “%(company)s” for the seal %(cycle)s goes to the "
+                        "coordination team and the jury, as it is now."
+                    )
+                    % {"company": self.company.name, "cycle": application.cycle.name},
+                    _(
+                        "After that, nobody in your company can change the answers or the "
+                        "evidence. Only the coordination team can give the application back "
+                        "for corrections."
+                    ),
+                ],
+                mails=[
+                    _(
+                        "A confirmation with a PDF summary of your answers goes to the company "
+                        "admins: %(addresses)s."
+                    )
+                    % {"addresses": admins}
+                ],
+                submit_label=_("Submit application"),
+                cancel_url=reverse("seal:application"),
+                danger=False,
+            ),
+        )
+
+    def post(self, request):
+        application = self.get_application()
         try:
             services.application_submit(application=application, by_user=request.user)
         except ValidationError as error:

@@ -13,13 +13,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
 from accounts.roles import is_juror
 from accounts.second_factor import second_factor_refusal
 from members.permissions import membership_of
+from network_portal.confirmation import Confirmation, confirmation_page
 from network_portal.flash import flash_errors, flash_form_errors
 
 from .. import selectors, services
@@ -240,12 +243,37 @@ class JuryScoreView(JurorRequiredMixin, View):
                 _("Your scores have been saved. You can continue later and submit them then."),
             )
             return redirect("seal:jury_score", pk=assignment.pk)
+        # Submitting is final: saved, then on to the confirmation, which submits.
         try:
-            services.score_submit(assignment=assignment)
+            services.require_can_submit(assignment)
         except ValidationError as error:
             flash_errors(request, error)
             if filled:
                 messages.info(request, _("Your entries so far have been saved."))
+            return redirect("seal:jury_score", pk=assignment.pk)
+        return redirect("seal:jury_submit", pk=assignment.pk)
+
+
+class JurySubmitView(JurorRequiredMixin, View):
+    """The confirmation before the juror's scores on an application become final: the
+    application, the points per category, what can no longer change. A GET changes nothing;
+    the POST submits (:func:`seal.services.score_submit`)."""
+
+    def get(self, request, pk):
+        assignment = self.get_assignment(pk)
+        try:
+            services.require_can_submit(assignment)
+        except ValidationError as error:
+            flash_errors(request, error)
+            return redirect("seal:jury_score", pk=assignment.pk)
+        return confirmation_page(request, _submit_confirmation(assignment))
+
+    def post(self, request, pk):
+        assignment = self.get_assignment(pk)
+        try:
+            services.score_submit(assignment=assignment)
+        except ValidationError as error:
+            flash_errors(request, error)
         else:
             messages.success(
                 request,
@@ -255,6 +283,56 @@ class JuryScoreView(JurorRequiredMixin, View):
                 ),
             )
         return redirect("seal:jury_score", pk=assignment.pk)
+
+
+def _submit_confirmation(assignment: JurorAssignment) -> Confirmation:
+    application = assignment.application
+    points, maximum, criteria = defaultdict(int), defaultdict(int), defaultdict(int)
+    categories = {}
+    for score in assignment.scores.select_related("criterion__category").order_by(
+        "criterion__category__position", "criterion__category__pk"
+    ):
+        category = score.criterion.category
+        categories.setdefault(category.pk, category.name)
+        points[category.pk] += score.points
+        maximum[category.pk] += score.criterion.scale_max
+        criteria[category.pk] += 1
+    facts = [
+        (_("Application"), application.company.name),
+        (_("Award cycle"), application.cycle.name),
+    ]
+    facts += [
+        (
+            name,
+            ngettext(
+                "%(points)d of %(max)d points (%(n)d criterion)",
+                "%(points)d of %(max)d points (%(n)d criteria)",
+                criteria[pk],
+            )
+            % {"points": points[pk], "max": maximum[pk], "n": criteria[pk]},
+        )
+        for pk, name in categories.items()
+    ]
+    scored = sum(criteria.values())
+    return Confirmation(
+        title=_("Submit your scores?"),
+        consequences=[
+            ngettext(
+                "Your scores on %(n)d criterion of the application of %(company)s are "
+                "submitted as they are saved now.",
+                "Your scores on all %(n)d criteria of the application of %(company)s are "
+                "submitted as they are saved now.",
+                scored,
+            )
+            % {"n": scored, "company": application.company.name},
+            _("After submitting you can no longer change your scores or comments."),
+            _("Then you also see the scores of the other jurors who have submitted."),
+        ],
+        facts=facts,
+        submit_label=_("Submit my scores finally"),
+        cancel_url=reverse("seal:jury_score", args=[assignment.pk]),
+        danger=False,
+    )
 
 
 class DeclareConflictView(JurorRequiredMixin, View):

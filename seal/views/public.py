@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from .. import services
 from ..models import Category, Certificate, Criterion
+from ..permissions import apply_offer_refusal
 
 # The badge only changes when a certificate is revoked; caches may keep it for a day.
 BADGE_MAX_AGE = 24 * 60 * 60
@@ -55,6 +56,8 @@ class SealHomeView(TemplateView):
                     .prefetch_related(Prefetch("criteria", queryset=criteria))
                 )
             context["now"] = timezone.now()
+            if cycle.accepts_applications:
+                context["apply_refusal"] = apply_offer_refusal(self.request.user, cycle)
         context["certificates"] = services.awarded_certificates()
         return super().get_context_data(**context, **kwargs)
 

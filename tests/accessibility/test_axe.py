@@ -20,6 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.meetings.factories import MeetingFactory, RegistrationFactory
+from tests.mfa import browser_log_in
 from tests.newsletter.factories import PublicListFactory
 from tests.seal.factories import AwardCycleFactory, CategoryFactory, CriterionFactory
 
@@ -30,14 +31,6 @@ pytestmark = [
 ]
 
 PASSWORD = "geheim-123-trier"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def check(page, path, heading):
@@ -81,7 +74,7 @@ def test_forms_with_errors(page, live_server, settings):
     page.fill("#id_email", "kein-gueltiger-name")
     page.fill("#id_password1", "kurz")
     page.fill("#id_password2", "anders")
-    page.get_by_role("button", name="Zugang anlegen").click()
+    page.get_by_role("button", name="Konto anlegen").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert_no_axe_violations(page)
 
@@ -95,7 +88,7 @@ def test_company_registration(page, live_server, settings):
     settings.SITE_URL = live_server.url
     user = UserFactory(email="katrin.lenz@saarblick.example")
 
-    log_in(page, user.email)
+    browser_log_in(page, user.email, PASSWORD)
     check(page, "/", "Netzwerk „Attraktive Unternehmen Trier“")
     check(page, "/members/welcome/", "Willkommen")
     check(page, "/members/register/", "Unternehmen registrieren")
@@ -112,7 +105,7 @@ def test_meetings_and_answer_form_as_company_user(page, live_server, settings):
     meeting = MeetingFactory(title="Netzwerktreffen Herbst: KI im Recruiting")
     MeetingFactory(title="Netzwerktreffen Frühjahr", starts_at=meeting.starts_at.replace(year=2025))
 
-    log_in(page, user.email)
+    browser_log_in(page, user.email, PASSWORD)
     check(page, "/meetings/", "Netzwerktreffen")
     check(page, f"/meetings/{meeting.slug}/", meeting.title)  # before answering
 
@@ -133,7 +126,7 @@ def test_meetings_and_answer_form_as_company_user(page, live_server, settings):
     expect(page.locator("aside").get_by_text("Sie stehen auf der Warteliste")).to_be_visible()
     assert_no_axe_violations(page)
 
-    check(page, "/meetings/topics/", "Themenwünsche")
+    check(page, "/meetings/topics/", "Themenvorschläge")
     check(page, "/members/", "Mitgliederverzeichnis")
 
 
@@ -143,7 +136,10 @@ def test_one_click_rsvp_page(page, live_server, settings):
     meeting = MeetingFactory()
     yes = meeting_services.rsvp_url(meeting=meeting, attending=True, contact=contact)
 
-    page.goto(yes)  # the page's script confirms at once
+    page.goto(yes)  # the page shows the meeting and waits for the person's click
+    expect(page.get_by_role("heading", name="Zusage bestätigen")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Zusage bestätigen").click()
     expect(page.get_by_role("heading", name="Vielen Dank!")).to_be_visible()
     assert_no_axe_violations(page)
 
@@ -159,9 +155,12 @@ def test_seal_application_as_company_admin(page, live_server, settings):
         category=category, question="Wie binden Sie Auszubildende?", evidence_required=True
     )
     admin = CompanyAdminFactory(user__email="chefin@saarblick.example").user
+    colleague = MembershipFactory(company=admin.membership.company)
 
-    log_in(page, admin.email)
+    browser_log_in(page, admin.email, PASSWORD)
     check(page, "/members/company/", admin.membership.company.name)
+    # The shared confirmation page of irreversible actions.
+    check(page, f"/members/company/accounts/{colleague.pk}/remove/", "Zugang entfernen")
     check(page, "/seal/", "Das Siegel „Mein Top Job Trier“")
     check(page, "/seal/application/", "Bewerbung")
     page.get_by_role("button", name="Bewerbung beginnen").click()

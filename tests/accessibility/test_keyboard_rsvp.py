@@ -1,6 +1,6 @@
 """The RSVP flow with the keyboard alone (WCAG 2.1.1 Keyboard, 2.4.1 Bypass Blocks, 2.4.7 Focus
-Visible): from the meetings list to "Ich nehme teil", a colleague registered and cancelled,
-with Tab, Enter, Space and typing only – no click."""
+Visible): from the meetings list to "Ich nehme teil", a colleague registered and cancelled (on
+the confirmation page), with Tab, Enter, Space and typing only – no click."""
 
 import pytest
 from playwright.sync_api import expect
@@ -101,9 +101,15 @@ def test_company_user_answers_registers_and_cancels_a_colleague_by_keyboard(page
     colleague = Registration.objects.get(meeting=meeting, email="jonas@moselblick.example")
     assert colleague.status == Registration.Status.CONFIRMED
 
-    # And cancelled again: the button names whose registration it cancels.
-    cancel = page.get_by_role("button", name="Stornieren: Jonas Reuter")
+    # And cancelled again: the link names whose registration it cancels; the confirmation page
+    # says what happens, and its button does it.
+    cancel = page.get_by_role("link", name="Stornieren: Jonas Reuter")
     tab_to(page, cancel)
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anmeldung stornieren")
+    confirm = page.get_by_role("button", name="Anmeldung stornieren")
+    tab_to(page, confirm)
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_have_text("Die Anmeldung von Jonas Reuter ist storniert.")

@@ -37,12 +37,6 @@ def coordinator():
     return user
 
 
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    login_with_second_factor(client, coordinator)
-    return client
-
-
 class CockpitPage(HTMLParser):
     """The cockpit's sections (id -> title), its counters (section, label, count, link) and
     the figures of its meetings (meeting id -> figure -> text)."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import CompanyAdminFactory, CoordinatorFactory, UserFactory
 from tests.mfa import enroll_totp, login_with_second_factor, totp_code
 from tests.seal.factories import JurorAssignmentFactory, SubmittedApplicationFactory, juror
+from tests.utils import message_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,6 @@ def _fresh_rate_limits():
 
 def log_in_with_password(client, user):
     return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_coordinator_without_authenticator_is_sent_to_set_one_up_from_every_page(client):
@@ -106,8 +103,8 @@ def test_a_session_without_the_second_factor_is_ended(client):
     assert response.redirect_chain[0][0] == f"{reverse('account_login')}?next={ADMIN}"
     assert SESSION_KEY not in client.session
     assert (
-        "Bitte melden Sie sich erneut an, diesmal mit dem Code aus Ihrer Authenticator-App."
-        in messages_of(response)
+        "Bitte melden Sie sich erneut an, diesmal mit dem Code aus Ihrer Authenticator-App "
+        "oder mit Ihrem Passkey." in message_texts(response)
     )
 
 
@@ -161,9 +158,13 @@ def test_unverified_address_can_be_dealt_with_before_enrolment(client):
     log_in_with_password(client, coordinator)
 
     assert client.get(reverse("account_email")).status_code == 200
-    response = client.post(
-        reverse("account_email"), {"action_remove": "", "email": "neu@example.org"}
-    )
+    removal = {"action_remove": "", "email": "neu@example.org"}
+    # Changing addresses asks for the password again; that page is open before enrolment too.
+    response = client.post(reverse("account_email"), removal)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
+    response = client.post(reverse("account_email"), removal)
     assert response.status_code == 302
     assert not EmailAddress.objects.filter(email="neu@example.org").exists()
 
@@ -202,7 +203,7 @@ def test_admin_login_is_rate_limited_like_every_login(client):
         {"login": coordinator.email, "password": PASSWORD},
     )
     assert response.status_code == 200
-    assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
     assert client.get(ADMIN).status_code == 302
 
 

@@ -86,6 +86,12 @@ ADMIN_MODELS = {
     "django_celery_beat_solarschedule": (lambda w: w.solar, NO_PERMISSION),
     "django_celery_beat_intervalschedule": (lambda w: w.interval, NO_PERMISSION),
     "network_portal_outboxmail": (lambda w: w.outbox_mail, NO_ADD),  # services write mails
+    # The standard texts of the mails: edited by kind and language on a page of their own (the
+    # change page leads there); an own text goes by a confirmed reset, not a deletion.
+    "network_portal_mailtext": (
+        lambda w: w.mail_text,
+        {**WORKFLOW_ONLY, "change": to(lambda w, requested: _mail_text_edit(w))},
+    ),
     # The activity log: written by the services, read-only for everyone.
     "network_portal_activityentry": (lambda w: w.activity_entry, WORKFLOW_ONLY),
     USER_ADMIN: (lambda w: w.users["member"], {}),
@@ -117,6 +123,10 @@ ADMIN_MODELS = {
         {**WORKFLOW_ONLY, "change": to(lambda w, requested: _company_change(w))},
     ),
 }
+
+
+def _mail_text_edit(world) -> str:
+    return reverse("admin:network_portal_mailtext_edit", args=["meetings.invitation", "de"])
 
 
 def _company_change(world) -> str:
@@ -175,6 +185,14 @@ def _issue_change(world, requested):
 def _participants(world, requested):
     url = reverse("admin:meetings_meeting_participants", args=[world.meeting.pk])
     return f"{url}#registration-{world.registration.pk}"
+
+
+def _walked_in(world, requested):
+    from meetings.models import Registration
+
+    walk_in = Registration.objects.filter(meeting=world.door_meeting, walk_in=True).latest("pk")
+    url = reverse("admin:meetings_meeting_check_in_page", args=[world.door_meeting.pk])
+    return f"{url}#registration-{walk_in.pk}"
 
 
 def _this_year(world) -> str:
@@ -251,6 +269,25 @@ ADMIN_SITE = {
         method="post",
         data=lambda w: {"registration": w.registration.pk, "present": "1"},
     ),
+    "admin:meetings_meeting_check_in_page": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    "admin:meetings_meeting_walk_in": AdminEntry(
+        coordinators_only(to(_walked_in)),
+        kwargs=_pk("door_meeting"),
+        method="post",
+        data={"name": "Gast Ohneanmeldung", "company": "Hunsrück Bau"},
+    ),
+    # The confirmation (a GET sends nothing); its POST publishes, tested in
+    # tests/meetings/test_meeting_form.py.
+    "admin:meetings_meeting_publish": AdminEntry(coordinators_only(), kwargs=_pk("draft_meeting")),
+    # The confirmation (a GET cancels nothing); its POST cancels, tested in
+    # tests/meetings/test_change_confirmations.py.
+    "admin:meetings_meeting_cancel": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    # Confirmations from the participant overview (a GET sends nothing); their POSTs are
+    # tested in tests/meetings/test_reminders_by_hand.py.
+    "admin:meetings_meeting_remind": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    "admin:meetings_meeting_resend_invitation": AdminEntry(
+        coordinators_only(), kwargs=lambda w: {"pk": w.meeting.pk, "contact_pk": w.contact.pk}
+    ),
     "admin:seal_awardcycle_copy_catalogue": AdminEntry(coordinators_only(), kwargs=_pk("cycle")),
     "admin:seal_awardcycle_ranking": AdminEntry(coordinators_only(), kwargs=_pk("cycle")),
     "admin:seal_awardcycle_ranking_csv": AdminEntry(coordinators_only(), kwargs=_pk("cycle")),
@@ -260,8 +297,13 @@ ADMIN_SITE = {
     "admin:seal_awardcycle_decisions": AdminEntry(
         coordinators_only(to(_ranking)), kwargs=_pk("cycle"), method="post"
     ),
+    # GET: the confirmation (tests/seal/test_decision_confirmation.py; with no decision left to
+    # send, back to the ranking); the POST sends.
     "admin:seal_awardcycle_send_decisions": AdminEntry(
-        coordinators_only(to(_ranking)), kwargs=_pk("cycle"), method="post"
+        coordinators_only(to(_ranking)),
+        kwargs=_pk("cycle"),
+        method="post",
+        extras=(Extra("confirmation page", "coordinator", to(_ranking), method="get"),),
     ),
     "admin:seal_application_summary_pdf": AdminEntry(
         coordinators_only(), kwargs=_pk("application")
@@ -274,17 +316,57 @@ ADMIN_SITE = {
     "admin:newsletter_issue_preview_text": AdminEntry(
         coordinators_only(), kwargs=_pk("draft_issue")
     ),
+    "admin:newsletter_issue_attachment": AdminEntry(
+        coordinators_only(),
+        kwargs=lambda w: {"pk": w.draft_issue.pk, "attachment_pk": w.issue_attachment.pk},
+        extras=(
+            Extra(
+                "an attachment of another issue",
+                "coordinator",
+                NOT_FOUND,
+                kwargs=lambda w: {"pk": w.public_issue.pk, "attachment_pk": w.issue_attachment.pk},
+            ),
+        ),
+    ),
     "admin:newsletter_issue_send_test": AdminEntry(
         coordinators_only(to(_issue_change)), kwargs=_pk("draft_issue"), method="post"
     ),
+    # GET: the confirmation with the number of recipients (tests/newsletter/
+    # test_send_confirmation.py); the POST sends or schedules.
     "admin:newsletter_issue_send": AdminEntry(
-        coordinators_only(to(_issue_change)), kwargs=_pk("draft_issue"), method="post"
+        coordinators_only(to(_issue_change)),
+        kwargs=_pk("draft_issue"),
+        method="post",
+        extras=(
+            Extra("confirmation page", "coordinator", OK, method="get"),
+            Extra("confirmation page", "staff", FORBIDDEN, method="get"),
+        ),
     ),
     "admin:newsletter_issue_schedule": AdminEntry(
-        coordinators_only(to(_issue_change)), kwargs=_pk("draft_issue"), method="post"
+        coordinators_only(to(_issue_change)),
+        kwargs=_pk("draft_issue"),
+        method="post",
+        extras=(
+            Extra(
+                "confirmation page",
+                "coordinator",
+                OK,
+                method="get",
+                query="at=2099-01-15T09:00",
+            ),
+            Extra("confirmation page", "staff", FORBIDDEN, method="get"),
+        ),
     ),
     "admin:newsletter_issue_unschedule": AdminEntry(
         coordinators_only(to(_issue_change)), kwargs=_pk("draft_issue"), method="post"
+    ),
+    # The standard texts of the mails: a text's page (its POSTs are tested in
+    # tests/network_portal/test_mail_texts.py) and the preview of its mail in a frame.
+    "admin:network_portal_mailtext_edit": AdminEntry(
+        coordinators_only(), kwargs={"kind_key": "meetings.invitation", "language": "de"}
+    ),
+    "admin:network_portal_mailtext_preview": AdminEntry(
+        coordinators_only(), kwargs={"kind_key": "meetings.invitation", "language": "en"}
     ),
     "admin:reports_engagement_csv": AdminEntry(coordinators_only()),
     "admin:reports_annual_report_pdf": AdminEntry(coordinators_only(), query=_this_year),

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from .outcomes import (
+    BAD_REQUEST,
     CREATED,
     FORBIDDEN,
     GONE,
@@ -90,6 +91,14 @@ def _company_action(done):
     )
 
 
+def _confirmation_page(expect: dict) -> tuple:
+    """The GET of an action URL: its confirmation page (for each role ``expect`` names), which
+    changes nothing; the entry itself sends the POST that acts."""
+    return tuple(
+        Extra("confirmation page", role, outcome, method="get") for role, outcome in expect.items()
+    )
+
+
 def _company_users(outcome):
     """``outcome`` for the users of a company, approved or awaiting approval; juror and
     coordinator (no company, but a second factor) get the page."""
@@ -106,6 +115,12 @@ def _detail(world, requested):
 
 def _jury_score(world, requested):
     return reverse("seal:jury_score", args=[world.assignment.pk])
+
+
+DEV_MAILBOX_WHY = (
+    "a developer's tool, for everyone but only with DJANGO_DEBUG on and mails written as files "
+    "(tests/network_portal/test_dev_mailbox.py); with DEBUG off, as here, it does not exist"
+)
 
 
 def _reset_key_set(world, requested):
@@ -126,6 +141,13 @@ SITE = {
     "imprint": Entry(PUBLIC),
     "privacy": Entry(PUBLIC),
     "accessibility": Entry(PUBLIC),
+    # --- The development mailbox (network_portal.dev_mailbox) --------------------------------
+    "dev_mailbox": Entry(everyone(NOT_FOUND), why=DEV_MAILBOX_WHY),
+    "dev_mail": Entry(everyone(NOT_FOUND), kwargs={"name": "x.eml"}, why=DEV_MAILBOX_WHY),
+    "dev_mail_html": Entry(everyone(NOT_FOUND), kwargs={"name": "x.eml"}, why=DEV_MAILBOX_WHY),
+    "dev_mail_attachment": Entry(
+        everyone(NOT_FOUND), kwargs={"name": "x.eml", "number": 1}, why=DEV_MAILBOX_WHY
+    ),
     # --- Accounts (allauth) ----------------------------------------------------------------
     "account_login": Account(everyone(DASHBOARD, anonymous=OK)),
     "account_logout": Account(everyone(OK, anonymous=to("/"))),
@@ -192,6 +214,47 @@ SITE = {
     "mfa_view_recovery_codes": Account(_company_users(NOT_FOUND)),
     "mfa_generate_recovery_codes": Account(_company_users(REAUTHENTICATE)),
     "mfa_download_recovery_codes": Account(_company_users(NOT_FOUND)),
+    # Passkeys (allauth.mfa's WebAuthn): adding, renaming and removing one asks for the password
+    # again; a person's passkeys are their own (another's authenticator does not exist here).
+    "mfa_list_webauthn": Account(LOGGED_IN),
+    "mfa_add_webauthn": Account(_company_users(REAUTHENTICATE)),
+    "mfa_reauthenticate_webauthn": Account(
+        everyone(to("account_reauthenticate"), anonymous=LOGIN),
+        why="without a passkey the password is the way to reauthenticate",
+    ),
+    "mfa_edit_webauthn": Account(
+        _company_users(REAUTHENTICATE) | {"juror": NOT_FOUND, "coordinator": NOT_FOUND},
+        kwargs=lambda w: {"pk": w.authenticator.pk},
+        why="the coordinator's authenticator app is nobody's passkey: 404 after the password",
+    ),
+    "mfa_remove_webauthn": Account(
+        _company_users(REAUTHENTICATE) | {"juror": NOT_FOUND, "coordinator": NOT_FOUND},
+        kwargs=lambda w: {"pk": w.authenticator.pk},
+        why="the coordinator's authenticator app is nobody's passkey: 404 after the password",
+    ),
+    "mfa_login_webauthn": Account(
+        everyone(DASHBOARD, anonymous=to("account_login")),
+        why="the passkey login answers the login page's script (JSON); opened as a page it "
+        "leads to the login, logged-in users are sent on",
+    ),
+    # --- Open sessions (allauth.usersessions) -----------------------------------------------
+    "usersessions_list": Account(LOGGED_IN),
+    # --- „Mein Konto“ (accounts) -----------------------------------------------------------
+    "accounts:account": Entry(LOGGED_IN),
+    "accounts:name": Entry(
+        everyone(to("accounts:account"), anonymous=LOGIN),
+        method="post",
+        data={"first_name": "Ines", "last_name": "Kaiser"},
+        why="everyone changes their own name only: no object in the URL",
+    ),
+    "accounts:language": Entry(
+        everyone(to("accounts:account"), anonymous=LOGIN), method="post", data={"language": "de"}
+    ),
+    "accounts:delete": Account(
+        _company_users(REAUTHENTICATE),
+        why="deleting asks for the password again (jurors and coordinators logged in with it "
+        "just now): the page then says what happens, or why it cannot",
+    ),
     # --- Members ---------------------------------------------------------------------------
     "members:directory": Entry(NETWORK, why=PENDING_WHY),
     "members:public_directory": Entry(PUBLIC),
@@ -212,6 +275,11 @@ SITE = {
         why=NO_COMPANY_WHY,
     ),
     "members:company_edit": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
+    "members:own_contact": Entry(
+        everyone(to("accounts:account"), anonymous=LOGIN),
+        why="the page is always the person's own contact entry; the world's logins have none "
+        "linked, so they are sent back to „Mein Konto“",
+    ),
     "members:contact_add": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
     "members:contact_edit": Entry(
         _company_action(OK), kwargs=lambda w: {"pk": w.contact.pk}, why=NO_COMPANY_WHY
@@ -237,6 +305,13 @@ SITE = {
         kwargs=lambda w: {"pk": w.member_membership.pk, "action": "make-admin"},
         method="post",
         why=NO_COMPANY_WHY,
+    ),
+    "members:membership_remove": Entry(
+        _company_action(HOME),
+        kwargs=lambda w: {"pk": w.member_membership.pk},
+        method="post",
+        why=NO_COMPANY_WHY,
+        extras=_confirmation_page(_company_action(OK)),
     ),
     "members:invitation_accept": Entry(
         PUBLIC,
@@ -318,6 +393,17 @@ SITE = {
         ),
         kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.registration.pk},
         method="post",
+        extras=_confirmation_page(
+            by_role(
+                anonymous=LOGIN,
+                other=NOT_FOUND,
+                member=OK,
+                company_admin=OK,
+                pending=FORBIDDEN,
+                juror=FORBIDDEN,
+                coordinator=FORBIDDEN,
+            )
+        ),
     ),
     "meetings:material": Entry(
         NETWORK,
@@ -326,6 +412,11 @@ SITE = {
     ),
     # --- Newsletter ------------------------------------------------------------------------
     "newsletter:subscribe": Entry(PUBLIC),
+    "newsletter:account_lists": Entry(
+        everyone(to("accounts:account"), anonymous=LOGIN),
+        why="the form on „Mein Konto“ posts here (the lists of the person's own address); "
+        "opened as a page it leads there",
+    ),
     "newsletter:subscribe_sent": Entry(PUBLIC),
     "newsletter:confirm": Entry(
         PUBLIC,
@@ -372,6 +463,30 @@ SITE = {
             ),
         ),
     ),
+    "newsletter:provider_bounce_webhook": Entry(
+        everyone(BAD_REQUEST),
+        method="post",
+        data='{"RecordType": "Delivery", "Recipient": "x@example.org", "MessageID": "m1"}',
+        why=(
+            "a mail provider's webhook: its credential is the basic auth secret (anymail "
+            "answers a missing or wrong one with 400), never a session"
+        ),
+        extras=(
+            Extra(
+                "bogus token",
+                "anonymous",
+                BAD_REQUEST,
+                headers={"Authorization": "Basic YXV0aHo6d3Jvbmc="},  # authz:wrong
+            ),
+            Extra(
+                "valid token",
+                "anonymous",
+                OK,
+                # authz:provider-secret
+                headers={"Authorization": "Basic YXV0aHo6cHJvdmlkZXItc2VjcmV0"},
+            ),
+        ),
+    ),
     # --- Seal ------------------------------------------------------------------------------
     "seal:home": Entry(PUBLIC),
     "seal:verify": Entry(
@@ -402,7 +517,9 @@ SITE = {
     "seal:submit": Entry(
         _company_action(to("seal:application")),
         method="post",
-        why=NO_COMPANY_WHY,
+        why=NO_COMPANY_WHY + "; the application is submitted already, so the confirmation page "
+        "sends its admin back to the overview",
+        extras=_confirmation_page(_company_action(to("seal:application"))),
     ),
     "seal:summary_pdf": Entry(_company_action(OK), why=NO_COMPANY_WHY),
     "seal:feedback_pdf": Entry(
@@ -447,6 +564,22 @@ SITE = {
         JURY,
         kwargs=lambda w: {"pk": w.assignment.pk},
         extras=(
+            Extra(
+                "another juror's assignment",
+                "juror",
+                NOT_FOUND,
+                kwargs=lambda w: {"pk": w.other_assignment.pk},
+            ),
+        ),
+    ),
+    # The confirmation before submitting (tests/seal/test_jury.py); the world's juror has not
+    # scored every criterion, so both lead back to the scoring page with the reason.
+    "seal:jury_submit": Entry(
+        everyone(FORBIDDEN, anonymous=LOGIN, juror=to(_jury_score)),
+        kwargs=lambda w: {"pk": w.assignment.pk},
+        method="post",
+        extras=(
+            Extra("confirmation page", "juror", to(_jury_score), method="get"),
             Extra(
                 "another juror's assignment",
                 "juror",

@@ -12,6 +12,7 @@ from .world import ROLES
 
 OK = 200
 CREATED = 201
+BAD_REQUEST = 400
 UNAUTHORIZED = 401
 FORBIDDEN = 403
 NOT_FOUND = 404
@@ -87,12 +88,14 @@ def everyone(outcome, **overrides) -> dict:
 class Extra:
     """One more cell for a URL: another object, query or credential, requested as ``role``.
 
-    ``kwargs``/``query``/``data``/``headers`` replace the entry's own when given.
+    ``kwargs``/``query``/``data``/``headers``/``method`` replace the entry's own when given
+    (``method``: the other verb of a URL whose GET confirms what its POST does).
     """
 
     label: str
     role: str
     expect: object
+    method: str | None = None
     kwargs: Callable | None = None
     query: Callable | str | None = None
     data: Callable | dict | None = None

@@ -35,10 +35,10 @@ from meetings.models import Material, Meeting, Registration
 from members import services as member_services
 from members.models import Company, CompanyInvitation, JoinRequest
 from network_portal.activity import log_activity
-from network_portal.models import OutboxMail
+from network_portal.models import MailText, OutboxMail
 from network_portal.signing import make_token
 from newsletter import rendering
-from newsletter.models import Subscription
+from newsletter.models import IssueAttachment, Subscription
 from seal.models import Application
 from tests.factories import (
     CompanyAdminFactory,
@@ -189,6 +189,11 @@ def build_world() -> World:
 
     # --- Meetings ------------------------------------------------------------------------
     meeting = MeetingFactory(host=company, slug="netzwerktreffen-pflege")
+    draft_meeting = MeetingFactory(
+        host=company, slug="netzwerktreffen-entwurf", status=Meeting.Status.DRAFT
+    )
+    # The day of a meeting: the door is open, walk-ins are recorded.
+    door_meeting = MeetingFactory(host=company, slug="netzwerktreffen-heute", today=True)
     material = Material.objects.create(
         meeting=meeting, title="Folien", content_type="application/pdf"
     )
@@ -227,6 +232,10 @@ def build_world() -> World:
     public_issue = SentIssueFactory(lists=[public_list], is_public=True)
     members_issue = SentIssueFactory(lists=[members_list], is_public=False)
     draft_issue = IssueFactory(lists=[public_list])
+    issue_attachment = IssueAttachment.objects.create(
+        issue=draft_issue, filename="Programm.pdf", content_type="application/pdf"
+    )
+    issue_attachment.file.save("programm.pdf", ContentFile(TINY_PDF), save=True)
     delivery = DeliveryFactory(issue=public_issue, subscriber=subscriber)
     bounce = BounceFactory()
 
@@ -274,6 +283,12 @@ def build_world() -> World:
         body_text="Hallo",
         language="de",
     )
+    mail_text = MailText.objects.create(
+        kind="meetings.invitation",
+        language="de",
+        subject="Einladung: {{ titel }}",
+        body="herzlich laden wir Sie ein.",
+    )
     activity_entry = log_activity(
         action="members.company.approved",
         obj=company,
@@ -298,6 +313,8 @@ def build_world() -> World:
         "other_company": other_company,
         "pending_company": pending_company,
         "meeting": meeting,
+        "draft_meeting": draft_meeting,
+        "door_meeting": door_meeting,
         "material": material,
         "registration": registration,
         "past_registration": past_registration,
@@ -309,6 +326,7 @@ def build_world() -> World:
         "public_issue": public_issue,
         "members_issue": members_issue,
         "draft_issue": draft_issue,
+        "issue_attachment": issue_attachment,
         "delivery": delivery,
         "bounce": bounce,
         "cycle": cycle,
@@ -323,6 +341,7 @@ def build_world() -> World:
         "certificate": certificate,
         "outbox_mail": outbox_mail,
         "activity_entry": activity_entry,
+        "mail_text": mail_text,
         "coordinators_group": coordinators,
         "site": Site.objects.get_current(),
         "imprint": FlatPage.objects.get(url="/impressum/"),

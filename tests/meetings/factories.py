@@ -1,6 +1,6 @@
 """Factories for meetings; fictional data only."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factory
 from django.utils import timezone
@@ -35,6 +35,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     per_company_limit = 3
     status = Meeting.Status.PUBLISHED
 
+    class Params:
+        # The day of the meeting: it began half an hour ago (the door is open).
+        today = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30))
+        )
+
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -68,3 +74,24 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     meeting = factory.SelfAttribute("registration.meeting")
     rating = 4
     comment = ""
+
+
+def meeting_form_post(values: dict) -> dict:
+    """What the meeting's admin form posts for the field ``values``: dates and times split in
+    two, no new agenda items or materials, saved with „Sichern“ (unless ``values`` says
+    otherwise)."""
+    data = {}
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            local = timezone.localtime(value)
+            data[f"{name}_0"] = local.date().isoformat()
+            data[f"{name}_1"] = local.strftime("%H:%M:%S")
+        else:
+            data[name] = "" if value is None else value
+    for prefix in ("agenda_items", "materials"):
+        data.setdefault(f"{prefix}-TOTAL_FORMS", "0")
+        data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+    data.setdefault("_save", "Sichern")
+    return data

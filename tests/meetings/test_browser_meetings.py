@@ -58,13 +58,16 @@ def test_answer_through_the_one_click_link_from_the_invitation(page, live_server
     invitation = next(m for m in mail.outbox if m.to == [contact.email])
     yes_link = re.search(r"Ich nehme teil: (\S+)", invitation.body).group(1)
 
-    page.goto(yes_link)  # no login: the page answers with this one click
+    page.goto(yes_link)  # no login; the page shows the meeting and waits for the click
+    assert not Registration.objects.filter(meeting=meeting).exists()
+    page.get_by_role("button", name="Zusage bestätigen").click()
     expect(page.get_by_role("heading", name="Vielen Dank!")).to_be_visible()
     expect(page.get_by_text("Vielen Dank, Sie sind angemeldet.")).to_be_visible()
     registration = Registration.objects.get(meeting=meeting, email=contact.email)
     assert registration.status == "confirmed"
 
     page.get_by_role("link", name="Ich nehme doch nicht teil").click()
+    page.get_by_role("button", name="Absage bestätigen").click()
     expect(
         page.get_by_text("Vielen Dank für Ihre Rückmeldung, dass Sie nicht teilnehmen.")
     ).to_be_visible()

@@ -9,30 +9,10 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.models import Meeting
-from members.models import Company
 from network_portal.models import OutboxMail
-from tests.factories import CompanyFactory, ContactPersonFactory
 from tests.meetings.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def network():
-    """Two active companies with three invitable contacts, plus people who must not be invited."""
-    active = CompanyFactory(name="Moselblick Pflege GmbH")
-    other = CompanyFactory(name="Schreinerei Olewig")
-    invited = [
-        ContactPersonFactory(company=active, email="anna@moselblick.example"),
-        ContactPersonFactory(company=active, email="lukas@moselblick.example"),
-        ContactPersonFactory(company=other, email="jonas@olewig.example"),
-    ]
-    ContactPersonFactory(
-        company=active, email="ohne@moselblick.example", wants_meeting_invitations=False
-    )
-    for status in (Company.Status.PAUSED, Company.Status.LEFT, Company.Status.PENDING):
-        ContactPersonFactory(company=CompanyFactory(status=status), email=f"{status}@example.org")
-    return {"invited": invited, "host": active}
 
 
 def publish(meeting, capture):
@@ -44,7 +24,7 @@ def publish(meeting, capture):
 def test_publishing_invites_each_eligible_contact_exactly_once(
     network, django_capture_on_commit_callbacks
 ):
-    meeting = MeetingFactory(status=Meeting.Status.DRAFT, host=network["host"])
+    meeting = MeetingFactory(status=Meeting.Status.DRAFT, host=network["moselblick"])
     publish(meeting, django_capture_on_commit_callbacks)
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in network["invited"])
@@ -82,7 +62,7 @@ def test_changing_date_sends_one_update_to_everyone_invited(
     publish(meeting, django_capture_on_commit_callbacks)
     colleague = RegistrationFactory(
         meeting=meeting,
-        company=network["host"],
+        company=network["moselblick"],
         email="kollegin@moselblick.example",
         name="Lea Kaspari",
     )

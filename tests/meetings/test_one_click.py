@@ -43,7 +43,9 @@ def links_after(mail_message, label):
 def test_yes_link_works_without_login_and_confirms(client, invitation):
     page = client.get(invitation["yes"])
     assert page.status_code == 200
-    assert "Bestätigen: Ich nehme teil" in page.content.decode()
+    assert '<button type="submit" class="btn btn-primary">Zusage bestätigen</button>' in (
+        page.content.decode()
+    )
     assert not Registration.objects.exists()  # a link scanner's GET changes nothing
 
     response = client.post(invitation["yes"])
@@ -57,6 +59,22 @@ def test_yes_link_works_without_login_and_confirms(client, invitation):
         invitation["contact"],
     )
     assert registration.name == "Dr. Anna Schmitt"
+
+
+def test_opening_a_link_shows_the_meeting_and_leaves_the_answer_as_it_was(client, invitation):
+    client.post(invitation["yes"])
+    page = client.get(invitation["no"])
+    html = page.content.decode()
+    meeting = invitation["meeting"]
+    assert "<h1>Absage bestätigen</h1>" in html
+    assert meeting.title in html and meeting.venue_name in html
+    assert "Dr. Anna Schmitt" in html
+    assert (
+        '<dt class="col-sm-4">Ihre bisherige Antwort</dt><dd class="col-sm-8">Zusage</dd>' in html
+    )
+    assert '<button type="submit" class="btn btn-primary">Absage bestätigen</button>' in html
+    assert "data-auto-submit" not in html  # no script answers for the person
+    assert Registration.objects.get().status == "confirmed"
 
 
 def test_no_link_records_a_decline_and_frees_the_seat(client, invitation):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from members.models import Company
 from tests.factories import CoordinatorFactory
 from tests.mfa import browser_log_in, enroll_totp
-from tests.utils import only_link
+from tests.utils import only_link, submit_company_registration, submit_sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,13 +20,13 @@ def test_new_company_signs_up_registers_and_is_approved(page, live_server, brows
 
     page.goto("/")
     page.get_by_role("link", name="Jetzt mitmachen").click()
-    page.fill("#id_first_name", "Katrin")
-    page.fill("#id_last_name", "Lenz")
-    page.fill("#id_email", "katrin.lenz@saarblick.example")
-    page.fill("#id_password1", "Moselsteig-2026!")
-    page.fill("#id_password2", "Moselsteig-2026!")
-    page.get_by_role("button", name="Zugang anlegen").click()
-    page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
+    submit_sign_up(
+        page,
+        first_name="Katrin",
+        last_name="Lenz",
+        email="katrin.lenz@saarblick.example",
+        password="Moselsteig-2026!",
+    )
 
     verification = mail.outbox[-1]
     assert verification.to == ["katrin.lenz@saarblick.example"]
@@ -35,17 +35,7 @@ def test_new_company_signs_up_registers_and_is_approved(page, live_server, brows
     page.wait_for_url(re.compile(r"/members/welcome/$"))
 
     page.get_by_role("link", name="Unternehmen registrieren").last.click()
-    page.fill("#id_name", "Saarblick Sanitär GmbH")
-    page.select_option("#id_legal_form", "gmbh")
-    page.select_option("#id_industry", "crafts")
-    page.select_option("#id_size_class", "small")
-    page.fill("#id_street", "Saarstraße 12")
-    page.fill("#id_postcode", "54290")
-    page.fill("#id_city", "Trier")
-    page.check("#id_directory_consent")
-    page.select_option("#id_function", "management")
-    page.get_by_role("button", name="Registrierung absenden").click()
-    page.wait_for_url(re.compile(r"/members/company/$"))
+    submit_company_registration(page, name="Saarblick Sanitär GmbH")
     expect(page.get_by_text("wartet auf Freigabe", exact=True)).to_be_visible()
 
     # The coordinator approves in the admin, in a browser of her own.
@@ -59,6 +49,9 @@ def test_new_company_signs_up_registers_and_is_approved(page, live_server, brows
     admin.check(f"input[name=_selected_action][value='{company.pk}']")
     admin.select_option("select[name=action]", "approve")
     admin.get_by_role("button", name="Ausführen").click()
+    # The confirmation names the company and the mails (network_portal.admin_views).
+    expect(admin.get_by_text("1 E-Mail wird verschickt (Empfänger: 1).")).to_be_visible()
+    admin.get_by_role("button", name="Ja, freigeben und benachrichtigen").click()
     expect(admin.get_by_text("1 Unternehmen freigegeben und benachrichtigt.")).to_be_visible()
     admin_context.close()
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 from members import csv_io
 from members.models import Company, ContactPerson, Industry, LegalForm, SizeClass
 from tests.factories import CompanyFactory, ContactPersonFactory
-from tests.mfa import login_with_second_factor
 
 CHANGELIST = reverse("admin:members_company_changelist")
 HEADER = (
@@ -16,12 +15,6 @@ HEADER = (
     "contact_last_name;contact_function;contact_email;contact_phone;"
     "contact_wants_meeting_invitations;contact_wants_newsletter"
 )
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    login_with_second_factor(client, coordinator)
-    return client
 
 
 def export(client, companies, query=""):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from members.models import Company
-from tests.factories import CompanyFactory, ContactPersonFactory
+from tests.factories import CompanyFactory, ContactPersonFactory, company_profile_form
 
 pytestmark = pytest.mark.django_db
 
@@ -97,16 +97,7 @@ def test_public_directory_query_count_is_constant(client, django_assert_num_quer
 
 def test_company_admin_uploads_logo_checked_by_content(client, company, company_admin, settings):
     client.force_login(company_admin)
-    form = {
-        "name": company.name,
-        "legal_form": company.legal_form,
-        "industry": company.industry,
-        "size_class": company.size_class,
-        "street": company.street,
-        "postcode": company.postcode,
-        "city": company.city,
-        "directory_consent": "on",
-    }
+    form = company_profile_form(company)
     fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", content_type="image/png")
     response = client.post(reverse("members:company_edit"), {**form, "logo": fake})
     assert response.status_code == 200

@@ -4,8 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from members import services
 from members.models import CompanyMembership, ContactPerson, JoinRequest
-from tests.factories import CompanyFactory, UserFactory
+from network_portal.models import ActivityEntry
+from tests.factories import CompanyAdminFactory, CompanyFactory, UserFactory
 from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ def ask_to_join(client, user, company, capture):
     client.force_login(user)
     with capture(execute=True):
         response = client.post(
-            reverse("members:join"), {"company": company.pk, "message": "Ich bin neu in der HR."}
+            reverse("members:join"), {"company": company.name, "message": "Ich bin neu in der HR."}
         )
     assert response.status_code == 302
     return JoinRequest.objects.get(user=user)
@@ -89,7 +91,7 @@ def test_coordinators_decide_when_company_has_no_admin(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:members_joinrequest_changelist"),
-            {"action": "accept", "_selected_action": [join_request.pk]},
+            {"action": "accept", "_selected_action": [join_request.pk], "post": "yes"},
         )
     assert CompanyMembership.objects.get(user=newcomer).company == orphan
 
@@ -97,8 +99,8 @@ def test_coordinators_decide_when_company_has_no_admin(
 def test_only_one_open_request_and_withdraw(client, newcomer, company, company_admin):
     other = CompanyFactory()
     client.force_login(newcomer)
-    client.post(reverse("members:join"), {"company": company.pk})
-    response = client.post(reverse("members:join"), {"company": other.pk})
+    client.post(reverse("members:join"), {"company": company.name})
+    response = client.post(reverse("members:join"), {"company": other.name})
     assert response.status_code == 200
     assert "Sie haben bereits eine offene Beitrittsanfrage." in response.content.decode()
     assert JoinRequest.objects.filter(user=newcomer).count() == 1
@@ -108,13 +110,58 @@ def test_only_one_open_request_and_withdraw(client, newcomer, company, company_a
     assert not JoinRequest.objects.filter(user=newcomer).exists()
 
 
+NO_SUCH_COMPANY = "Kein Mitgliedsunternehmen hat genau diesen Namen."
+
+
 def test_pending_or_left_companies_cannot_be_joined(client, newcomer):
     pending = CompanyFactory(status="pending")
+    left = CompanyFactory(status="left", directory_consent=False)
     client.force_login(newcomer)
-    response = client.post(reverse("members:join"), {"company": pending.pk})
-    assert response.status_code == 200
-    assert "Bitte eine gültige Auswahl treffen." in response.content.decode()
+    for company in (pending, left):
+        response = client.post(reverse("members:join"), {"company": company.name})
+        assert response.status_code == 200
+        # The same answer as for a name nobody has: the page tells nothing about the company.
+        assert NO_SUCH_COMPANY in response.content.decode()
     assert not JoinRequest.objects.exists()
+
+
+def test_only_the_public_directory_is_suggested(client, newcomer, company):
+    unlisted = CompanyFactory(name="Trierer Stille Teilhaber GmbH", directory_consent=False)
+    CompanyFactory(name="Konzer Wartende GmbH", status="pending")
+    client.force_login(newcomer)
+    html = client.get(reverse("members:join")).content.decode()
+    assert '<option value="Moselblick Pflege GmbH">' in html
+    assert unlisted.name not in html
+    assert "Konzer Wartende GmbH" not in html
+    assert 'list="public-companies"' in html
+
+
+def test_an_unlisted_company_is_found_by_its_exact_name_only(
+    client, newcomer, django_capture_on_commit_callbacks
+):
+    unlisted = CompanyFactory(name="Trierer Stille Teilhaber GmbH", directory_consent=False)
+    admin = CompanyAdminFactory(company=unlisted).user
+    client.force_login(newcomer)
+    for fragment in ("Trierer Stille", "Stille Teilhaber", "trierer stille teilhaber"):
+        response = client.post(reverse("members:join"), {"company": fragment})
+        assert NO_SUCH_COMPANY in response.content.decode(), fragment
+    assert not JoinRequest.objects.exists()
+
+    # Its exact name, in any case and spacing, is enough: whoever works there knows it.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("members:join"), {"company": "  trierer stille   TEILHABER gmbh "}
+        )
+    assert response.status_code == 302
+    assert JoinRequest.objects.get(user=newcomer).company == unlisted
+    assert [m.to for m in mail.outbox] == [[admin.email]]
+
+
+def test_unlisted_companies_stay_out_of_the_public_directory_search(client, newcomer):
+    CompanyFactory(name="Trierer Stille Teilhaber GmbH", directory_consent=False)
+    client.force_login(newcomer)
+    html = client.get(reverse("members:public_directory"), {"q": "Stille"}).content.decode()
+    assert "Trierer Stille Teilhaber GmbH" not in html
 
 
 def test_decided_request_cannot_be_decided_again(
@@ -129,3 +176,18 @@ def test_decided_request_cannot_be_decided_again(
     )
     assert "Über diese Anfrage wurde bereits entschieden." in response.content.decode()
     assert not CompanyMembership.objects.filter(user=newcomer).exists()
+
+
+def test_registering_an_own_company_withdraws_the_open_request_in_the_log(newcomer, company):
+    request = JoinRequest.objects.create(user=newcomer, company=company, message="Hallo")
+
+    registered = services.company_register(
+        user=newcomer,
+        company=CompanyFactory.build(name="Eigene Firma GmbH", slug=""),
+        contact_fields={},
+    )
+
+    assert not JoinRequest.objects.filter(user=newcomer).exists()
+    withdrawn = ActivityEntry.objects.get(action="members.join_request.withdrawn")
+    assert (withdrawn.actor, withdrawn.object_id) == (newcomer, str(request.pk))
+    assert registered.memberships.get().user == newcomer

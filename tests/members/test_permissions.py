@@ -55,7 +55,8 @@ def object_urls(objects):
             "post",
             reverse("members:membership_change", args=[objects["membership"].pk, "make-admin"]),
         ),
-        ("post", reverse("members:membership_change", args=[objects["membership"].pk, "remove"])),
+        ("get", reverse("members:membership_remove", args=[objects["membership"].pk])),
+        ("post", reverse("members:membership_remove", args=[objects["membership"].pk])),
     ]
 
 
@@ -153,7 +154,7 @@ def test_last_company_admin_cannot_be_removed_or_demoted(client, company, compan
         reverse("members:membership_change", args=[own.pk, "make-member"]), follow=True
     )
     assert "mindestens einen Unternehmens-Admin" in response.content.decode()
-    client.post(reverse("members:membership_change", args=[own.pk, "remove"]))
+    client.post(reverse("members:membership_remove", args=[own.pk]))
     own.refresh_from_db()
     assert own.is_admin
 

@@ -106,7 +106,7 @@ def test_new_company_from_sign_up_to_approval(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:members_company_changelist"),
-            {"action": "approve", "_selected_action": [company.pk]},
+            {"action": "approve", "_selected_action": [company.pk], "post": "yes"},
         )
     assert response.status_code == 302
     company.refresh_from_db()
@@ -120,7 +120,7 @@ def test_new_company_from_sign_up_to_approval(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:members_company_changelist"),
-            {"action": "approve", "_selected_action": [company.pk]},
+            {"action": "approve", "_selected_action": [company.pk], "post": "yes"},
         )
     assert mail.outbox == []
 
@@ -134,7 +134,7 @@ def test_coordinator_rejects_registration_and_company_is_told(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:members_company_changelist"),
-            {"action": "reject", "_selected_action": [company.pk]},
+            {"action": "reject", "_selected_action": [company.pk], "post": "yes"},
         )
     company.refresh_from_db()
     assert company.status == Company.Status.REJECTED

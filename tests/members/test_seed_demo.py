@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.flatpages.models import FlatPage
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
@@ -6,6 +7,8 @@ from members.models import Company, CompanyMembership, ContactPerson
 from tests.mfa import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
+
+LEGAL_PAGES = ("/impressum/", "/datenschutz/", "/barrierefreiheit/")
 
 
 def counts():
@@ -28,6 +31,8 @@ def counts():
 
 def test_seed_demo_runs_twice_without_duplicates(settings, client):
     settings.DEBUG = True
+    # A fresh installation has placeholders for the coordinators to fill in (migrations).
+    assert "Bitte ergänzen Sie" in FlatPage.objects.get(url="/impressum/").content
     call_command("seed_demo")
     first = counts()
     call_command("seed_demo")
@@ -52,6 +57,27 @@ def test_seed_demo_runs_twice_without_duplicates(settings, client):
     assert system.is_staff and system.is_superuser and system.check_password("demo-trier")
     juror = User.objects.get(email="jury@demo.example")
     assert juror.groups.filter(name="Jury").exists()
+
+
+def test_seed_demo_writes_legal_pages_that_read_like_real_ones(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    pages = {url: client.get(url).content.decode() for url in LEGAL_PAGES}
+    for url, html in pages.items():
+        article = html.split("<article", 1)[1].split("</article>", 1)[0]
+        assert "Bitte ergänzen" not in article and "im Admin" not in article, url
+        # The fictional office of the settings, as in the footer of every page and mail.
+        assert settings.OFFICE_NAME in article, url
+        assert "Beispielstraße 12<br>\n54290 Trier" in article, url
+        assert f'<a href="mailto:{settings.OFFICE_EMAIL}">{settings.OFFICE_EMAIL}</a>' in article
+        assert f">{settings.OFFICE_PHONE}</a>" in article, url
+        assert "Demo" in article and "erfunden" in article, url
+    assert "Angaben gemäß § 5 Digitale-Dienste-Gesetz (DDG)" in pages["/impressum/"]
+    assert "Ihre Rechte" in pages["/datenschutz/"]
+    assert "Beschwerderecht" in pages["/datenschutz/"]
+    assert "teilweise vereinbar" in pages["/barrierefreiheit/"]
+    assert "Durchsetzungsverfahren" in pages["/barrierefreiheit/"]
 
 
 def test_seed_demo_refuses_without_debug(settings):

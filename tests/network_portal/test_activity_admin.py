@@ -16,7 +16,6 @@ from network_portal.activity import Process
 from network_portal.models import ActivityEntry
 from newsletter import services as newsletter_services
 from tests.factories import CompanyFactory, ContactPersonFactory, UserFactory
-from tests.mfa import login_with_second_factor
 from tests.newsletter.factories import MemberListFactory
 
 LOG = reverse("admin:network_portal_activityentry_changelist")
@@ -33,12 +32,6 @@ def coordinator(db):
     )
     user.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
     return user
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    login_with_second_factor(client, coordinator)
-    return client
 
 
 def history_url(company):

@@ -121,7 +121,9 @@ def test_plain_text_preview(coordinator_client, draft):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
     assert text.startswith("Am 12. Dezember in der Moselblick Pflege GmbH\n\nGuten Tag,\n\n")
-    assert "**Weihnachtsempfang** am 12. Dezember." in text
+    # Readable text made from the Markdown, not its source.
+    assert "Klick und Weihnachtsempfang am 12. Dezember." in text
+    assert "**" not in text
     assert "https://portal.example.org/impressum/" in text
 
 
@@ -135,7 +137,8 @@ def test_test_send_goes_only_to_the_coordinator(
     assert response["Location"] == url("change", draft)
     (message,) = mail.outbox
     assert message.to == ["koordination@example.org"]
-    assert message.subject == "[TEST] Einladung zum Weihnachtsempfang"
+    # The mail a subscriber gets (tests/newsletter/test_issue_editing.py), to the tester.
+    assert message.subject == "Einladung zum Weihnachtsempfang"
     ((html, _mimetype),) = message.alternatives
     assert "<strong>Weihnachtsempfang</strong>" in html
     assert "<script" not in html
@@ -180,7 +183,8 @@ def test_send_now_without_lists_is_refused(coordinator_client, django_capture_on
 
 
 def test_get_does_not_send(coordinator_client, draft):
-    assert coordinator_client.get(url("send", draft)).status_code == 405
+    # A GET shows the confirmation (tests/newsletter/test_send_confirmation.py).
+    assert coordinator_client.get(url("send", draft)).status_code == 200
     draft.refresh_from_db()
     assert draft.status == Issue.Status.DRAFT
 

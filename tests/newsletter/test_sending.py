@@ -267,7 +267,7 @@ def test_personal_german_salutation(newsletter_list, send, salutation, title, la
 
     (message,) = mail.outbox
     assert message.body.splitlines()[0] == expected
-    assert f"<p>{expected}</p>" in html_part(message)
+    assert f'<p style="margin:0 0 14px;">{expected}</p>' in html_part(message)
 
 
 def test_footer_has_unsubscribe_and_preference_links_and_the_imprint(newsletter_list, send):

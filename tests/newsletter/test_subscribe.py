@@ -226,7 +226,7 @@ def test_opening_the_link_shows_a_button_and_changes_nothing(client, confirm_url
     assert response.status_code == 200
     assert "Newsletter für petra.kettern@moselblick.example:" in html
     assert "<li>Fachkräfte-Newsletter</li>" in html
-    assert "data-auto-submit" in html
+    assert "data-auto-submit" not in html  # a person confirms: no script submits the form
     assert '<button type="submit" class="btn btn-primary">Anmeldung bestätigen</button>' in html
     assert Subscription.objects.get().status == "pending"
 

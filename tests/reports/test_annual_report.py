@@ -452,6 +452,22 @@ def test_a_company_that_left_and_came_back_is_a_member_without_a_break(seed, coo
     assert (again.at_start, again.at_end, len(again.left)) == (5, 7, 0)
 
 
+def test_the_member_figures_balance_for_imported_companies(seed):
+    small, crafts = SizeClass.SMALL, Industry.CRAFTS
+    # Imported as having left, without the day: counts nowhere.
+    company(
+        "Alte Liste GmbH", small, crafts, member_since=date(Y, 4, 1), status=Company.Status.LEFT
+    )
+    # Imported without a member-since day: a member from its registration in the portal.
+    late = company("Ohne Datum KG", small, crafts, member_since=None)
+    Company.objects.filter(pk=late.pk).update(registered_at=at(Y, 6, 1))
+
+    totals = report().members.totals
+
+    assert totals == {"at_start": 5, "joined": 3, "left": 1, "at_end": 7}
+    assert totals["at_start"] + totals["joined"] - totals["left"] == totals["at_end"]
+
+
 def test_marking_a_company_as_left_records_the_day(coordinator):
     from members import services
 
@@ -575,6 +591,21 @@ def test_the_workbook_holds_the_year_s_figures(seed, coordinator_client):
         str(Industry.LOGISTICS.label),
         datetime(Y, 9, 30),
     ) in [row[:4] for row in members]
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(seed, coordinator_client):
+    # Company users write company names and topic titles; the coordinator opens the file.
+    Company.objects.filter(pk=seed["A"].pk).update(name='=HYPERLINK("http://evil.example","Klick")')
+    created(TopicProposalFactory(title="=1+2", company=seed["B"]), at(Y, 4, 1))
+
+    response = coordinator_client.get(XLSX_URL, {"year": Y})
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = {cell.value for cell in cells}
+    assert '=HYPERLINK("http://evil.example","Klick")' in texts
+    assert "=1+2" in texts
 
 
 def test_a_year_without_figures_is_refused_with_a_message(seed, coordinator_client):

@@ -4,29 +4,26 @@ jurors, reopening, certificates."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CompanyMembership
+from network_portal.models import ActivityEntry, OutboxMail
 from seal.models import Application, AwardCycle, Category, Criterion, JurorAssignment
 from tests.factories import CompanyAdminFactory, MembershipFactory, UserFactory
-from tests.mfa import login_with_second_factor
 from tests.seal.factories import (
     AwardCycleFactory,
     CategoryFactory,
     CertificateFactory,
     CriterionFactory,
+    JurorAssignmentFactory,
     SubmittedApplicationFactory,
     juror,
 )
+from tests.utils import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response):
-    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
 
 def management(prefix, total=0, initial=0):
@@ -88,12 +85,6 @@ def cycle_form(cycle=None, **changes):
             data[key] = "" if value is None else str(value)
     data.update(management("categories"))
     return data
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    login_with_second_factor(client, coordinator)
-    return client
 
 
 @pytest.fixture
@@ -472,6 +463,54 @@ def test_only_jurors_can_be_chosen(coordinator_client):
     assert not JurorAssignment.objects.exists()
 
 
+def removal_form(assignment):
+    data = management("assignments", total=1, initial=1)
+    data.update(
+        {
+            "assignments-0-id": assignment.pk,
+            "assignments-0-application": assignment.application.pk,
+            "assignments-0-juror": assignment.juror.pk,
+            "assignments-0-DELETE": "on",
+        }
+    )
+    return data
+
+
+def test_coordinator_removes_a_juror_and_the_log_says_so(coordinator_client):
+    assignment = JurorAssignmentFactory(
+        application=SubmittedApplicationFactory(),
+        juror=juror(first_name="Jens", last_name="Juror"),
+    )
+    url = reverse("admin:seal_application_change", args=[assignment.application.pk])
+
+    response = coordinator_client.post(url, removal_form(assignment))
+
+    assert response.status_code == 302
+    assert not JurorAssignment.objects.exists()
+    entry = ActivityEntry.objects.get(action="seal.application.juror_removed")
+    assert entry.details == {"juror": "Jens Juror"}
+    assert entry.object_id == str(assignment.application.pk)
+
+
+def test_a_juror_with_submitted_scores_stays_on_the_application(coordinator_client):
+    assignment = JurorAssignmentFactory(
+        application=SubmittedApplicationFactory(),
+        juror=juror(first_name="Jens", last_name="Juror"),
+        submitted_at=timezone.now(),
+    )
+    url = reverse("admin:seal_application_change", args=[assignment.application.pk])
+
+    response = coordinator_client.post(url, removal_form(assignment))
+
+    assert response.status_code == 200
+    assert (
+        "Jens Juror hat Bewertungen für diese Bewerbung abgegeben und bleibt ihr zugeordnet."
+        in response.content.decode()
+    )
+    assert JurorAssignment.objects.filter(pk=assignment.pk).exists()
+    assert not ActivityEntry.objects.filter(action="seal.application.juror_removed").exists()
+
+
 def test_reopen_action_gives_the_application_back_to_the_company(
     coordinator_client, django_capture_on_commit_callbacks
 ):
@@ -481,10 +520,22 @@ def test_reopen_action_gives_the_application_back_to_the_company(
         company__name="Schreinerei Olewig", decision="awarded", decided_at=timezone.now()
     )
 
+    selected = {"action": "reopen", "_selected_action": [application.pk, decided.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = coordinator_client.post(reverse("admin:seal_application_changelist"), selected)
+
+    # First the confirmation: the application that can be reopened, the mails; nothing done.
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Moselblick Pflege GmbH" in html and "Schreinerei Olewig" not in html
+    assert "1 E-Mail wird verschickt (Empfänger: 1)." in html
+    application.refresh_from_db()
+    assert application.submitted_at is not None
+    assert mail.outbox == [] and not OutboxMail.objects.exists()
+
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
-            reverse("admin:seal_application_changelist"),
-            {"action": "reopen", "_selected_action": [application.pk, decided.pk]},
+            reverse("admin:seal_application_changelist"), {**selected, "post": "yes"}
         )
 
     assert response.status_code == 302
@@ -493,11 +544,6 @@ def test_reopen_action_gives_the_application_back_to_the_company(
     assert application.submitted_at is None and application.reopened_at is not None
     assert decided.submitted_at is not None
     assert messages_of(response) == [
-        (
-            "warning",
-            f"{decided}: Nur eine eingereichte Bewerbung ohne Entscheidung kann wieder "
-            "geöffnet werden.",
-        ),
         (
             "success",
             "1 Bewerbung wieder geöffnet; die Admins des Unternehmens werden per E-Mail "

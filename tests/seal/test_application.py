@@ -26,6 +26,7 @@ from tests.seal.factories import (
     EvidenceFactory,
     JurorAssignmentFactory,
 )
+from tests.utils import message_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,6 @@ def pdf_text(data: bytes) -> str:
 
 def field(criterion, name: str) -> str:
     return f"criterion-{criterion.pk}-{name}"
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture
@@ -107,7 +104,7 @@ def test_no_start_before_the_applications_open(client, company_admin):
     )
     assert "Bewerbung beginnen" not in html
     response = client.post(OVERVIEW, follow=True)
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Bewerbungen für das Siegel 2099 sind ab dem 1. März 2099 möglich."
     ]
     assert not Application.objects.exists()
@@ -123,7 +120,7 @@ def test_no_start_after_the_deadline(client, company_admin):
     html = client.get(OVERVIEW).content.decode()
     assert "Der Bewerbungsschluss für das Siegel 2025 war am 30. November 2024 18:00." in html
     response = client.post(OVERVIEW, follow=True)
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Der Bewerbungsschluss für das Siegel 2025 war am 30. November 2024. Bewerbungen sind "
         "nicht mehr möglich."
     ]
@@ -143,7 +140,7 @@ def test_a_pending_companys_admin_is_not_offered_the_start(client, catalogue):
     )
     # What the button would have met: the service refuses.
     response = client.post(OVERVIEW, follow=True)
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Nur aktive Mitgliedsunternehmen können sich um das Siegel bewerben."
     ]
     assert not Application.objects.exists()
@@ -248,7 +245,7 @@ def test_submit_lists_what_is_missing(client, company_admin, application, catalo
     AnswerFactory(application=application, criterion=catalogue["pension"], explanation="")
     client.force_login(company_admin)
     response = client.post(reverse("seal:submit"), follow=True)
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Die Bewerbung ist noch nicht vollständig: Es fehlen noch 3 Angaben."
     ]
     html = response.content.decode()
@@ -274,7 +271,7 @@ def test_submit_mails_the_company_admins_a_pdf_summary(
     client.force_login(company_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("seal:submit"), follow=True)
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Vielen Dank! Ihre Bewerbung ist eingereicht. Sie erhalten eine Bestätigung mit einer "
         "PDF-Zusammenfassung Ihrer Angaben per E-Mail."
     ]
@@ -306,7 +303,7 @@ def test_submit_is_undone_when_the_summary_pdf_takes_too_long(
     response = client.post(reverse("seal:submit"), follow=True)
 
     assert response.status_code == 200
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Ihre Bewerbung konnte gerade nicht eingereicht werden, weil die PDF-Zusammenfassung zu "
         "lange gedauert hat. Es wurde nichts geändert; bitte versuchen Sie es in einer Minute "
         "erneut."
@@ -329,7 +326,7 @@ def test_no_edit_after_submit(client, company_admin, application, catalogue):
         {**step_data(catalogue["sport"], points="0", explanation="geändert"), "action": "save"},
         follow=True,
     )
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Die Bewerbung ist eingereicht und kann nicht mehr geändert werden. Bei Bedarf kann die "
         "Koordination sie wieder öffnen."
     ]
@@ -351,7 +348,7 @@ def test_no_edit_of_a_draft_after_the_deadline(client, company_admin, applicatio
         {**step_data(catalogue["sport"], points="0", explanation="zu spät"), "action": "save"},
         follow=True,
     )
-    assert messages_of(response) == [
+    assert message_texts(response) == [
         "Der Bewerbungsschluss für das Siegel 2027 war am 30. November 2024. Bewerbungen sind "
         "nicht mehr möglich."
     ]
@@ -373,7 +370,7 @@ def test_reopened_application_can_be_changed_even_after_the_deadline(
         {**step_data(catalogue["sport"], points="1", explanation="ergänzt"), "action": "save"},
         follow=True,
     )
-    assert messages_of(response) == ["Ihre Angaben wurden gespeichert."]
+    assert message_texts(response) == ["Ihre Angaben wurden gespeichert."]
     assert Answer.objects.get(criterion=catalogue["sport"]).explanation == "ergänzt"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("seal:submit"), follow=True)
@@ -421,7 +418,7 @@ def test_evidence_is_removed_by_the_company_admin(
     assert reverse("seal:evidence_remove", args=[evidence.pk]).encode() in html
     with django_capture_on_commit_callbacks(execute=True):  # the file goes after the commit
         response = client.post(reverse("seal:evidence_remove", args=[evidence.pk]), follow=True)
-    assert messages_of(response) == ["Die Datei „Weiterbildungsplan 2027.pdf“ wurde entfernt."]
+    assert message_texts(response) == ["Die Datei „Weiterbildungsplan 2027.pdf“ wurde entfernt."]
     assert not Evidence.objects.exists()
     assert not storage.exists(name)
 

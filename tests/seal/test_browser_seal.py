@@ -64,6 +64,9 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
         files=[{"name": "ausbildungskonzept.pdf", "mimeType": "application/pdf", "buffer": PDF}],
     )
     page.get_by_role("button", name="Speichern und zur Übersicht").click()
+    page.get_by_role("link", name="Bewerbung einreichen …").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bewerbung einreichen")
+    assert not Application.objects.get(cycle=cycle, company=company).is_submitted
     page.get_by_role("button", name="Bewerbung einreichen").click()
     expect(page.get_by_text("Eingereicht am")).to_be_visible()
     application = Application.objects.get(cycle=cycle, company=company)
@@ -77,7 +80,10 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
     jury.goto(f"/seal/jury/{assignment.pk}/")
     jury.check(f"input[name='points_{first.pk}'][value='3']")
     jury.check(f"input[name='points_{second.pk}'][value='4']")
-    jury.get_by_role("button", name="Bewertung absenden").click()
+    jury.get_by_role("button", name="Bewertung absenden …").click()
+    # The confirmation: the points per category, final once sent.
+    expect(jury.get_by_role("heading", name="Bewertung absenden?")).to_be_visible()
+    jury.get_by_role("button", name="Bewertung endgültig absenden").click()
     expect(jury.locator("#jury-notice")).to_contain_text("Sie haben Ihre Bewertung am")
 
     # A coordinator awards it in the admin's ranking and sends the decision.
@@ -87,7 +93,11 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
     expect(office.locator(f"#application-{application.pk} .total")).to_have_text("87,50")
     office.check(f"input[name='a{application.pk}-decision'][value='awarded']")
     office.get_by_role("button", name="Entscheidungen speichern").click()
-    office.get_by_role("button", name="Entscheidungen versenden").click()
+    office.get_by_role("link", name="Entscheidungen versenden …").click()
+    # The confirmation: who gets which decision.
+    expect(office.locator("#confirm-mails")).to_contain_text("Ausgezeichnet: 1 Unternehmen")
+    office.get_by_role("button", name="Entscheidungen an 1 Person versenden").click()
+    expect(office.get_by_text("1 Entscheidung wird an die Admins")).to_be_visible()
     certificate = Certificate.objects.get(application=application)
 
     # The company downloads its certificate and checks the verification page.

@@ -6,7 +6,6 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from tests.seal.factories import (
     ranking_example,
     submitted_scores,
 )
+from tests.utils import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,6 @@ pytestmark = pytest.mark.django_db
 def ranking_url(cycle, what=""):
     name = "admin:seal_awardcycle_ranking" if not what else f"admin:seal_awardcycle_{what}"
     return reverse(name, args=[cycle.pk])
-
-
-def messages_of(response):
-    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
 
 class _Table(HTMLParser):
@@ -77,12 +73,6 @@ def table_rows(response, table_id="ranking", columns=9):
     parser = _Table(table_id)
     parser.feed(response.content.decode())
     return [row[:columns] for row in parser.rows]
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    login_with_second_factor(client, coordinator)
-    return client
 
 
 @pytest.fixture

@@ -80,6 +80,14 @@ def conflict_url(assignment):
     return reverse("seal:jury_conflict", args=[assignment.pk])
 
 
+def submit(client, assignment, data, **kwargs):
+    """Post the scores with "submit", and confirm on the page that leads to (see
+    test_submitting_is_confirmed_first)."""
+    response = client.post(score_url(assignment), data)
+    assert response.url == reverse("seal:jury_submit", args=[assignment.pk])
+    return client.post(response.url, **kwargs)
+
+
 def form_data(catalogue, points, action="save", comments=None):
     """POST data: ``points`` is a list parallel to ``catalogue`` (None = left open)."""
     data = {"action": action}
@@ -374,9 +382,7 @@ def test_other_jurors_scores_are_hidden_until_the_juror_has_submitted(
     assert "Konrad Zweitjuror" not in html
     assert len(re.findall(r"\bchecked\b", html)) == 1
 
-    response = client.post(
-        score_url(assignment), form_data(catalogue, [4, 3, 4], "submit"), follow=True
-    )
+    response = submit(client, assignment, form_data(catalogue, [4, 3, 4], "submit"), follow=True)
 
     assert (
         "Vielen Dank, Ihre Bewertung ist abgeschickt. Sie sehen jetzt auch die Bewertungen der "
@@ -401,7 +407,7 @@ def test_unsubmitted_other_juror_scores_never_show(
         assignment=other_assignment, criterion=catalogue[0], points=1, comment=OTHER_COMMENT
     )
     login_with_second_factor(client, jury_member)
-    client.post(score_url(assignment), form_data(catalogue, [4, 4, 4], "submit"))
+    submit(client, assignment, form_data(catalogue, [4, 4, 4], "submit"))
 
     html = html_of(client, assignment)
 
@@ -457,9 +463,7 @@ def test_partial_save_then_submit(client, catalogue, assignment, jury_member):
     assignment.refresh_from_db()
     assert assignment.submitted_at is None
 
-    response = client.post(
-        score_url(assignment), form_data(catalogue, [2, 1, 4], "submit"), follow=True
-    )
+    response = submit(client, assignment, form_data(catalogue, [2, 1, 4], "submit"), follow=True)
 
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None
@@ -514,8 +518,9 @@ def test_points_outside_the_scale_are_refused(client, catalogue, assignment, jur
 
 def test_scores_are_read_only_after_submitting(client, catalogue, assignment, jury_member):
     login_with_second_factor(client, jury_member)
-    client.post(
-        score_url(assignment),
+    submit(
+        client,
+        assignment,
         form_data(catalogue, [2, 1, 4], "submit", comments={2: "Starkes Programm."}),
     )
 
@@ -573,9 +578,85 @@ def test_scores_written_for_a_conflicted_assignment_are_not_shown_to_others(
     )
     ScoreFactory(assignment=conflicted, criterion=catalogue[0], points=0, comment=OTHER_COMMENT)
     login_with_second_factor(client, jury_member)
-    client.post(score_url(assignment), form_data(catalogue, [4, 4, 4], "submit"))
+    submit(client, assignment, form_data(catalogue, [4, 4, 4], "submit"))
 
     html = html_of(client, assignment)
 
     assert OTHER_COMMENT not in html
     assert str(application_result(assignment.application).total) == "100.00"
+
+
+# --- The confirmation before submitting ---------------------------------------------------------
+
+
+def submit_url(assignment):
+    return reverse("seal:jury_submit", args=[assignment.pk])
+
+
+def test_submitting_is_confirmed_first(client, catalogue, assignment, jury_member, company):
+    login_with_second_factor(client, jury_member)
+
+    response = client.post(score_url(assignment), form_data(catalogue, [2, 1, 4], "submit"))
+
+    # The scores are saved, not submitted; on to the confirmation.
+    assert response.url == submit_url(assignment)
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+    assert assignment.scores.count() == 3
+    page = client.get(submit_url(assignment))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Bewertung absenden?</h1>" in html
+    assert "Moselblick Pflege GmbH" in html
+    # Points per category: pay 2 + 1 of 4 + 4, training 4 of 4.
+    assert re.search(
+        r"Vergütung und Zusatzleistungen</dt>\s*<dd[^>]*>3 von 8 Punkten \(2 Kriterien\)", html
+    )
+    assert re.search(
+        r"Weiterbildung und Entwicklung</dt>\s*<dd[^>]*>4 von 4 Punkten \(1 Kriterium\)", html
+    )
+    assert "Ihre Bewertung aller 3 Kriterien der Bewerbung von Moselblick Pflege GmbH" in html
+    assert "Nach dem Absenden können Sie Ihre Punkte und Kommentare nicht mehr ändern." in html
+    assert "Es wird keine E-Mail verschickt." in html
+    assert f'href="{score_url(assignment)}"' in html  # the way back
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None  # the GET changed nothing
+
+    response = client.post(submit_url(assignment), follow=True)
+
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is not None
+    assert "Vielen Dank, Ihre Bewertung ist abgeschickt." in messages_of(response)[0]
+
+
+def test_no_confirmation_while_criteria_are_open_or_after_submitting(
+    client, catalogue, assignment, jury_member
+):
+    login_with_second_factor(client, jury_member)
+    client.post(score_url(assignment), form_data(catalogue, [2, None, None]))
+
+    response = client.get(submit_url(assignment), follow=True)
+    assert "Bitte bewerten Sie vor dem Absenden jedes Kriterium (2 offen)." in messages_of(response)
+    response = client.post(submit_url(assignment), follow=True)
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+    submit(client, assignment, form_data(catalogue, [2, 1, 4], "submit"))
+    response = client.get(submit_url(assignment), follow=True)
+    assert "Ihre Bewertung ist abgeschickt und kann nicht mehr geändert werden." in messages_of(
+        response
+    )
+
+
+def test_another_jurors_confirmation_does_not_exist(
+    client, catalogue, assignment, other_assignment
+):
+    services.scores_save(
+        assignment=assignment, scores=[(criterion, 1, "") for criterion in catalogue]
+    )
+    login_with_second_factor(client, other_assignment.juror)
+
+    assert client.get(submit_url(assignment)).status_code == 404
+    assert client.post(submit_url(assignment)).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None

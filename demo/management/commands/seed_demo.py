@@ -1,17 +1,22 @@
 """``manage.py seed_demo``: a realistic, fictional demo of the whole portal.
 
 One module of this package per app (``demo/<app>.py``); members first, the others need its
-companies. Running the command twice changes nothing.
+companies. ``demo/legal.py`` writes Impressum, Datenschutz and Barrierefreiheit. Running the
+command twice changes nothing.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
+from demo import legal as legal_demo
 from demo import meetings as meetings_demo
 from demo import members as members_demo
 from demo import newsletter as newsletter_demo
 from demo import seal as seal_demo
+from network_portal import dev_mailbox
+from network_portal.signing import absolute_url
 
 
 class Command(BaseCommand):
@@ -33,10 +38,18 @@ class Command(BaseCommand):
             meetings_demo.seed(companies)
             newsletter_demo.seed()
             seal_demo.seed(companies)
+            legal_demo.seed()
         lines = [
             *members_demo.summary(),
             *meetings_demo.summary(),
             *newsletter_demo.summary(),
             *seal_demo.summary(),
+            *legal_demo.summary(),
         ]
+        if dev_mailbox.is_available():
+            lines.append(
+                f"Mails the portal sends are written to {settings.EMAIL_FILE_PATH}, one .eml file "
+                f"per mail; read them (and click their links) at "
+                f"{absolute_url(reverse('dev_mailbox'))}"
+            )
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
