@@ -25,6 +25,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.checks import Error
+from django.core.exceptions import ImproperlyConfigured
 
 from network_portal.activity import Process
 
@@ -137,6 +138,14 @@ def check_settings(app_configs=None, **kwargs):
                 id="newsletter.E002",
             )
         )
+    if name in PROVIDERS and settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        # anymail checks the provider's own settings (e.g. Mailgun's signing key) when the
+        # view is made; missing ones would answer every call with a 500.
+        module, _dot, attribute = PROVIDERS[name].rpartition(".")
+        try:
+            getattr(import_module(module), attribute)()
+        except ImproperlyConfigured as error:
+            errors.append(Error(str(error), id="newsletter.E004"))
     if settings.BOUNCE_MAILBOX_URL:
         try:
             Mailbox.from_url(settings.BOUNCE_MAILBOX_URL)

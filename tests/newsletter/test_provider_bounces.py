@@ -284,3 +284,17 @@ def test_the_settings_check_names_a_wrong_provider(settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": BASIC_AUTH}
     settings.BOUNCE_MAILBOX_URL = "smtp://bounces@netzwerk.example.org"
     assert [error.id for error in check_settings()] == ["newsletter.E001", "newsletter.E003"]
+
+
+def test_the_settings_check_names_a_missing_signing_key(settings):
+    from newsletter.provider_bounces import check_settings
+
+    settings.BOUNCE_WEBHOOK_PROVIDER = "mailgun"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": BASIC_AUTH}  # but no MAILGUN_WEBHOOK_SIGNING_KEY
+    settings.BOUNCE_MAILBOX_URL = ""
+    errors = check_settings()
+
+    assert [error.id for error in errors] == ["newsletter.E004"]
+    assert "WEBHOOK_SIGNING_KEY" in errors[0].msg
+    settings.ANYMAIL = {"WEBHOOK_SECRET": BASIC_AUTH, "MAILGUN_WEBHOOK_SIGNING_KEY": "key-2026"}
+    assert check_settings() == []
