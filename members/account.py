@@ -133,7 +133,15 @@ def deletion_notes(user) -> list[str]:
             )
             % {"company": contact.company.name}
         )
-    if membership is not None:
+    if membership is not None and _registration_withdrawn_with(membership):
+        notes.append(
+            _(
+                "%(company)s has not been approved yet and nobody else has access to it: its "
+                "registration is withdrawn and its entry deleted."
+            )
+            % {"company": membership.company.name}
+        )
+    elif membership is not None:
         notes.append(
             _(
                 "Your access to %(company)s ends. What belongs to the company stays with it: "
@@ -165,7 +173,22 @@ def delete(user) -> None:
     ContactPerson.objects.filter(pk__in=[c.pk for c in contacts]).delete()
     JoinRequest.objects.filter(user=user).delete()
     if membership is not None:
+        withdrawn = _registration_withdrawn_with(membership)
         membership.delete()
+        if withdrawn:
+            # Nobody could manage the registration any more, nor be told of the decision.
+            Company.objects.filter(pk=membership.company_id).delete()
+
+
+def _registration_withdrawn_with(membership: CompanyMembership) -> bool:
+    """Whether deleting this access withdraws its company's registration: the company still
+    waits for approval and nobody else has access to it."""
+    return (
+        membership.company.status == Company.Status.PENDING
+        and not CompanyMembership.objects.filter(company_id=membership.company_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
 
 
 def register() -> None:

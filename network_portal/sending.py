@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import QueuedMail, SenderLease, SendRate
 
@@ -277,22 +278,34 @@ def retry_delay(attempts: int) -> timedelta:
 
 def message_id(*, queue_name: str, row: QueuedMail, from_email: str) -> str:
     """A Message-ID in the sender's domain, the same for every attempt of one row: should a
-    crash send a row twice, mail programs that de-duplicate by Message-ID show it once."""
+    crash send a row twice, mail programs that de-duplicate by Message-ID show it once. It
+    ends in a tag only the portal can make, so a bounce report that quotes it proves the
+    portal sent that row (nobody can forge the id of a mail to someone else)."""
     domain = parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
-    return f"<{row.created_at:%Y%m%d%H%M%S}.{queue_name}.{row.pk}@{domain}>"
+    stem = f"{row.created_at:%Y%m%d%H%M%S}.{queue_name}.{row.pk}"
+    return f"<{stem}.{_message_id_tag(stem)}@{domain}>"
 
 
-# What :func:`message_id` writes: the row's creation (UTC, to the second), queue name, key.
-MESSAGE_ID = re.compile(r"<(?P<created>\d{14})\.(?P<queue>[\w-]+)\.(?P<pk>\d{1,18})@[^<>@\s]+>")
+def _message_id_tag(stem: str) -> str:
+    return salted_hmac("network_portal.message-id", stem, algorithm="sha256").hexdigest()[:16]
+
+
+# What :func:`message_id` writes: the row's creation (UTC, to the second), queue name, key, tag.
+MESSAGE_ID = re.compile(
+    r"<(?P<stem>(?P<created>\d{14})\.(?P<queue>[\w-]+)\.(?P<pk>\d{1,18}))\.(?P<tag>[0-9a-f]{16})"
+    r"@[^<>@\s]+>"
+)
 
 
 def sent_row(message_id: str) -> QueuedMail | None:
     """The row the Message-ID ``message_id`` names, if the portal made that id and sent the
-    row: the queue exists, the row was sent and was written at the second the id says. None
-    for another program's id or a made-up one (the bounce mailbox's proof, see
-    ``newsletter.bounce_mailbox``)."""
+    row: the tag is the portal's, the queue exists, the row was sent and was written at the
+    second the id says. None for another program's id or a made-up one (the bounce mailbox's
+    proof, see ``newsletter.bounce_mailbox``)."""
     match = MESSAGE_ID.fullmatch(message_id.strip())
     if match is None or match["queue"] not in _queues:
+        return None
+    if not constant_time_compare(match["tag"], _message_id_tag(match["stem"])):
         return None
     row = (
         _queues[match["queue"]]

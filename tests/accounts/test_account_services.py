@@ -267,10 +267,17 @@ def test_a_second_admin_lets_the_first_go(anna):
     assert not User.objects.filter(pk=anna["user"].pk).exists()
 
 
-def test_the_admin_of_a_company_awaiting_approval_may_delete(anna):
+def test_the_only_person_of_a_company_awaiting_approval_withdraws_its_registration(anna):
     Company.objects.filter(pk=anna["company"].pk).update(status=Company.Status.PENDING)
+    assert (
+        "Moselblick Pflege GmbH ist noch nicht freigegeben und niemand sonst hat Zugang: Die "
+        "Registrierung wird zurückgezogen und der Eintrag gelöscht."
+    ) in services.account_deletion_notes(user=anna["user"])
+
     services.account_delete(user=anna["user"])
+
     assert not User.objects.filter(pk=anna["user"].pk).exists()
+    assert not Company.objects.filter(pk=anna["company"].pk).exists()
 
 
 def test_nothing_is_half_deleted_when_records_still_need_the_account(anna):

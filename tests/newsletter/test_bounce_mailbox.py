@@ -170,11 +170,12 @@ def test_beat_records_each_report_deletes_it_and_a_second_run_changes_nothing(
 
 def forged_message_id(how: str, sent: dict[str, str], target) -> str:
     """A Message-ID a forged report about ``target`` (a subscriber) could carry."""
-    ours = sent[target.email]  # <time.queue.pk@domain>, the mail really sent to the target
+    ours = sent[target.email]  # <time.queue.pk.tag@domain>, the mail really sent to the target
     if how == "another program's":
         return "<20250304081228.4Q1Zb23XyzZ@mail.netzwerk.example.org>"
     if how == "made up in our form":
-        return re.sub(r"\.(\d+)@", ".99999999@", ours)
+        # Another row's id guessed from ours (time and ids are predictable, the tag is not).
+        return re.sub(r"\.(\d+)\.([0-9a-f]{16})@", r".99999999.\2@", ours)
     if how == "ours with another time":
         return "<20200101000000" + ours[15:]
     if how == "of our mail to another address":
