@@ -31,7 +31,9 @@ def _calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     return cal
 
 
-def meeting_event(meeting: Meeting) -> Event:
+def _event(meeting: Meeting) -> Event:
+    """What every calendar object of ``meeting`` says: the same UID in every version (so
+    programs update their entry), its SEQUENCE, time, title and place."""
     event = Event()
     event.add("uid", f"meeting-{meeting.calendar_uid}@{site_domain()}")
     event.add("sequence", meeting.sequence)
@@ -41,6 +43,11 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("summary", meeting.title)
     location = ", ".join(p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p)
     event.add("location", location)
+    return event
+
+
+def meeting_event(meeting: Meeting) -> Event:
+    event = _event(meeting)
     url = absolute_url(reverse("meetings:detail", args=[meeting.slug]))
     event.add("url", url)
     event.add("description", "\n\n".join(p for p in (meeting.topic, meeting.description, url) if p))
@@ -69,15 +76,7 @@ def cancellation_ics(meeting: Meeting, *, attendee: str = "", organizer=None) ->
     told in a CANCEL: the coordination office (``organizer``, an :class:`~network_portal.office
     .Office`) and the recipient; nobody is asked to reply to a cancellation."""
     cal = _calendar(meeting.title, method="CANCEL")
-    event = Event()
-    event.add("uid", f"meeting-{meeting.calendar_uid}@{site_domain()}")
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
-    event.add("summary", meeting.title)
-    location = ", ".join(p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p)
-    event.add("location", location)
+    event = _event(meeting)
     event.add("status", "CANCELLED")
     if organizer is not None and organizer.email:
         event.add(
