@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_portal.mail_texts import Placeholder, register_mail_kind
+from network_portal.mail_texts import NAME, Placeholder, register_mail_kind
 from network_portal.signing import absolute_url
 
 from . import mails
@@ -39,9 +39,6 @@ TIME = Placeholder("uhrzeit", _("when it starts, e.g. 16:00"), lambda c: _time(c
 VENUE = Placeholder("ort", _("the venue, e.g. the host company"), lambda c: c["venue"])
 DEADLINE = Placeholder(
     "anmeldeschluss", _("the day of the RSVP deadline"), lambda c: _date(c["rsvp_deadline"])
-)
-NAME = Placeholder(
-    "name", _("the recipient as greeted, e.g. Frau Dr. Neumann"), lambda c: c["recipient_name"]
 )
 MEETING = (TITLE, TOPIC, DATE, TIME, VENUE, DEADLINE, NAME)
 

@@ -5,13 +5,8 @@ approved, and the answer when it is not. Imported by the plumbing when the apps 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from network_portal.mail_texts import Placeholder, register_mail_kind
+from network_portal.mail_texts import COMPANY, NAME, register_mail_kind
 from network_portal.signing import absolute_url
-
-COMPANY = Placeholder("unternehmen", _("the company’s name"), lambda c: c["company_name"])
-NAME = Placeholder(
-    "name", _("the recipient as greeted, e.g. Frau Dr. Neumann"), lambda c: c["recipient_name"]
-)
 
 
 def _sample(**extra) -> dict:

@@ -60,6 +60,17 @@ class Placeholder:
     value: Callable[[dict], Any]
 
 
+# Placeholders every app's mails use, with the context keys they read.
+NAME = Placeholder(
+    "name",
+    gettext_lazy("the recipient as greeted, e.g. Frau Dr. Neumann"),
+    lambda c: c["recipient_name"],
+)
+COMPANY = Placeholder(
+    "unternehmen", gettext_lazy("the company’s name"), lambda c: c["company_name"]
+)
+
+
 @dataclass(frozen=True)
 class MailKind:
     """A kind of mail with an editable standard text.

@@ -8,14 +8,10 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from network_portal.mail_texts import Placeholder, register_mail_kind
+from network_portal.mail_texts import COMPANY, NAME, Placeholder, register_mail_kind
 from network_portal.signing import absolute_url
 
-COMPANY = Placeholder("unternehmen", _("the company’s name"), lambda c: c["company_name"])
 CYCLE = Placeholder("runde", _("the award round, e.g. 2025"), lambda c: c["cycle_name"])
-NAME = Placeholder(
-    "name", _("the recipient as greeted, e.g. Frau Dr. Neumann"), lambda c: c["recipient_name"]
-)
 VALID_UNTIL = Placeholder(
     "gueltigbis",
     _("the last day the seal is valid"),
