@@ -3,7 +3,7 @@
 
 - a new company: sign-up → company registration → approval → the first answer to a meeting;
 - a newcomer asks to join a member company → its admin accepts → the company page.
-(Changing the login address: tests/accounts/test_browser_account.py; the newsletter sign-up
+(Changing the login address: tests/accounts/test_browser_my_account.py; the newsletter sign-up
 reached from the start page: tests/network_portal/test_start_page_links.py.)
 """
 
@@ -151,7 +151,9 @@ def test_a_newcomer_asks_to_join_and_the_company_admin_accepts(
     admin.goto(only_link(request_mail, "/members/company/"))
     assert_no_sideways_scrolling(admin)
     admin.get_by_role("button", name="Annehmen").click()
-    expect(admin.get_by_text("Jonas Reuter").first).to_be_visible()
+    # The request is no longer open; Jonas now has an access of the company.
+    expect(admin.get_by_text("Keine offenen Anfragen.")).to_be_visible()
+    expect(admin.locator("td[data-label=Name]", has_text="Jonas Reuter")).to_be_visible()
     assert_no_sideways_scrolling(admin)
 
     decision = mail.outbox[-1]

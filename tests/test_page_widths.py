@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -284,7 +285,10 @@ def measure_pages(page, paths, *, label):
     for path in paths:
         response = page.goto(path)
         assert response.ok, f"{path}: {response.status}"
-        assert page.url.endswith(path) or "/rsvp/" in path, f"{path} led to {page.url}"
+        shown = urlsplit(page.url)
+        assert shown.path == urlsplit(path).path and not shown.query or "/rsvp/" in path, (
+            f"{path} led to {page.url}"
+        )
         expect(page.locator("h1").first).to_be_visible()
         result = page.evaluate(MEASURE)
         width = page.viewport_size["width"]

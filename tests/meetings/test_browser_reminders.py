@@ -50,7 +50,9 @@ def test_coordinator_reminds_those_without_an_answer_and_resends_one_invitation(
     page.screenshot(path=str(SHOTS / "participants-no-answer-1280.png"), full_page=True)
 
     section.get_by_role("link", name="Alle 3 jetzt erinnern …").click()
-    expect(page.get_by_role("heading", name="Alle erinnern, die noch nicht geantwortet haben?"))
+    expect(
+        page.get_by_role("heading", name="Alle erinnern, die noch nicht geantwortet haben?")
+    ).to_be_visible()
     expect(page.locator("#confirm-recipients li")).to_have_count(3)
     page.screenshot(path=str(SHOTS / "remind-confirm-1280.png"), full_page=True)
     assert mail.outbox == []  # the confirmation page sends nothing

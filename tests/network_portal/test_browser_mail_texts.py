@@ -42,7 +42,9 @@ def test_a_coordinator_previews_and_saves_the_invitations_opening_text(page):
     )
     page.get_by_role("button", name="Vorschau ohne Speichern").click()
 
-    expect(page.get_by_role("heading", name="Vorschau Ihrer Änderungen (nicht gespeichert)"))
+    expect(
+        page.get_by_role("heading", name="Vorschau Ihrer Änderungen (nicht gespeichert)")
+    ).to_be_visible()
     expect(page.locator("#mail-text-preview-subject")).to_contain_text(
         "Bitte vormerken: Weiterbildung und Mitarbeiterbindung am "
     )
