@@ -55,6 +55,11 @@ register_actions(
 )
 
 register_actions(
+    {"members.company.profile_changed": _("Company profile changed")},
+    details={"fields": Detail(_("Changed"), kind="fields")},
+)
+
+register_actions(
     {
         "members.contact.added": _("Contact person added"),
         "members.contact.changed": _("Contact person changed"),

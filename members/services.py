@@ -88,6 +88,28 @@ def contact_save(*, contact: ContactPerson, by_user: User) -> ContactPerson:
 
 
 @transaction.atomic
+def company_profile_save(*, company: Company, by_user: User) -> list[str]:
+    """A company admin saves the company's profile (the edited, unsaved ``company``); returns
+    the names of the fields changed, logged (nothing changed: nothing saved or logged)."""
+    before = Company.objects.select_for_update().get(pk=company.pk)
+    changed = [
+        field.name
+        for field in Company._meta.concrete_fields
+        if getattr(before, field.attname) != getattr(company, field.attname)
+    ]
+    if not changed:
+        return []
+    company.save()
+    log_activity(
+        action="members.company.profile_changed",
+        obj=company,
+        by_user=by_user,
+        details={"fields": changed},
+    )
+    return changed
+
+
+@transaction.atomic
 def contact_remove(*, contact: ContactPerson, by_user: User) -> None:
     """Remove a contact person (a company admin on the company's page, a coordinator in the
     admin): logged, and the person's name goes from the log's entries about the entry."""

@@ -225,7 +225,7 @@ class CompanyEditView(CompanyAdminRequiredMixin, View):
     def post(self, request):
         form = CompanyForm(request.POST, request.FILES, instance=self.company)
         if form.is_valid():
-            form.save()
+            services.company_profile_save(company=form.save(commit=False), by_user=request.user)
             messages.success(request, _("The company profile has been saved."))
             return redirect("members:company")
         return render(request, self.template_name, {"form": form})

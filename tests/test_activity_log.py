@@ -1021,6 +1021,19 @@ def _contact_save():
     )
 
 
+@scenario("members.services.company_profile_save")
+def _company_profile_save():
+    company = CompanyFactory(city="Trier")
+    admin = CompanyAdminFactory(company=company).user
+    company.city = "Konz"
+    return Case(
+        lambda: member_services.company_profile_save(company=company, by_user=admin),
+        "members.company.profile_changed",
+        obj=company,
+        by_user=admin,
+    )
+
+
 @scenario("members.services.contact_remove")
 def _contact_remove():
     contact = ContactPersonFactory()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from members.models import Company
+from network_portal.models import ActivityEntry
 from tests.factories import CompanyFactory, ContactPersonFactory, company_profile_form
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,17 @@ def test_logo_of_a_company_outside_the_public_directory_is_not_public(client, co
     hidden = CompanyFactory(directory_consent=False, logo="logos/abc.png")
     response = client.get(reverse("members:logo", args=[hidden.slug]))
     assert response.status_code == 404
+
+
+def test_a_profile_edit_is_logged_with_the_fields_changed(client, company, company_admin):
+    client.force_login(company_admin)
+    form = company_profile_form(company, city="Konz", website="https://moselblick.example")
+
+    response = client.post(reverse("members:company_edit"), form)
+
+    assert response.status_code == 302
+    entry = ActivityEntry.objects.get(action="members.company.profile_changed")
+    assert (entry.actor, entry.object_id) == (company_admin, str(company.pk))
+    assert set(entry.details["fields"]) >= {"city"}
+    client.post(reverse("members:company_edit"), form)  # the same again: nothing changed
+    assert ActivityEntry.objects.filter(action="members.company.profile_changed").count() == 1
