@@ -39,6 +39,7 @@ register_actions(
 
 register_actions(
     {
+        "members.membership.added": _("Access to the company given"),
         "members.membership.role_changed": _("Role in the company changed"),
         "members.membership.removed": _("Access to the company removed"),
     },

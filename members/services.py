@@ -403,6 +403,20 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> CompanyMe
 
 
 @transaction.atomic
+def membership_add(*, company: Company, user: User, role: str, by_user: User) -> CompanyMembership:
+    """A coordinator gives a person access to a company (in the company's admin page)."""
+    _require_no_company(user)
+    membership = CompanyMembership.objects.create(company=company, user=user, role=role)
+    log_activity(
+        action="members.membership.added",
+        obj=membership,
+        by_user=by_user,
+        details={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic
 def membership_set_role(*, membership: CompanyMembership, role: str, by_user: User) -> None:
     membership = CompanyMembership.objects.select_for_update().get(pk=membership.pk)
     if role == membership.role:

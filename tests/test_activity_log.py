@@ -301,6 +301,21 @@ def _membership_set_role():
     )
 
 
+@scenario("members.services.membership_add")
+def _membership_add():
+    company = CompanyFactory()
+    person = UserFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: member_services.membership_add(
+            company=company, user=person, role=CompanyMembership.Role.MEMBER, by_user=coordinator
+        ),
+        "members.membership.added",
+        obj=lambda result: result,
+        by_user=coordinator,
+    )
+
+
 @scenario("members.services.membership_remove")
 def _membership_remove():
     company = CompanyFactory()

@@ -1,7 +1,10 @@
 """Member companies: registrations to approve, the membership's status, contacts and logins;
 export as CSV (the import is a screen of its own, mixed in)."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -31,10 +34,57 @@ class ContactPersonInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Accesses are given, their roles changed and ended through the services (logged; a
+    company keeps an admin): tried out, rolled back, while the form is checked, so that a
+    refusal is the form's error and nothing is half saved; carried out when it is saved."""
+
+    by_user = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            with transaction.atomic():
+                self.apply()
+                transaction.set_rollback(True)
+        except ValidationError as refused:
+            raise ValidationError(refused.messages) from None
+
+    def apply(self):
+        # What Django's admin history reads after a save, as formset.save() would leave it.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.initial_forms:
+            if self._should_delete_form(form):
+                services.membership_remove(membership=form.instance, by_user=self.by_user)
+                self.deleted_objects.append(form.instance)
+            elif "role" in form.changed_data:
+                services.membership_set_role(
+                    membership=form.instance, role=form.cleaned_data["role"], by_user=self.by_user
+                )
+                self.changed_objects.append((form.instance, ["role"]))
+        for form in self.extra_forms:
+            if form.has_changed() and not self._should_delete_form(form):
+                membership = services.membership_add(
+                    company=self.instance,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    by_user=self.by_user,
+                )
+                self.new_objects.append(membership)
+
+
 class MembershipInline(admin.TabularInline):
     model = CompanyMembership
+    formset = MembershipFormSet
     extra = 0
     raw_id_fields = ["user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by_user = request.user
+        return formset
 
 
 # The services name the company in their refusals themselves (refusal_label=None).
@@ -172,6 +222,9 @@ class CompanyAdmin(CsvImportScreen, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         """Contact persons are added and changed through ``services.contact_save`` (logged;
         newcomers are invited to the meetings still open); the rest as the admin does."""
+        if formset.model is CompanyMembership:
+            formset.apply()
+            return None
         if formset.model is not ContactPerson:
             return super().save_formset(request, form, formset, change)
         contacts = formset.save(commit=False)
