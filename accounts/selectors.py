@@ -17,7 +17,10 @@ def open_sessions(user):
     from django.utils import timezone
 
     sessions = UserSession.objects.filter(user=user).order_by("-created_at", "-pk")
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+    if settings.SESSION_ENGINE in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
         from django.contrib.sessions.models import Session
 
         alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")

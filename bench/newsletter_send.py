@@ -1,17 +1,25 @@
 """Benchmark: one newsletter issue to N recipients (default 10,000) with the real worker.
 
-Prints messages per second for the portal (issue_send → Celery worker on Redis → deliveries
-over one SMTP connection, each marked sent in PostgreSQL) and for plain smtplib sending the
-same, already rendered mails to the same local SMTP sink, and their ratio.
+Prints messages per second for the portal (issue_send → Celery worker on Redis → the
+senders lease deliveries in batches, send each over one SMTP connection and mark it sent in
+PostgreSQL) and for plain smtplib sending the same, already rendered mails to the same local
+SMTP sink (once serialising each MIME message in the loop, as a sender using smtplib would,
+and once from bytes serialised beforehand: SMTP alone), and the ratios.
 
 Needs PostgreSQL and Redis (as on the development machines and CI):
 
-    .venv/bin/python bench/newsletter_send.py [--count 10000]
+    .venv/bin/python bench/newsletter_send.py [--count 10000] [--json]
+
+From another script (e.g. bench/load.py): run it as a subprocess with ``--json`` and read the
+last line of its output (``count``, ``portal_rate``, ``plain_rate``, ``bytes_rate``,
+``ratio``, ``ratio_bytes``, the seconds of each), or call ``measure(count=...)`` in a process
+that has not set up Django yet; ``report(figures)`` formats them.
 
 It uses its own database (portal_bench) and its own Celery queue, and removes nothing else.
 """
 
 import argparse
+import json
 import os
 import smtplib
 import socket
@@ -49,8 +57,36 @@ def prepare_database():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object, last line"
+    )
     args = parser.parse_args()
+    figures = measure(count=args.count)
+    print()
+    print(json.dumps(figures) if args.json else report(figures))
 
+
+def report(figures: dict) -> str:
+    """The figures as the bench prints them (also used by ``bench/load.py``)."""
+    return "\n".join(
+        [
+            f"recipients               {figures['count']}",
+            f"portal (worker, senders) {figures['portal_rate']:8.1f} messages/s"
+            f"  ({figures['portal_seconds']:.1f} s)",
+            f"plain smtplib            {figures['plain_rate']:8.1f} messages/s"
+            f"  ({figures['plain_seconds']:.1f} s; serialising each MIME message)",
+            f"plain smtplib, bytes     {figures['bytes_rate']:8.1f} messages/s"
+            f"  ({figures['bytes_seconds']:.1f} s; serialised beforehand: SMTP alone)",
+            f"ratio portal / smtplib   {figures['ratio']:8.2f}   (target ≥ 0.8)",
+            f"ratio portal / bytes     {figures['ratio_bytes']:8.2f}",
+        ]
+    )
+
+
+def measure(*, count: int = 2000) -> dict:
+    """Send one issue to ``count`` recipients through the real worker, then the same mails with
+    plain smtplib to the same sink; returns rates and ratios. Sets up Django itself (call it
+    before anything else set up Django in the process, or in a subprocess)."""
     prepare_database()
     os.environ.update(
         DATABASE_URL=DB_URL,
@@ -70,7 +106,7 @@ def main():
     from newsletter import rendering, services
     from newsletter.models import Issue, MailingList, Subscriber, Subscription
 
-    print(f"Seeding {args.count} recipients …", flush=True)
+    print(f"Seeding {count} recipients …", flush=True)
     Issue.objects.filter(subject__startswith="[bench]").delete()
     Subscriber.objects.filter(email__endswith="@bench.example").delete()
     mailing_list, _ = MailingList.objects.get_or_create(
@@ -84,7 +120,7 @@ def main():
                 title="Dr." if i % 3 else "",
                 last_name=f"Muster{i}",
             )
-            for i in range(args.count)
+            for i in range(count)
         ],
         batch_size=2000,
     )
@@ -130,7 +166,7 @@ def main():
         print("Portal: issue_send → worker → SMTP sink …", flush=True)
         started = time.perf_counter()
         services.issue_send(issue=issue)
-        while sink.count < args.count:
+        while sink.count < count:
             time.sleep(0.05)
             if worker.poll() is not None:
                 raise SystemExit("worker died")
@@ -145,23 +181,39 @@ def main():
         rendering.issue_message(issue, s, attachments=[]).message()
         for s in Subscriber.objects.filter(email__endswith="@bench.example").order_by("pk")
     ]
-    sink.reset()
-    started = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for message in messages:
-            smtp.sendmail(message["From"], [message["To"]], message.as_bytes(linesep="\r\n"))
-    while sink.count < args.count:
-        time.sleep(0.01)
-    plain_seconds = time.perf_counter() - started
+
+    def smtplib_send(payloads) -> float:
+        sink.reset()
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for message, to in zip(payloads, recipients, strict=True):
+                data = message if isinstance(message, bytes) else message.as_bytes(linesep="\r\n")
+                smtp.sendmail(sender, [to], data)
+        while sink.count < count:
+            time.sleep(0.01)
+        return time.perf_counter() - started
+
+    sender = messages[0]["From"]
+    recipients = [str(message["To"]) for message in messages]
+    plain_seconds = smtplib_send(messages)
+    serialised = [message.as_bytes(linesep="\r\n") for message in messages]
+    bytes_seconds = smtplib_send(serialised)
     sink.stop()
 
-    portal_rate = args.count / portal_seconds
-    plain_rate = args.count / plain_seconds
-    print()
-    print(f"recipients               {args.count}")
-    print(f"portal (worker, outbox)  {portal_rate:8.1f} messages/s  ({portal_seconds:.1f} s)")
-    print(f"plain smtplib            {plain_rate:8.1f} messages/s  ({plain_seconds:.1f} s)")
-    print(f"ratio portal / smtplib   {portal_rate / plain_rate:8.2f}   (target ≥ 0.5)")
+    portal_rate = count / portal_seconds
+    plain_rate = count / plain_seconds
+    bytes_rate = count / bytes_seconds
+    return {
+        "count": count,
+        "portal_seconds": portal_seconds,
+        "portal_rate": portal_rate,
+        "plain_seconds": plain_seconds,
+        "plain_rate": plain_rate,
+        "bytes_seconds": bytes_seconds,
+        "bytes_rate": bytes_rate,
+        "ratio": portal_rate / plain_rate,
+        "ratio_bytes": portal_rate / bytes_rate,
+    }
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from seal.models import (
     Category,
     Certificate,
     Criterion,
+    HolderProfile,
     JurorAssignment,
     ScaleLevel,
     Score,
@@ -449,6 +450,28 @@ def _seed_applications_2025(cycle, companies, jurors) -> None:
                 application=application,
                 defaults={"issued_on": CEREMONY_2025, "valid_until": CERTIFICATE_VALID_UNTIL},
             )
+    _seed_holder_page(applications)
+
+
+def _seed_holder_page(applications) -> None:
+    """The first awarded company shows a public seal page (consent given by the demo)."""
+    awarded = [a for a in applications if a.decision == Application.Decision.AWARDED]
+    if not awarded:
+        return
+    application = awarded[0]
+    profile, created = HolderProfile.objects.get_or_create(
+        company=application.company,
+        defaults={
+            "public": True,
+            "consent_given_at": _at(date(2025, 5, 23), 10),
+            "offer": "Gleitzeit, Jobrad, ein Zuschuss zum Deutschlandticket und jedes Jahr "
+            "zwei Weiterbildungstage für alle.",
+            "jobs_url": "https://example.org/jobs",
+            "apprenticeships_url": "https://example.org/ausbildung",
+        },
+    )
+    if created:
+        profile.published_answers.set(application.answers.order_by("pk")[:2])
 
 
 def _seed_cycle_2027(past: AwardCycle, companies) -> None:

@@ -1,12 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The topic of the shared content about meetings (past meetings list, the start page's next
+# meeting): meetings and their hosts' names; network_portal.cache_versions.
+MEETINGS_TOPIC = "meetings.shared"
+# Seats and registrations: the upcoming meetings with their free seats.
+SEATS_TOPIC = "meetings.seats"
+
 
 def home_next_meeting(request):
-    """The start page's next published meeting (or None)."""
-    from .selectors import next_published_meeting
+    """The start page's next published meeting (or None); cached until a meeting or a company
+    changes, or the meeting starts."""
+    from .selectors import next_published_meeting_cached
 
-    return {"next_meeting": next_published_meeting()}
+    return {"next_meeting": next_published_meeting_cached()}
 
 
 class MeetingsConfig(AppConfig):
@@ -14,11 +21,19 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Network meetings")
 
     def ready(self):
+        from members.models import Company
+        from network_portal.cache_versions import watch
         from network_portal.cockpit import register_cockpit_section
         from network_portal.home import register_home_section
 
         from . import account, cockpit
+        from .models import AgendaItem, Material, Meeting, Registration
 
+        watch(Meeting, MEETINGS_TOPIC)
+        watch(Company, MEETINGS_TOPIC)
+        watch(AgendaItem, MEETINGS_TOPIC)
+        watch(Material, MEETINGS_TOPIC)
+        watch(Registration, SEATS_TOPIC)
         register_home_section("meetings", home_next_meeting, order=20)
         register_cockpit_section(
             "meetings",
@@ -27,6 +42,7 @@ class MeetingsConfig(AppConfig):
             template="admin/meetings/cockpit.html",
             context=cockpit.context,
             permission="meetings.view_meeting",
+            watches=(Meeting, Registration, Company),
         )
         account.register()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Company, ContactPerson
+from network_portal.cache_versions import GenerationQuerySet
 from network_portal.text import validate_multi_line, validate_single_line
 from network_portal.uploads import RandomFileName
 
@@ -18,7 +19,7 @@ def default_reminder_days():
     return [7, 1]
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(GenerationQuerySet):
     def visible(self):
         """What members see: everything but drafts."""
         return self.exclude(status=Meeting.Status.DRAFT)
@@ -161,6 +162,9 @@ class AgendaItem(models.Model):
         validators=[validate_single_line],
     )
 
+    # Queryset writes change the cached meeting pages too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Agenda item")
         verbose_name_plural = _("Agenda")
@@ -191,6 +195,9 @@ class Material(models.Model):
     content_type = models.CharField(_("File type"), max_length=100, editable=False)
     uploaded_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
 
+    # Queryset writes change the cached meeting pages too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Material")
         verbose_name_plural = _("Materials")
@@ -200,7 +207,7 @@ class Material(models.Model):
         return self.title
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(GenerationQuerySet):
     def seated(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 

@@ -3,12 +3,16 @@
 from collections import Counter
 from statistics import mean
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from members.models import Company
 from members.selectors import eligible_contacts
+from network_portal.cache_versions import cached
 
 from .models import Meeting, Registration
 
@@ -23,22 +27,151 @@ def next_published_meeting() -> Meeting | None:
     )
 
 
-def company_answer_counts(meeting: Meeting) -> list[dict]:
-    """Per active company: its registrations for ``meeting`` by status (``confirmed``,
-    ``waitlisted``, ``declined``, ``cancelled``); no answer at all is all 0."""
-    of_meeting = Q(registrations__meeting=meeting)
-    counts = {
-        status: Count("registrations", filter=of_meeting & Q(registrations__status=status))
-        for status in Registration.Status.values
-    }
-    return list(
-        Company.objects.active().annotate(**counts).order_by("name").values("pk", "name", *counts)
+def next_published_meeting_cached() -> Meeting | None:
+    """:func:`next_published_meeting` from the cache, until a meeting or a company changes or
+    the meeting starts."""
+    from .apps import MEETINGS_TOPIC
+
+    return cached(
+        "meetings.next",
+        next_published_meeting,
+        topics=[MEETINGS_TOPIC],
+        valid_until=lambda meeting: meeting.starts_at if meeting else None,
     )
 
 
-def participant_overview(meeting: Meeting) -> dict:
+PAST_MEETINGS_PER_PAGE = 10
+
+
+def past_meetings_html(page_number: str) -> str | None:
+    """The meetings list's past meetings, one page (10, newest first) with the page links, as
+    HTML; None for a page that does not exist. The same for every member: kept in the cache
+    until a meeting or a company (a host's name) changes, or a meeting ends and joins them.
+    Two queries when computed: the count and the page, without seat counts or joins."""
+    from .apps import MEETINGS_TOPIC
+
+    def compute():
+        paginator = Paginator(
+            Meeting.objects.past().only("slug", "title", "starts_at", "topic"),
+            PAST_MEETINGS_PER_PAGE,
+        )
+        try:
+            page = paginator.page("last" if page_number == "last" else int(page_number))
+        except (ValueError, InvalidPage):
+            return None
+        return render_to_string(
+            "meetings/includes/past_meetings.html",
+            {
+                "past_meetings": page.object_list,
+                "page_obj": page,
+                "paginator": paginator,
+                "is_paginated": page.has_other_pages(),
+            },
+        )
+
+    def next_to_end(html):
+        return (
+            Meeting.objects.visible()
+            .filter(ends_at__gte=timezone.now())
+            .order_by("ends_at")
+            .values_list("ends_at", flat=True)
+            .first()
+        )
+
+    html = cached(
+        "meetings.past",
+        compute,
+        topics=[MEETINGS_TOPIC],
+        parts=[page_number],
+        valid_until=next_to_end,
+    )
+    return None if html is None else mark_safe(html)  # noqa: S308 - our own template
+
+
+def upcoming_meetings_html(company: Company | None) -> str:
+    """The meetings list's upcoming meetings with their free seats and, for ``company``, how
+    many of its people hold a place, as HTML. The same for everyone of a company: kept in the
+    cache until a meeting, a registration or a company changes, or a listed meeting ends."""
+    from .apps import MEETINGS_TOPIC, SEATS_TOPIC
+
+    ends = []
+
+    def compute():
+        meetings = list(with_seat_counts(Meeting.objects.upcoming(), company))
+        for meeting in meetings:
+            meeting.free_seats = free_seats(meeting)
+        ends.extend(meeting.ends_at for meeting in meetings)
+        return render_to_string(
+            "meetings/includes/upcoming_meetings.html", {"upcoming_meetings": meetings}
+        )
+
+    html = cached(
+        "meetings.upcoming",
+        compute,
+        topics=[MEETINGS_TOPIC, SEATS_TOPIC],
+        parts=[company.pk if company else None],
+        valid_until=lambda html: min(ends, default=None),
+    )
+    return mark_safe(html)  # noqa: S308 - our own template
+
+
+# The "answers by company" table of the participant overview shows this many companies a page.
+COMPANIES_PER_PAGE = 50
+
+
+def company_answer_totals(meeting: Meeting) -> dict:
+    """How many active companies said yes (someone seated or waiting), only no (declined or
+    cancelled) or nothing to ``meeting``: ``companies_yes``, ``companies_no``,
+    ``companies_no_answer``. One query whatever the numbers."""
+    answers = Registration.objects.filter(meeting=meeting, company=OuterRef("pk"))
+    yes = Q(
+        Exists(
+            answers.filter(
+                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+            )
+        )
+    )
+    no = Q(
+        Exists(
+            answers.filter(status__in=[Registration.Status.DECLINED, Registration.Status.CANCELLED])
+        )
+    )
+    return Company.objects.active().aggregate(
+        companies_yes=Count("pk", filter=yes),
+        companies_no=Count("pk", filter=no & ~yes),
+        companies_no_answer=Count("pk", filter=~yes & ~no),
+    )
+
+
+def company_answers_page(registrations, totals: dict, page_number=None):
+    """One page of the active companies by name, each with its registrations for ``meeting``
+    by status (``confirmed``, ``waitlisted``, ``declined``, ``cancelled``; no answer at all is
+    all 0) and its ``answer`` ("yes", "no", "none"). ``registrations``: all of the meeting's;
+    ``totals``: :func:`company_answer_totals` (they give the number of companies). One query."""
+    counts = Counter((r.company_id, r.status) for r in registrations)
+    paginator = Paginator(
+        Company.objects.active().order_by("name", "pk").values("pk", "name"), COMPANIES_PER_PAGE
+    )
+    paginator.count = sum(totals.values())  # known: no count query
+    page = paginator.get_page(page_number)
+    rows = []
+    for company in page.object_list:
+        row = {**company, **{s: counts[company["pk"], s] for s in Registration.Status.values}}
+        if row["confirmed"] or row["waitlisted"]:
+            row["answer"] = "yes"
+        elif row["declined"] or row["cancelled"]:
+            row["answer"] = "no"
+        else:
+            row["answer"] = "none"
+        rows.append(row)
+    page.object_list = rows
+    return page
+
+
+def participant_overview(meeting: Meeting, *, companies_page=None) -> dict:
     """Everything the coordinators' participant overview shows (and its CSV and PDF lists), in
-    four queries whatever the numbers."""
+    four queries whatever the numbers: the people by status, the companies' answers counted,
+    one page of them (``companies_page``, the number asked for), the feedback."""
     registrations = list(
         meeting.registrations.select_related("company").order_by("company__name", "name", "pk")
     )
@@ -49,27 +182,15 @@ def participant_overview(meeting: Meeting) -> dict:
         by_status[Registration.Status.WAITLISTED],
         key=lambda r: (r.waitlisted_at or r.created_at, r.pk),
     )
-    cancelled_by_company = Counter(r.company_id for r in by_status[Registration.Status.CANCELLED])
-
-    companies = []
-    for row in company_answer_counts(meeting):
-        row = {**row, "cancelled": cancelled_by_company[row["pk"]]}
-        if row["confirmed"] or row["waitlisted"]:
-            row["answer"] = "yes"
-        elif row["declined"] or row["cancelled"]:
-            row["answer"] = "no"
-        else:
-            row["answer"] = "none"
-        companies.append(row)
-    company_totals = Counter(row["answer"] for row in companies)
+    company_totals = company_answer_totals(meeting)
+    page = company_answers_page(registrations, company_totals, companies_page)
 
     feedback = list(meeting.feedback.order_by("-created_at"))
     seated = by_status[Registration.Status.CONFIRMED]
     return {
-        "companies": companies,
-        "companies_yes": company_totals["yes"],
-        "companies_no": company_totals["no"],
-        "companies_no_answer": company_totals["none"],
+        "companies": page.object_list,
+        "companies_page": page,
+        **company_totals,
         "seated": seated,
         "waitlist": waitlist,
         "declined": by_status[Registration.Status.DECLINED],

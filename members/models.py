@@ -6,6 +6,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from network_portal.cache_versions import GenerationQuerySet
+from network_portal.choices import choice_label
 from network_portal.text import validate_multi_line, validate_single_line
 from network_portal.uploads import RandomFileName
 
@@ -54,7 +56,7 @@ class Industry(models.TextChoices):
 logo_upload_to = RandomFileName("logos/")
 
 
-class CompanyQuerySet(models.QuerySet):
+class CompanyQuerySet(GenerationQuerySet):
     def active(self):
         return self.filter(status=Company.Status.ACTIVE)
 
@@ -116,6 +118,12 @@ class Company(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_industry_display(self):
+        return choice_label(Industry, self.industry)  # translated once per language
+
+    def get_size_class_display(self):
+        return choice_label(SizeClass, self.size_class)
 
     @property
     def is_active_member(self):
@@ -210,6 +218,9 @@ class ContactPerson(models.Model):
         help_text=_("Only with the person’s consent: they receive the network’s newsletter."),
     )
 
+    # Queryset writes change the cached directory too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Contact")
         verbose_name_plural = _("Contacts")
@@ -222,6 +233,9 @@ class ContactPerson(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def get_function_display(self):
+        return choice_label(ContactPerson.Function, self.function)  # once per language
 
     @property
     def full_name(self):
@@ -287,6 +301,9 @@ class JoinRequest(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    # Queryset writes change the cached cockpit too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Join request")

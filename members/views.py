@@ -1,25 +1,33 @@
+from urllib.parse import urlencode
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import is_coordinator, is_juror
+from network_portal.cache_versions import cached
 from network_portal.confirmation import Confirmation, confirmation_page
 from network_portal.downloads import stored_file_response
 from network_portal.flash import flash_errors
+from network_portal.pagination import page_number
 from network_portal.signing import LinkProblem, LinkProblemPageMixin, read_link
 
 from . import services
+from .apps import DIRECTORY_TOPIC
 from .forms import (
     CompanyForm,
     ContactPersonForm,
@@ -506,26 +514,59 @@ class InvitationAcceptView(LinkProblemPageMixin, View):
         return redirect("members:company")
 
 
-class MemberDirectoryView(NetworkMemberRequiredMixin, ListView):
-    """Members-only: active companies with their contact persons."""
+class MemberDirectoryView(NetworkMemberRequiredMixin, TemplateView):
+    """Members-only: active companies with their contact persons.
+
+    The list is the same for every member: it is rendered once per filter, page and language
+    and kept in the cache until a company or a contact person changes
+    (network_portal.cache_versions); only the filter form is rendered per request."""
 
     template_name = "members/directory_members.html"
     paginate_by = 20
-    context_object_name = "companies"
     members_only_message = gettext_lazy(
         "Only members of active member companies can see the member directory."
     )
 
-    def get_queryset(self):
-        self.filter_form = DirectoryFilterForm(self.request.GET or None)
-        contacts = ContactPerson.objects.order_by("last_name", "first_name")
-        return self.filter_form.filter(Company.objects.active()).prefetch_related(
-            Prefetch("contacts", queryset=contacts)
+    def get_context_data(self, **kwargs):
+        filter_form = DirectoryFilterForm(self.request.GET or None)
+        # The key is made of what the filter understood, not of what was typed in the address
+        # bar: nobody can fill the cache with variants of one page.
+        cleaned = filter_form.cleaned_data if filter_form.is_valid() else {}
+        query_string = urlencode(sorted((key, value) for key, value in cleaned.items() if value))
+        page = page_number(self.request)
+        html = cached(
+            "members.directory",
+            lambda: self.render_list(filter_form, page, query_string),
+            topics=[DIRECTORY_TOPIC],
+            parts=[query_string, page],
+        )
+        return super().get_context_data(
+            filter_form=filter_form,
+            directory_html=mark_safe(html),  # noqa: S308 - rendered from our own template
+            **kwargs,
         )
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter_form=self.filter_form, query_string=_query_without_page(self.request), **kwargs
+    def render_list(self, filter_form, page_number: str, query_string: str) -> str:
+        """The count, the companies of the page and the page links, as HTML (a page that
+        does not exist is a 404, as in a ListView)."""
+        contacts = ContactPerson.objects.order_by("last_name", "first_name")
+        companies = filter_form.filter(Company.objects.active()).prefetch_related(
+            Prefetch("contacts", queryset=contacts)
+        )
+        paginator = Paginator(companies.order_by("name"), self.paginate_by)
+        try:
+            page = paginator.page("last" if page_number == "last" else int(page_number))
+        except (ValueError, InvalidPage) as error:
+            raise Http404(_("Invalid page.")) from error
+        return render_to_string(
+            "members/includes/directory_list.html",
+            {
+                "companies": page.object_list,
+                "page_obj": page,
+                "paginator": paginator,
+                "is_paginated": page.has_other_pages(),
+                "query_string": query_string,
+            },
         )
 
 

@@ -107,7 +107,22 @@ def refusal_text(reasons, *, about=None) -> str:
     return f"{about}: {text}" if about is not None else text
 
 
-class PortalAdminMixin:
+class QuickActionCheckbox:
+    """A ModelAdmin's changelist: each row's checkbox for the actions written directly, as
+    Django's form widget writes it. Rendered through the widget's template it cost about a
+    fifth of a list of 100 rows."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
+
+class PortalAdminMixin(QuickActionCheckbox):
     """For a ModelAdmin (or a screen mixed into one) with views of its own; see the module."""
 
     # Permissions ("add", "change", "delete") nobody has in this admin, whatever their group:

@@ -97,3 +97,21 @@ def check_mail_identity(app_configs=None, **kwargs):
                 )
             )
     return warnings
+
+
+@register("caches", deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    """A cache of each process cannot keep the pages' shared content (network_portal.
+    cache_versions): the portal works, but computes every page in full."""
+    from .cache_versions import is_shared
+
+    if is_shared():
+        return []
+    return [
+        Warning(
+            "The cache is kept per process (CACHE_URL is not set): rate limits count per "
+            "process and pages keep no shared content.",
+            hint="Set CACHE_URL to the Redis the portal uses, e.g. redis://redis:6379/1.",
+            id="network_portal.W010",
+        )
+    ]

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from .cache_versions import cached, watch
 
 # Counter levels: "attention" asks a coordinator to act (highlighted); "info" reports a state.
 ATTENTION = "attention"
@@ -55,6 +58,7 @@ class Section:
     template: str | None = None
     context: Callable | None = None  # request -> dict for ``template``
     permission: str | None = None  # e.g. "meetings.view_meeting"
+    cached: bool = False  # kept in the cache until a watched model changes
 
 
 _sections: dict[str, Section] = {}
@@ -69,9 +73,15 @@ def register_cockpit_section(
     template: str | None = None,
     context: Callable | None = None,
     permission: str | None = None,
+    watches: tuple = (),
 ) -> None:
     """Add (or replace) the section ``name``: ``counters(request)`` returning a list of
-    :class:`Counter`, and/or ``template`` rendered with ``context(request)``."""
+    :class:`Counter`, and/or ``template`` rendered with ``context(request)``.
+
+    ``watches``: the models the section reads. A section that names them is kept in the cache
+    (per user) until a row of one of them changes, and at most a minute, for what changes
+    with time alone (a request turning a week old). Without them it is computed on every
+    request (the outbox's and the newsletter's, which the sender writes with plain SQL)."""
     if counters is None and template is None:
         raise ImproperlyConfigured(f"Cockpit section {name!r} shows neither counters nor a page.")
     if context is not None and template is None:
@@ -84,7 +94,14 @@ def register_cockpit_section(
         template=template,
         context=context,
         permission=permission,
+        cached=bool(watches),
     )
+    for model in watches:
+        watch(model, _topic(name))
+
+
+def _topic(section_name: str) -> str:
+    return f"cockpit.{section_name}"
 
 
 def cockpit_sections() -> list[Section]:
@@ -101,15 +118,20 @@ def cockpit_for(request) -> list[dict]:
     for section in cockpit_sections():
         if section.permission and not request.user.has_perm(section.permission):
             continue
-        counters = section.counters(request) if section.counters else []
+        if section.cached:
+            # Per user (what they may see) and minute (what turns due with time alone).
+            minute = timezone.now().replace(second=0, microsecond=0)
+            counters, context, html = cached(
+                _topic(section.name),
+                lambda section=section: _evaluate(section, request),
+                topics=[_topic(section.name)],
+                parts=[request.user.pk, minute.isoformat()],
+                timeout=120,
+            )
+        else:
+            counters, context, html = _evaluate(section, request)
         if section.counters and not counters and not section.template:
             continue  # none of its lists is the user's to see
-        context = section.context(request) if section.context else {}
-        html = ""
-        if section.template:
-            html = render_to_string(
-                section.template, {**context, "section": section}, request=request
-            )
         shown = [counter for counter in counters if counter.count]
         evaluated.append(
             {
@@ -123,6 +145,23 @@ def cockpit_for(request) -> list[dict]:
             }
         )
     return evaluated
+
+
+def _evaluate(section: Section, request) -> tuple[list, dict, str]:
+    """The section's counters, its template's context and the rendered template."""
+    counters = section.counters(request) if section.counters else []
+    if section.counters and not counters and not section.template:
+        return counters, {}, ""
+    context = section.context(request) if section.context else {}
+    html = ""
+    if section.template:
+        html = render_to_string(section.template, {**context, "section": section}, request=request)
+        if section.cached and "csrfmiddlewaretoken" in html:
+            raise ImproperlyConfigured(
+                f"Cockpit section {section.name!r} is cached: its template may hold no form "
+                "with a CSRF token (the token is per visitor)."
+            )
+    return counters, context, html
 
 
 def changelist_url(model, **filters) -> str:

@@ -10,6 +10,12 @@ interrupted from outside, and a signal alarm works only in a main thread (our ca
 workers, Celery workers and test threads), so the template is rendered to HTML here (it needs the
 database and the active language) and only WeasyPrint runs in a forked child process, which is
 killed when the time is up.
+
+A document can be written *tagged* (``tagged=True``): as PDF/UA-1, with a structure tree that
+screen readers follow (headings, paragraphs, tables, figures with their alternative text), the
+document's title (the template's ``<title>``, shown instead of the file name) and language (the
+``lang`` of ``<html>``). Its template must give every image an ``alt`` and every inline SVG a
+``<title>``.
 """
 
 import base64
@@ -123,7 +129,13 @@ def static_only_fetcher():
     return StaticOnlyURLFetcher()
 
 
-def _write_pdf_in_child(html: str, base: str, sender, alarm_seconds: int) -> None:
+# The PDF variant of tagged documents (WeasyPrint: structure tree, /MarkInfo, XMP metadata).
+TAGGED_VARIANT = "pdf/ua-1"
+
+
+def _write_pdf_in_child(
+    html: str, base: str, sender, alarm_seconds: int, tagged: bool = False
+) -> None:
     """The child process: the PDF's bytes through ``sender``, or the traceback of its error."""
     # Should the parent die while waiting (a worker killed by gunicorn's own timeout), nobody
     # would kill this process: the alarm's default action ends it.
@@ -132,7 +144,10 @@ def _write_pdf_in_child(html: str, base: str, sender, alarm_seconds: int) -> Non
     from weasyprint import HTML
 
     try:
-        pdf = HTML(string=html, base_url=base, url_fetcher=static_only_fetcher()).write_pdf()
+        options = {"pdf_variant": TAGGED_VARIANT} if tagged else {}
+        pdf = HTML(string=html, base_url=base, url_fetcher=static_only_fetcher()).write_pdf(
+            **options
+        )
     except Exception:  # noqa: BLE001 - the parent raises it, with this process's traceback
         sender.send(("error", traceback.format_exc()))
     else:
@@ -147,6 +162,7 @@ _fork_lock = threading.Lock()
 _warmed_up = False
 _WARM_UP_HTML = (
     '<p style="font-family: DejaVu Sans, sans-serif">Ä <b>Ö</b></p><p>ü <b>ß</b></p>'
+    '<p style="font-family: DejaVu Serif, serif">Ä <b>Ö</b></p>'
     '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkY'
     'AAAAAYAAjCB0C8AAAAASUVORK5CYII=">'
 )
@@ -164,15 +180,16 @@ def _warm_up() -> None:
         _warmed_up = True
 
 
-def write_pdf(html: str) -> bytes:
-    """WeasyPrint on ``html`` in a child process; PDFRenderTimeout when it takes too long."""
+def write_pdf(html: str, *, tagged: bool = False) -> bytes:
+    """WeasyPrint on ``html`` in a child process; PDFRenderTimeout when it takes too long.
+    ``tagged``: written as PDF/UA-1 (see the module's docstring)."""
     timeout = settings.PDF_RENDER_TIMEOUT_SECONDS
     # "fork": the child has our settings (also as tests override them) without starting Django.
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_write_pdf_in_child,
-        args=(html, base_url(), sender, math.ceil(timeout) + 1),
+        args=(html, base_url(), sender, math.ceil(timeout) + 1, tagged),
         name="weasyprint",
         daemon=True,
     )
@@ -203,6 +220,7 @@ def write_pdf(html: str) -> bytes:
     return payload
 
 
-def render_pdf(*, template: str, context: dict) -> bytes:
-    """Render ``template`` with ``context`` to HTML in the current language, then to PDF."""
-    return write_pdf(render_to_string(template, context))
+def render_pdf(*, template: str, context: dict, tagged: bool = False) -> bytes:
+    """Render ``template`` with ``context`` to HTML in the current language, then to PDF
+    (tagged as PDF/UA-1 with ``tagged``)."""
+    return write_pdf(render_to_string(template, context), tagged=tagged)

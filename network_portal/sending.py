@@ -9,18 +9,18 @@ causes them and calls :func:`kick` after commit; the sender then:
   asked to stop (SIGTERM) finishes within its grace period instead of being killed mid-send;
 - holds one of the queue's **sender slots** (:class:`SenderLease`) while it works, so the number
   of senders stays bounded however often beat or a service kicks;
-- **claims** one due row at a time (``FOR UPDATE SKIP LOCKED``, re-checking that it is still
-  pending and its retry time has come) and marks it sent in the same transaction right after the
-  SMTP server took it: a worker killed at any moment leaves the row pending, never half-done;
-- waits for a **send slot** shared by every process (:class:`SendRate`, in the database): one
-  per ``MAIL_RATE_PER_SECOND`` overall and one per scope, e.g. per newsletter issue;
+- **leases** a batch of due rows in one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
+  see "Sending in batches" below) and marks each row sent right after the SMTP server took it;
+- reserves **send slots** for the batch, shared by every process (:class:`SendRate`, in the
+  database): one per ``MAIL_RATE_PER_SECOND`` overall and one per scope, e.g. per newsletter
+  issue, and sends each message in its slot;
 - **backs off** on temporary SMTP errors (4xx, lost connection) and fails a row on a permanent
   one or after the queue's last attempt.
 
 Beat's :func:`sweep` kicks every queue that has due rows, so whatever a dead worker, a lost
 task or an emptied broker left behind goes out within a minute or two of a worker running.
 The one duplicate no design removes: a worker killed after the SMTP server accepted a message
-and before the commit that marks it sent sends it again (README, "Reliability").
+and before the UPDATE that marks it sent sends it again (README, "Reliability").
 """
 
 import logging
@@ -29,6 +29,7 @@ import smtplib
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -36,7 +37,9 @@ from email.utils import parseaddr
 import kombu.exceptions
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -73,6 +76,9 @@ class MailQueue:
     select_related: tuple[str, ...] = ()
     # Called when a sender found nothing more to send in a scope (e.g. mark an issue sent).
     on_drained: Callable[[int | None], None] | None = None
+    # Optional, for SMTP: the row's message as bytes, built faster than ``build_message``
+    # (e.g. from a message made once per issue) and byte for byte what Django would send.
+    raw_message: Callable[[QueuedMail, "SendRun"], "RawMessage"] | None = None
 
 
 _queues: dict[str, MailQueue] = {}
@@ -227,9 +233,10 @@ class Lease:
 # --- Rate ---------------------------------------------------------------------------------------
 
 
-def reserve_send_slot(limits: list[tuple[str, float]]) -> datetime | None:
-    """Reserve the next moment a message may go out under every one of ``limits`` (key,
-    messages per second; 0 means unlimited) and return it; None if nothing limits.
+def reserve_send_slot(limits: list[tuple[str, float]], *, count: int = 1) -> datetime | None:
+    """Reserve the next ``count`` moments messages may go out under every one of ``limits``
+    (key, messages per second; 0 means unlimited) and return the first; None if nothing
+    limits. The i-th message goes out at ``first + i * send_interval(limits)``.
 
     The slots live in the database, so every sender in every process shares them: however many
     workers send, the messages under one key go out at most ``rate`` per second.
@@ -240,13 +247,20 @@ def reserve_send_slot(limits: list[tuple[str, float]]) -> datetime | None:
     keys = [key for key, _rate in limits]
     for key in keys:
         SendRate.objects.get_or_create(key=key, defaults={"next_slot_at": EPOCH})
+    last_offset = timedelta(seconds=(max(count, 1) - 1) * send_interval(limits))
     with transaction.atomic():
         rows = list(SendRate.objects.select_for_update().filter(key__in=keys).order_by("key"))
         start = max([timezone.now(), *(row.next_slot_at for row in rows)])
         for row, (_key, rate) in zip(rows, limits, strict=True):
-            row.next_slot_at = start + timedelta(seconds=1 / rate)
+            row.next_slot_at = start + last_offset + timedelta(seconds=1 / rate)
             row.save(update_fields=["next_slot_at"])
     return start
+
+
+def send_interval(limits: list[tuple[str, float]]) -> float:
+    """Seconds between two messages under ``limits`` (the slowest one binds); 0: unlimited."""
+    rates = [rate for _key, rate in limits if rate and rate > 0]
+    return 1 / min(rates) if rates else 0.0
 
 
 def _rate_limits(queue: MailQueue, scope: int | None) -> list[tuple[str, float]]:
@@ -317,6 +331,16 @@ def sent_row(message_id: str) -> QueuedMail | None:
     return row
 
 
+def raw_message(message: EmailMessage) -> "RawMessage":
+    """``message`` as Django's SMTP backend sends it: envelope and bytes."""
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    return RawMessage(
+        from_email=sanitize_address(message.from_email, encoding),
+        recipients=[sanitize_address(addr, encoding) for addr in message.recipients()],
+        data=message.message().as_bytes(linesep="\r\n"),
+    )
+
+
 def recipient(row: QueuedMail) -> str:
     """The address a row is (was) sent to."""
     return getattr(row, "to", None) or getattr(row, "email", "")
@@ -335,6 +359,13 @@ class SendRun:
             self._connection = get_connection()
             self._connection.open()
         return self._connection
+
+    def raw_sender(self):
+        """Django's SMTP backend, when that is the configured backend (raw messages are sent
+        through its smtplib connection); None for any other backend (tests, files)."""
+        if "raw" not in self.cache:
+            self.cache["raw"] = isinstance(get_connection(), SMTPBackend)
+        return self.connection() if self.cache["raw"] else None
 
     def reset_connection(self) -> None:
         if self._connection is not None:
@@ -360,30 +391,179 @@ class DrainResult:
         return self.sent + self.retry + self.failed
 
 
-def _deliver(queue: MailQueue, row: QueuedMail, run: SendRun, result: DrainResult) -> None:
-    """Send one claimed row and record the outcome on it (inside the claim's transaction)."""
-    row.attempts += 1
+# --- Sending in batches ---------------------------------------------------------------------
+#
+# A sender **leases** a batch of due rows in one statement: their ``next_attempt_at`` is set
+# to the lease's end, so they are no longer due for anybody else; the exact value is the
+# lease's token, and every later write to a row checks it (a sender that lost its lease
+# writes nothing). On PostgreSQL the candidates are locked with ``FOR UPDATE SKIP LOCKED``
+# inside that statement: two senders never walk the same rows. A killed worker's leased rows
+# are due again when the lease ends (MAIL_SENDER_LEASE_SECONDS), and a sender never starts a
+# message after half its lease has gone.
+#
+# Each row is marked sent by one UPDATE right after the SMTP server accepted it: a SIGKILL can
+# at worst hit the message between the server's "250" and that UPDATE, the same single-message
+# window as before. On PostgreSQL the marks are committed without waiting for the disk
+# (``synchronous_commit = off`` for the sender's session): they are visible to every other
+# session at once, so a killed *worker* loses nothing; only a crash of PostgreSQL itself
+# within about half a second of a send can lose its mark and send it once more. Everything
+# else (retries with their back-off, failures, rows given back unsent) is written in one
+# statement at the end of the batch.
+
+BATCH_SIZE = 100  # rows per lease without a rate limit
+BATCH_SECONDS = 0.1  # with a rate limit: the rows of this many seconds at that rate (at 10/s: one)
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """A message ready for SMTP: envelope and the bytes Django's SMTP backend would send."""
+
+    from_email: str
+    recipients: list[str]
+    data: bytes
+
+
+@dataclass
+class _Leased:
+    row: QueuedMail
+    token: datetime  # the lease's end, in next_attempt_at
+    before: datetime | None  # next_attempt_at before the lease, given back if unsent
+    outcome: str = ""  # "", "sent", "retry", "failed"
+    at: datetime | None = None
+
+
+def _lease_until() -> datetime:
+    # Microseconds from the clock and a random part: two leases never share a token.
+    return timezone.now() + timedelta(
+        seconds=_lease_seconds(), microseconds=uuid.uuid4().int % 1000
+    )
+
+
+def lease_batch(
+    queue: MailQueue, *, scope: int | None = None, rows=None, size: int = BATCH_SIZE
+) -> list[_Leased]:
+    """Lease up to ``size`` due rows (oldest first) for this sender and return them."""
+    now, token = timezone.now(), _lease_until()
+    model = queue.model
+    if connection.vendor == "postgresql":
+        table, column = model._meta.db_table, model._meta.pk.column
+        where, params = (
+            ["status = %s", "(next_attempt_at IS NULL OR next_attempt_at <= %s)"],
+            [
+                QueuedMail.Status.PENDING,
+                now,
+            ],
+        )
+        if scope is not None:
+            where.append(f"{model._meta.get_field(queue.scope_field).column} = %s")
+            params.append(scope)
+        if rows is not None:
+            where.append(f"{column} = ANY(%s)")
+            params.append(list(rows))
+        # Table and column names come from the model; every value is a parameter.
+        sql = (
+            f'UPDATE "{table}" AS t SET next_attempt_at = %s '  # noqa: S608
+            f'FROM (SELECT "{column}" AS id, next_attempt_at AS before FROM "{table}" '
+            f'WHERE {" AND ".join(where)} ORDER BY "{column}" LIMIT %s '
+            "FOR UPDATE SKIP LOCKED) AS c "
+            f'WHERE t."{column}" = c.id RETURNING c.id, c.before'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [token, *params, size])
+            before = dict(cursor.fetchall())
+    else:
+        # SQLite and others: one writer at a time; the UPDATE checks again that each row is
+        # still due, so a row is leased by one sender only.
+        with transaction.atomic():
+            due = due_rows(queue, scope=scope, now=now)
+            if rows is not None:
+                due = due.filter(pk__in=rows)
+            before = dict(due.order_by("pk").values_list("pk", "next_attempt_at")[:size])
+            due_rows(queue, scope=scope, now=now).filter(pk__in=before).update(
+                next_attempt_at=token
+            )
+        before = {
+            pk: before[pk]
+            for pk in model.objects.filter(pk__in=before, next_attempt_at=token).values_list(
+                "pk", flat=True
+            )
+        }
+    if not before:
+        return []
+    leased = model.objects.filter(pk__in=before).select_related(*queue.select_related)
+    return [
+        _Leased(row=row, token=token, before=before[row.pk])
+        for row in sorted(leased, key=lambda row: row.pk)
+    ]
+
+
+def _mark_sent(queue: MailQueue, item: _Leased) -> None:
+    # One plain statement (no ORM compilation): it runs once per message sent.
+    model = queue.model
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET status = %s, sent_at = %s, next_attempt_at = NULL, '  # noqa: S608
+            f'attempts = attempts + 1 WHERE "{column}" = %s AND status = %s '
+            "AND next_attempt_at = %s",
+            [QueuedMail.Status.SENT, item.at, item.row.pk, QueuedMail.Status.PENDING, item.token],
+        )
+        kept = cursor.rowcount
+    if not kept:
+        logger.warning("Mail %s #%s: lease lost while sending", queue.name, item.row.pk)
+
+
+def _record_rest(queue: MailQueue, batch: list[_Leased]) -> None:
+    """Write what is not a sent mark in one statement: retries with their time, failures, and
+    rows given back unsent (due again as they were)."""
+    rest = [item for item in batch if item.outcome != "sent"]
+    if not rest:
+        return
+    for item in rest:
+        if not item.outcome:
+            item.row.next_attempt_at = item.before
+    token = rest[0].token
+    queue.model.objects.filter(status=QueuedMail.Status.PENDING, next_attempt_at=token).bulk_update(
+        [item.row for item in rest], ["status", "attempts", "last_error", "next_attempt_at"]
+    )
+
+
+def _send_one(queue: MailQueue, item: _Leased, run: SendRun, result: DrainResult) -> bool:
+    """Send one leased row and note the outcome; False if the SMTP connection broke."""
+    row = item.row
     try:
-        message = queue.build_message(row, run)
-        message.connection = run.connection()
-        message.send()
+        raw = run.raw_sender() is not None and queue.raw_message is not None
+        message = queue.raw_message(row, run) if raw else queue.build_message(row, run)
+        connection_ = run.connection()
+        if raw:
+            connection_.connection.sendmail(message.from_email, message.recipients, message.data)
+        else:
+            message.connection = connection_
+            message.send()
     except Undeliverable as reason:
+        row.attempts += 1
         row.status, row.last_error = QueuedMail.Status.FAILED, str(reason)
+        item.outcome = "failed"
         result.failed += 1
+        return True
     except Exception as error:  # noqa: BLE001 - every SMTP failure is recorded on the row
         logger.warning("Mail %s #%s to %s: %s", queue.name, row.pk, recipient(row), error)
+        row.attempts += 1
         row.last_error = str(error)[:2000]
         if is_temporary(error) and row.attempts < queue.max_attempts():
             row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+            item.outcome = "retry"
             result.retry += 1
         else:
             row.status = QueuedMail.Status.FAILED
+            item.outcome = "failed"
             result.failed += 1
         run.reset_connection()  # a broken connection is opened anew for the next message
-    else:
-        row.status, row.sent_at, row.next_attempt_at = QueuedMail.Status.SENT, timezone.now(), None
-        result.sent += 1
-    row.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        return False
+    item.outcome, item.at = "sent", timezone.now()
+    _mark_sent(queue, item)
+    result.sent += 1
+    return True
 
 
 def _warm_up(queue: MailQueue, row: QueuedMail, run: SendRun) -> None:
@@ -391,7 +571,11 @@ def _warm_up(queue: MailQueue, row: QueuedMail, run: SendRun) -> None:
     a process is slow to build (templates compiled, an issue's attachments read), and built
     inside its slot it would go out late, right before the next slot's message."""
     try:
-        queue.build_message(row, run)
+        run.connection()
+        if run.raw_sender() is not None and queue.raw_message is not None:
+            queue.raw_message(row, run)
+        else:
+            queue.build_message(row, run).message()
     except Exception:  # noqa: BLE001 - the real attempt records what is wrong with the row
         logger.debug("Building mail %s #%s ahead failed", queue.name, row.pk, exc_info=True)
 
@@ -408,18 +592,28 @@ def _wait_until(moment: datetime | None, lease: Lease | None) -> bool:
     return True
 
 
-def _claim_next(queue: MailQueue, *, scope: int | None, rows):
-    """Lock and return the oldest due row no other sender holds, or None. Call inside a
-    transaction: the lock is held until the row's outcome is committed."""
-    due = due_rows(queue, scope=scope)
-    if rows is not None:
-        due = due.filter(pk__in=rows)
-    return (
-        due.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*queue.select_related)
-        .order_by("pk")
-        .first()
-    )
+@contextmanager
+def _quick_commits():
+    """PostgreSQL: commit the sent marks without waiting for the disk (see above)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except Exception:  # noqa: BLE001 - a broken connection is discarded anyway
+            logger.debug("Resetting synchronous_commit failed", exc_info=True)
+
+
+def _batch_size(limits, *, limit: int | None, handled: int) -> int:
+    interval = send_interval(limits)
+    size = BATCH_SIZE if not interval else max(int(BATCH_SECONDS / interval), 1)
+    return size if limit is None else max(min(size, limit - handled), 1)
 
 
 def drain(
@@ -436,54 +630,72 @@ def drain(
     result = DrainResult()
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     limits = _rate_limits(queue, scope)
+    interval = send_interval(limits)
     run = SendRun()
-    slot = None  # a reserved send slot is kept until a row is actually sent in it
     try:
-        while True:
-            # Every slice sends at least one row, so handing over always makes progress.
-            out_of_time = deadline is not None and time.monotonic() >= deadline
-            if (out_of_time and result.handled) or (limit is not None and result.handled >= limit):
-                result.more = due_rows(queue, scope=scope).exists()
-                return result
-            if lease is not None and not lease.renew():
-                return result  # silent too long: another sender has taken over
-            if slot is None:
-                # Only a sender with something to send takes one of the shared send slots.
-                upcoming = due_rows(queue, scope=scope).order_by("pk").first()
-                if upcoming is None:
-                    return result
-                if not result.handled:
-                    _warm_up(queue, upcoming, run)
-                slot = reserve_send_slot(limits)
-                if (
-                    deadline is not None
-                    and result.handled
-                    and slot is not None
-                    and slot > timezone.now() + timedelta(seconds=deadline - time.monotonic())
+        with _quick_commits():
+            while True:
+                # Every slice sends at least one row, so handing over always makes progress.
+                out_of_time = deadline is not None and time.monotonic() >= deadline
+                if (out_of_time and result.handled) or (
+                    limit is not None and result.handled >= limit
                 ):
-                    # A slow rate: waiting would run past the slice (and a stop's grace
-                    # period). The slot is given up; the next slice reserves anew.
-                    result.more = True
+                    result.more = due_rows(queue, scope=scope).exists()
                     return result
-                if not _wait_until(slot, lease):
+                if lease is not None and not lease.renew():
+                    return result  # silent too long: another sender has taken over
+                try:
+                    run.connection()
+                except Exception as error:  # noqa: BLE001
+                    # The server is down: stop without using up anybody's attempt; the sweep
+                    # tries again in a minute.
+                    logger.warning("Mail %s: SMTP server not reachable: %s", queue.name, error)
                     return result
-            try:
-                run.connection()
-            except Exception as error:  # noqa: BLE001
-                # The server is down: stop without using up anybody's attempt; the sweep
-                # tries again in a minute.
-                logger.warning("Mail %s: SMTP server not reachable: %s", queue.name, error)
-                return result
-            with transaction.atomic():
-                # Due is checked under the lock: a retry whose time has not come is left
-                # alone, whichever sender looks.
-                row = _claim_next(queue, scope=scope, rows=rows)
-                if row is None:
+                size = _batch_size(limits, limit=limit, handled=result.handled)
+                batch = lease_batch(queue, scope=scope, rows=rows, size=size)
+                if not batch:
                     return result  # nothing due, or the rest is being sent by others
-                _deliver(queue, row, run, result)
-            slot = None
+                if not _send_batch(queue, batch, run, result, lease, limits, interval, deadline):
+                    return result
     finally:
         run.close()
+
+
+def _send_batch(queue, batch, run, result, lease, limits, interval, deadline) -> bool:
+    """Send a leased batch, each message in its send slot; False: stop this sender."""
+    leased_at = time.monotonic()
+    try:
+        if not result.handled:
+            _warm_up(queue, batch[0].row, run)
+        # Only a sender with something to send takes the shared send slots, one per row.
+        first = reserve_send_slot(limits, count=len(batch))
+        if (
+            deadline is not None
+            and result.handled
+            and first is not None
+            and first > timezone.now() + timedelta(seconds=deadline - time.monotonic())
+        ):
+            # A slow rate: waiting would run past the slice (and a stop's grace period). The
+            # slots are given up, the rows given back; the next slice reserves anew.
+            result.more = True
+            return False
+        for index, item in enumerate(batch):
+            slot = None if first is None else first + timedelta(seconds=index * interval)
+            if not _wait_until(slot, lease):
+                return False
+            if time.monotonic() - leased_at > _lease_seconds() / 2 or (
+                deadline is not None and result.handled and time.monotonic() >= deadline
+            ):
+                return True  # the rest is given back, leased anew by the next slice
+            if not _send_one(queue, item, run, result):
+                try:
+                    run.connection()
+                except Exception as error:  # noqa: BLE001
+                    logger.warning("Mail %s: SMTP server not reachable: %s", queue.name, error)
+                    return False
+        return True
+    finally:
+        _record_rest(queue, batch)
 
 
 def run_sender(queue_name: str, *, scope: int | None = None) -> DrainResult | None:

@@ -86,6 +86,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "network_portal.urls"
+# bench/load.py only: adds the bare logged-in view it compares pages with (bench/urls.py).
+if env.bool("BENCH_VIEWS", default=False):
+    ROOT_URLCONF = "bench.urls"
 WSGI_APPLICATION = "network_portal.wsgi.application"
 
 TEMPLATES = [
@@ -111,7 +114,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No `SELECT 1` before each request on a kept connection: it costs a round trip on every page.
+# A connection the database dropped (a restart) fails one request per web process, after which
+# Django closes it and the next request connects anew. Set it on where connections break often.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(DATABASES["default"]["NAME"]).startswith(str(VAR_DIR)):
         # A fresh checkout has no var/ yet: SQLite would refuse to create the file.
@@ -121,7 +127,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # a website typed without scheme becomes https://
 
+# Redis in production and CI (CACHE_URL=redis://…): rate limits and the pages' shared content
+# (network_portal.cache_versions) are then shared by all web processes and workers. With the
+# default, a cache of each process, pages keep nothing shared (a worker's change could not
+# reach another process's copy); `manage.py check --deploy` warns (network_portal.W010).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One connection pool per process, reused by every request (no connect per call); a cache
+    # that does not answer quickly is treated as empty (network_portal.cache_versions).
+    cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    cache_options.setdefault("socket_timeout", 1)
+    cache_options.setdefault("socket_connect_timeout", 1)
 
 AUTH_USER_MODEL = "accounts.User"
 # What coordinators manage in the admin: the group „Koordination“ holds every permission of
@@ -137,8 +153,10 @@ COORDINATOR_APPS = [
     "reports",
 ]
 AUTHENTICATION_BACKENDS = [
-    # allauth first, so an inactive account is told so instead of "wrong password".
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's first, so an inactive account is told so instead of "wrong password"; ours
+    # reads the company account with the user (accounts.backends). Sessions of the plain
+    # allauth backend (before this change) end once: their users log in again.
+    "accounts.backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -215,6 +233,8 @@ USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions end after SESSION_IDLE_TIMEOUT of inactivity and, however active, after
 # SESSION_MAX_AGE since the login (seconds).
+# Sessions stay in the database only (no cached_db): a logout or an ended session must end
+# everywhere at once, also when the cache was unreachable for a moment.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
 SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
@@ -332,6 +352,11 @@ CELERY_BEAT_SCHEDULE = {
     "newsletter-sync-member-lists": {"task": "newsletter.sync_member_lists", "schedule": 3600.0},
     # Reads the bounce mailbox (BOUNCE_MAILBOX_URL; does nothing while it is empty).
     "newsletter-bounce-mailbox": {"task": "newsletter.read_bounce_mailbox", "schedule": 300.0},
+    # Reminds seal holders six and two months before their seal expires.
+    "seal-expiry-reminders": {"task": "seal.send_expiry_reminders", "schedule": 24 * 3600.0},
+    # Reminds jurors with open scores seven and two days before the scoring deadline (hourly:
+    # the first run of the day writes the mails, the keys keep later runs from repeating them).
+    "seal-jury-reminders": {"task": "seal.send_jury_reminders", "schedule": 3600.0},
     # A worker runs it: the readiness check reads when a worker last answered.
     "heartbeat": {"task": "network_portal.heartbeat", "schedule": HEARTBEAT_SECONDS},
 }
@@ -463,6 +488,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Websites that may show the list of seal holders in a frame (/seal/holders/embed/), as CSP
+# frame-ancestors sources, e.g. "https://www.trier.de"; the default allows any HTTPS site (the
+# list is public and the page has no forms or scripts).
+SEAL_EMBED_FRAME_ANCESTORS = env.list("SEAL_EMBED_FRAME_ANCESTORS", default=["https:"])
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Figures and reports")
 
     def ready(self):
+        from meetings.models import Meeting, Registration
         from members.admin_panels import register_company_panel
+        from members.models import Company, ContactPerson
         from network_portal.cockpit import register_cockpit_section
+        from seal.models import AwardCycle
 
         from . import cockpit, panels
 
@@ -23,6 +26,8 @@ class ReportsConfig(AppConfig):
             template="admin/reports/cockpit_section.html",
             context=cockpit.context,
             permission=VIEW_REPORTS,
+            # Quiet companies: companies, their contacts, meetings and who came.
+            watches=(Company, ContactPerson, Meeting, Registration, AwardCycle),
         )
         register_company_panel(
             "engagement",

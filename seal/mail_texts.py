@@ -2,7 +2,7 @@
 ``network_portal.mail_texts``): the confirmation of a submitted application, its reopening, and
 the jury's decision (awarded, not awarded). Imported by the plumbing when the apps are ready."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import formats
@@ -94,4 +94,92 @@ register_mail_kind(
     ),
     placeholders=(COMPANY, CYCLE, NAME),
     sample=_decision_sample(False),
+)
+
+
+def _expiry_sample():
+    return _sample(
+        valid_until=date(2029, 5, 31),
+        months=6,
+        next_cycle_name="2029",
+        next_cycle_opens=datetime(2028, 11, 1, 9, 0),
+        next_cycle_deadline=datetime(2029, 2, 1, 23, 59),
+        seal_url=absolute_url(reverse("seal:home")),
+    )
+
+
+register_mail_kind(
+    key="seal.expiry_reminder",
+    template="seal/emails/expiry_reminder",
+    label=_("Seal expires soon"),
+    where=_(
+        "To the company’s administrators, six and two months before their seal expires, with "
+        "the dates of the next cycle."
+    ),
+    subject=_("Your seal “Mein Top Job Trier” {{ runde }} is valid until {{ gueltigbis }}"),
+    body=_(
+        "The seal “Mein Top Job Trier” {{ runde }} of {{ unternehmen }} is valid until "
+        "{{ gueltigbis }}. To keep showing it, please apply again in the next cycle: your "
+        "answers from last time will be filled in for you to review."
+    ),
+    placeholders=(COMPANY, CYCLE, VALID_UNTIL, NAME),
+    sample=_expiry_sample,
+)
+
+
+# --- The jury's mails (assignment, reminder before the scoring deadline) ---------------------
+
+DEADLINE = Placeholder(
+    "frist",
+    _("the jurors’ scoring deadline"),
+    lambda c: formats.date_format(c["deadline"], "DATE_FORMAT") if c.get("deadline") else "",
+)
+
+
+def _jury_sample(**extra):
+    def sample():
+        return _sample(
+            recipient_name="Herr Becker",
+            deadline=date(2027, 3, 15),
+            applications=[
+                {"company": "Moselblick Pflege GmbH", "size_class": "50–249"},
+                {"company": "Porta Digital GmbH", "size_class": "10–49"},
+            ],
+            jury_url=absolute_url(reverse("seal:jury")),
+            **extra,
+        )
+
+    return sample
+
+
+register_mail_kind(
+    key="seal.juror_assigned",
+    template="seal/emails/juror_assigned",
+    label=_("Applications assigned to a juror"),
+    where=_(
+        "To a juror, when coordinators assign applications to them (one mail listing all new ones)."
+    ),
+    subject=_("New applications to score: seal “Mein Top Job Trier” {{ runde }}"),
+    body=_(
+        "The coordinators have assigned you applications for the seal “Mein Top Job Trier” "
+        "{{ runde }}. Please score them by {{ frist }}:"
+    ),
+    placeholders=(CYCLE, DEADLINE, NAME),
+    sample=_jury_sample(),
+)
+register_mail_kind(
+    key="seal.juror_reminder",
+    template="seal/emails/juror_reminder",
+    label=_("Reminder of the jury’s scoring deadline"),
+    where=_(
+        "To a juror with applications still to score, seven and two days before the scoring "
+        "deadline."
+    ),
+    subject=_("Reminder: scores for the seal {{ runde }} due by {{ frist }}"),
+    body=_(
+        "A reminder: the scoring deadline for the seal “Mein Top Job Trier” {{ runde }} is "
+        "{{ frist }}. These applications still await your scores:"
+    ),
+    placeholders=(CYCLE, DEADLINE, NAME),
+    sample=_jury_sample(days=7),
 )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Company
+from network_portal.cache_versions import GenerationQuerySet
 from network_portal.signing import absolute_url
 from network_portal.text import validate_multi_line, validate_single_line
 from network_portal.uploads import RandomFileName
@@ -42,7 +43,16 @@ class AwardCycle(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    # Scoring opens after the application deadline; a coordinator may open it earlier on
+    # purpose (logged), e.g. for applications handed in long before the deadline.
+    scoring_opened_at = models.DateTimeField(_("Scoring opened early at"), null=True, blank=True)
+    # Nothing of the cycle's result is public before the ceremony, unless a coordinator
+    # publishes early on purpose (logged).
+    published_at = models.DateTimeField(_("Published early at"), null=True, blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    # Queryset writes change the cached seal page too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Award cycle")
@@ -64,6 +74,16 @@ class AwardCycle(models.Model):
         return self.applications_open_at <= timezone.now() <= self.deadline
 
     @property
+    def scoring_open(self) -> bool:
+        """Jurors may score: the application deadline has passed, or scoring was opened early."""
+        return self.scoring_opened_at is not None or timezone.now() > self.deadline
+
+    @property
+    def is_published(self) -> bool:
+        """The cycle's holders are public: from the award ceremony on, or published early."""
+        return self.published_at is not None or timezone.localdate() >= self.ceremony_on
+
+    @property
     def catalogue_frozen(self) -> bool:
         """Once the first application is submitted, the criteria may no longer change (also
         after that application is reopened: jurors may have scored it)."""
@@ -79,6 +99,9 @@ class Category(models.Model):
     name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("Description"), blank=True, validators=[validate_multi_line])
     position = models.PositiveSmallIntegerField(pgettext_lazy("order", "Position"), default=0)
+
+    # Queryset writes change the cached seal page too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Category")
@@ -107,6 +130,19 @@ class Criterion(models.Model):
     )
     evidence_required = models.BooleanField(_("Evidence required"), default=False)
     position = models.PositiveSmallIntegerField(pgettext_lazy("order", "Position"), default=0)
+    # The criterion of an earlier cycle this one was copied from: a re-application starts from
+    # the company's answer to it.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("Copied from"),
+    )
+
+    # Queryset writes change the cached seal page too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Criterion")
@@ -127,6 +163,9 @@ class ScaleLevel(models.Model):
     description = models.CharField(
         _("Description"), max_length=300, validators=[validate_single_line]
     )
+
+    # Queryset writes change the cached seal page too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Scale level")
@@ -175,10 +214,17 @@ class Application(models.Model):
     decision_note = models.TextField(
         _("Note on the decision"), blank=True, validators=[validate_multi_line]
     )
+    # Set when a decision was made before every assigned juror had submitted scores.
+    decision_override_reason = models.TextField(
+        _("Reason for deciding without all scores"), blank=True, validators=[validate_multi_line]
+    )
     decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
     decision_sent_at = models.DateTimeField(_("Decision sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("Started at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Changed at"), auto_now=True)
+
+    # Queryset writes change the cached cockpit too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Application")
@@ -219,6 +265,17 @@ class Answer(models.Model):
     explanation = models.TextField(
         _("Explanation"), blank=True, max_length=5000, validators=[validate_multi_line]
     )
+    # A re-application starts with the company's answer of its last application: the company
+    # is asked to review it before submitting.
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Carried over from"),
+    )
+    needs_review = models.BooleanField(_("To be reviewed"), default=False)
     updated_at = models.DateTimeField(_("Changed at"), auto_now=True)
 
     class Meta:
@@ -248,6 +305,9 @@ class Evidence(models.Model):
     )
     content_type = models.CharField(_("File type"), max_length=100)
     size = models.PositiveIntegerField(_("Size"))
+    # Documents such as a certification expire; expired evidence is not carried over.
+    valid_until = models.DateField(_("Evidence valid until"), null=True, blank=True)
+    carried_over = models.BooleanField(_("Carried over from the last application"), default=False)
     uploaded_at = models.DateTimeField(_("Uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -276,7 +336,13 @@ class JurorAssignment(models.Model):
         _("Conflict of interest declared at"), null=True, blank=True
     )
     submitted_at = models.DateTimeField(_("Scores submitted at"), null=True, blank=True)
+    # The juror was mailed about this assignment (one mail lists all new assignments).
+    notified_at = models.DateTimeField(_("Juror notified at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("Last reminder at"), null=True, blank=True)
     created_at = models.DateTimeField(_("Assigned at"), auto_now_add=True)
+
+    # Queryset writes change the cached cockpit too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Jury assignment")
@@ -305,6 +371,9 @@ class Score(models.Model):
     comment = models.TextField(
         _("Comment"), blank=True, max_length=2000, validators=[validate_multi_line]
     )
+
+    # Queryset writes change the cached ranking too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Score")
@@ -338,6 +407,19 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("Issued on"))
     valid_until = models.DateField(_("Valid until"))
     revoked_at = models.DateTimeField(_("Revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(
+        _("Reason for the revocation"), blank=True, validators=[validate_multi_line]
+    )
+    # The company's admins are reminded six and two months before the seal expires.
+    reminded_6_months_at = models.DateTimeField(
+        _("Reminded six months before expiry at"), null=True, blank=True
+    )
+    reminded_2_months_at = models.DateTimeField(
+        _("Reminded two months before expiry at"), null=True, blank=True
+    )
+
+    # Queryset writes change the cached seal page too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Certificate")
@@ -358,3 +440,53 @@ class Certificate(models.Model):
     def badge_url(self) -> str:
         """The seal image a company shows on its website, linked to :meth:`verify_url`."""
         return absolute_url(reverse("seal:badge", args=[self.verification_code]))
+
+
+class HolderProfile(models.Model):
+    """What a seal holder shows on its public page, with its consent: what it offers its staff,
+    chosen answers of its awarded application, links to its jobs and apprenticeships."""
+
+    company = models.OneToOneField(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="holder_profile",
+        verbose_name=_("Company"),
+    )
+    public = models.BooleanField(
+        _("Show a public page for our seal"),
+        default=False,
+        help_text=_("Only while the company holds a valid seal."),
+    )
+    consent_given_at = models.DateTimeField(_("Consent given at"), null=True, blank=True)
+    consent_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Consent given by"),
+    )
+    offer = models.TextField(
+        _("What we offer our staff"),
+        blank=True,
+        max_length=3000,
+        validators=[validate_multi_line],
+    )
+    published_answers = models.ManyToManyField(
+        Answer, blank=True, related_name="+", verbose_name=_("Answers shown")
+    )
+    jobs_url = models.URLField(_("Jobs page"), blank=True, validators=[validate_single_line])
+    apprenticeships_url = models.URLField(
+        _("Apprenticeships page"), blank=True, validators=[validate_single_line]
+    )
+    updated_at = models.DateTimeField(_("Changed at"), auto_now=True)
+
+    # Queryset writes change the cached seal page too (network_portal.cache_versions).
+    objects = GenerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Public seal page")
+        verbose_name_plural = _("Public seal pages")
+
+    def __str__(self):
+        return str(self.company)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import application, jury, public
+from .views import application, holders, jury, public
 
 app_name = "seal"
 
@@ -8,6 +8,15 @@ urlpatterns = [
     path("", public.SealHomeView.as_view(), name="home"),
     path("verify/<str:code>/", public.VerifyView.as_view(), name="verify"),
     path("badge/<str:code>.svg", public.badge_svg, name="badge"),
+    path("archive/", holders.ArchiveView.as_view(), name="archive"),
+    path("holders.json", holders.holders_json, name="holders_json"),
+    path("holders/embed/", holders.holders_embed, name="holders_embed"),
+    path("holders/<slug:slug>/", holders.HolderPageView.as_view(), name="holder"),
+    path(
+        "application/public-page/",
+        holders.HolderProfileView.as_view(),
+        name="holder_profile",
+    ),
     path("application/", application.ApplicationView.as_view(), name="application"),
     path(
         "application/step/<int:category_id>/",

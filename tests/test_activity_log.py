@@ -95,7 +95,12 @@ READS = {
     "seal.services.require_can_start": "a rule (raises or returns)",
     "seal.services.application_missing": "reads what keeps an application from submission",
     "seal.services.require_can_score": "a rule (raises or returns)",
-    "seal.services.awarded_certificates": "reads the public list of awarded companies",
+    "seal.services.require_scoring_open": "a rule (raises or returns)",
+    "seal.services.require_decision_phase": "a rule (raises or returns)",
+    "seal.services.require_can_decide": "a rule (raises or returns whether a reason is needed)",
+    "seal.services.require_removable": "a rule (raises or returns)",
+    "seal.services.jurors_assign_plan": "reads what a bulk assignment would do",
+    "seal.services.next_cycle_after": "reads the next cycle taking applications",
     "newsletter.services.confirm_max_age_seconds": "reads a setting",
     "newsletter.services.subscriber_export": "reads everything stored about an address (JSON)",
     "accounts.services.login_address_refusal": "a rule the address form asks (returns a reason)",
@@ -727,8 +732,35 @@ def _juror_remove():
     )
 
 
-def _assignment():
+@scenario("seal.services.jurors_assign_bulk")
+def _jurors_assign_bulk():
     application = SubmittedApplicationFactory()
+    coordinator = CoordinatorFactory()
+    jury_member = juror()
+    return Case(
+        lambda: seal_services.jurors_assign_bulk(
+            applications=[application], jurors=[jury_member], by_user=coordinator
+        ),
+        "seal.application.juror_assigned",
+        obj=application,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.jury_reminders_write")
+def _jury_reminders_write():
+    cycle = AwardCycleFactory(jury_review_until=timezone.localdate() + timedelta(days=7))
+    JurorAssignmentFactory(application=SubmittedApplicationFactory(cycle=cycle))
+    return Case(
+        lambda: seal_services.jury_reminders_write(process=Process.BEAT),
+        "seal.cycle.jury_reminded",
+        obj=cycle,
+        process=Process.BEAT,
+    )
+
+
+def _assignment():
+    application = SubmittedApplicationFactory(cycle=AwardCycleFactory(scoring=True))
     criterion = CriterionFactory(category__cycle=application.cycle)
     return JurorAssignmentFactory(application=application), criterion
 
@@ -780,11 +812,14 @@ def _score_submit():
 
 @scenario("seal.services.decision_record")
 def _decision_record():
-    application = SubmittedApplicationFactory()
+    application = SubmittedApplicationFactory(cycle=AwardCycleFactory(scoring=True))
     coordinator = CoordinatorFactory()
     return Case(
         lambda: seal_services.decision_record(
-            application=application, awarded=True, by_user=coordinator
+            application=application,
+            awarded=True,
+            override_reason="Die Jury hat in der Sitzung gemeinsam beraten.",
+            by_user=coordinator,
         ),
         "seal.application.decided",
         obj=application,
@@ -797,9 +832,35 @@ def _certificate_revoke():
     certificate = CertificateFactory()
     coordinator = CoordinatorFactory()
     return Case(
-        lambda: seal_services.certificate_revoke(certificate=certificate, by_user=coordinator),
+        lambda: seal_services.certificate_revoke(
+            certificate=certificate, reason="Betrieb aufgegeben.", by_user=coordinator
+        ),
         "seal.certificate.revoked",
         obj=certificate,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.cycle_open_scoring_early")
+def _cycle_open_scoring_early():
+    cycle = AwardCycleFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.cycle_open_scoring_early(cycle=cycle, by_user=coordinator),
+        "seal.cycle.scoring_opened_early",
+        obj=cycle,
+        by_user=coordinator,
+    )
+
+
+@scenario("seal.services.cycle_publish_early")
+def _cycle_publish_early():
+    cycle = AwardCycleFactory(scoring=True)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: seal_services.cycle_publish_early(cycle=cycle, by_user=coordinator),
+        "seal.cycle.published_early",
+        obj=cycle,
         by_user=coordinator,
     )
 
@@ -817,6 +878,41 @@ def _decisions_send():
         "seal.cycle.decisions_sent",
         obj=application.cycle,
         by_user=coordinator,
+    )
+
+
+@scenario("seal.services.expiry_reminders_send")
+def _expiry_reminders_send():
+    certificate = CertificateFactory(valid_until=timezone.localdate() + timedelta(days=100))
+    CompanyAdminFactory(company=certificate.application.company)
+    return Case(
+        lambda: seal_services.expiry_reminders_send(process=Process.BEAT),
+        "seal.certificate.expiry_reminded",
+        obj=certificate,
+        process=Process.BEAT,
+    )
+
+
+@scenario("seal.services.holder_profile_save")
+def _holder_profile_save():
+    cycle = AwardCycleFactory(ceremony_on=timezone.localdate() - timedelta(days=10))
+    certificate = CertificateFactory(application__cycle=cycle)
+    company = certificate.application.company
+    admin = CompanyAdminFactory(company=company).user
+    answer = AnswerFactory(application=certificate.application)
+    return Case(
+        lambda: seal_services.holder_profile_save(
+            company=company,
+            public=True,
+            offer="Jobrad und Gleitzeit.",
+            published_answers=[answer],
+            jobs_url="https://example.org/jobs",
+            apprenticeships_url="",
+            by_user=admin,
+        ),
+        "seal.holder_profile.saved",
+        obj=lambda result: result,
+        by_user=admin,
     )
 
 

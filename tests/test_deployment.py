@@ -207,6 +207,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS=ALLOWED_HOST,
+        # As docker-compose sets it: the cache all processes share (checked, not connected).
+        CACHE_URL="redis://127.0.0.1:6379/1",
         **MAIL_IDENTITY,
     )
     env.update(overrides)
@@ -223,6 +225,14 @@ def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         timeout=300,
         check=False,
     )
+
+
+def test_check_deploy_warns_about_a_cache_of_each_process():
+    env = production_env()
+    del env["CACHE_URL"]
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "network_portal.W010" in result.stdout + result.stderr
 
 
 def test_check_deploy_passes_with_production_env():

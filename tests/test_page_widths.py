@@ -173,7 +173,8 @@ def world(live_server, settings, tmp_path):
     CriterionFactory(category=category, question=f"Wie planen Sie Weiterbildung? {LONG_WORD}")
     CriterionFactory(category=category, evidence_required=True)
     ApplicationFactory(cycle=cycle, company=company, started_by=admin)
-    earlier_cycle = AwardCycleFactory(name="2025", slug="2025")
+    # Its award ceremony is past: the verification page shows the certificate.
+    earlier_cycle = AwardCycleFactory(name="2025", slug="2025", awarded=True)
     certificate = CertificateFactory(
         application__cycle=earlier_cycle,
         application__company=CompanyFactory(
@@ -219,6 +220,7 @@ def key_pages(world) -> dict[str, list[str]]:
             "/accounts/password/reset/",
             "/seal/",
             f"/seal/verify/{world['certificate'].verification_code}/",
+            "/seal/archive/",
             "/members/directory/",
             "/newsletter/subscribe/",
             "/newsletter/archive/",
@@ -245,6 +247,7 @@ def key_pages(world) -> dict[str, list[str]]:
             "/meetings/calendar/",
             "/seal/application/",
             f"/seal/application/step/{world['category'].pk}/",
+            "/seal/application/public-page/",
             "/newsletter/members-archive/",
             "/account/",
             "/accounts/email/",

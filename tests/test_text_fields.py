@@ -19,6 +19,7 @@ from django.db import models
 
 from network_portal.text import validate_multi_line, validate_single_line
 from newsletter.models import MailingList
+from seal.models import Answer
 from tests.factories import CompanyFactory, CoordinatorFactory, UserFactory
 from tests.newsletter.factories import MailingListFactory
 from tests.seal.factories import AwardCycleFactory, CriterionFactory
@@ -178,6 +179,8 @@ def form_arguments(db):
         "available_lists": MailingList.objects.all(),
         "subscribed_ids": [],
         "lists": [MailingListFactory()],
+        # The answers a seal holder may show on its public page.
+        "answers": Answer.objects.none(),
     }
 
 

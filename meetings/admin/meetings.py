@@ -7,14 +7,16 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from network_portal.admin_views import object_link, service_action
 from network_portal.uploads import DOCUMENT_EXTENSIONS, validate_document_upload
 
-from .. import mails, selectors, services
-from ..models import AgendaItem, Material, Meeting
+from .. import mails, services
+from ..models import AgendaItem, Material, Meeting, Registration
 from . import changes
 from .changes import MeetingChangesScreen
 from .check_in import CheckInScreen
@@ -188,7 +190,23 @@ class MeetingAdmin(
     ]
 
     def get_queryset(self, request):
-        return selectors.with_seat_counts(super().get_queryset(request))
+        # The seats as a subquery per row, not a grouped join: the list's count, its filters
+        # (hosts, dates) and the actions' querysets leave it out, only the page's rows run it.
+        seated = (
+            Registration.objects.filter(
+                meeting=OuterRef("pk"), status=Registration.Status.CONFIRMED
+            )
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("host")
+            .annotate(seated=Coalesce(Subquery(seated), 0))
+        )
 
     @admin.display(description=_("Seats taken"), ordering="seated")
     def seats_taken(self, meeting):

@@ -43,8 +43,12 @@ class ParticipantsScreen(PortalAdminMixin):
             original=meeting,
             meeting=meeting,
             can_check_in=self.has_change_permission(request, meeting),
-            **participant_overview(meeting),
-            **no_answer_context(meeting, can_remind=self.has_change_permission(request, meeting)),
+            **participant_overview(meeting, companies_page=request.GET.get("companies_page")),
+            **no_answer_context(
+                meeting,
+                can_remind=self.has_change_permission(request, meeting),
+                page_number=request.GET.get("no_answer_page"),
+            ),
         )
 
     @admin_url("<int:pk>/participants/csv/", name="meetings_meeting_participants_csv")

@@ -12,6 +12,8 @@ tomorrow is a new one. A day rather than a numbered round keeps the rule visible
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,21 +34,35 @@ def _recipient_line(contact) -> str:
     return f"{contact.full_name} · {contact.company.name} · {contact.email}"
 
 
-def no_answer_context(meeting: Meeting, *, can_remind: bool) -> dict:
-    """What the participant overview shows of the people without an answer: the list, who was
-    reminded today, and whether the reminder buttons are shown. Two queries."""
-    people = list(non_responders(meeting))
+# The participant overview lists this many people without an answer a page.
+NO_ANSWER_PER_PAGE = 50
+
+
+def no_answer_context(meeting: Meeting, *, can_remind: bool, page_number=None) -> dict:
+    """What the participant overview shows of the people without an answer: their number, one
+    page of them (``page_number``), who was reminded today, how many are left to remind, and
+    whether the reminder buttons are shown. Three queries whatever the numbers."""
     prefix = services.answer_reminder_prefix(meeting)
     reminded = {
         int(key.rsplit(":", 1)[1])
         for key in keys_written(prefix)
         if key.startswith(f"{prefix}contact:")
     }
-    for contact in people:
+    people = non_responders(meeting)
+    counts = people.aggregate(
+        total=Count("pk"), reminded=Count("pk", filter=Q(pk__in=reminded or [0]))
+    )
+    paginator = Paginator(people, NO_ANSWER_PER_PAGE)
+    paginator.count = counts["total"]  # known: no second count query
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    for contact in page.object_list:
         contact.reminded_today = contact.pk in reminded
     return {
-        "no_answer": people,
-        "to_remind": sum(1 for contact in people if not contact.reminded_today),
+        "no_answer": page.object_list,
+        "no_answer_page": page,
+        "no_answer_count": counts["total"],
+        "to_remind": counts["total"] - counts["reminded"],
         "can_remind": can_remind and meeting.is_open_for_answers,
     }
 

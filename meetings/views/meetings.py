@@ -1,43 +1,48 @@
 from datetime import timedelta
+from functools import cache
 
-from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
 from network_portal.downloads import stored_file_response
+from network_portal.pagination import page_number
 
 from .. import services
 from ..forms import ColleagueForm
-from ..models import AgendaItem, Feedback, Material, Meeting
+from ..models import Feedback, Material, Meeting
 from ..permissions import MeetingsMemberMixin
 from ..selectors import (
     attendees,
     company_places_left,
     free_seats,
+    past_meetings_html,
+    upcoming_meetings_html,
     waitlist_position,
-    with_seat_counts,
 )
 from .feedback import FEEDBACK_LINK_MAX_AGE
 
 
-class MeetingListView(MeetingsMemberMixin, ListView):
-    """Upcoming meetings, and the past ones (paginated) with their materials."""
+class MeetingListView(MeetingsMemberMixin, TemplateView):
+    """Upcoming meetings with the seats and the own company's registrations (the same for
+    everyone of a company), and the past ones (paginated; the same for every member): both
+    rendered from the cache (meetings.selectors.upcoming_meetings_html, past_meetings_html)."""
 
     template_name = "meetings/meeting_list.html"
-    context_object_name = "past_meetings"
-    paginate_by = 10
-
-    def get_queryset(self):
-        return with_seat_counts(Meeting.objects.past(), self.company)
 
     def get_context_data(self, **kwargs):
-        upcoming = list(with_seat_counts(Meeting.objects.upcoming(), self.company))
-        for meeting in upcoming:
-            meeting.free_seats = free_seats(meeting)
-        return super().get_context_data(upcoming_meetings=upcoming, **kwargs)
+        past = past_meetings_html(page_number(self.request))
+        if past is None:
+            raise Http404(_("Invalid page."))
+        return super().get_context_data(
+            upcoming_meetings_html=upcoming_meetings_html(self.company),
+            past_meetings_html=past,
+            **kwargs,
+        )
 
 
 class MeetingDetailView(MeetingsMemberMixin, DetailView):
@@ -45,14 +50,19 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        agenda = AgendaItem.objects.select_related("speaker_contact__company")
-        return with_seat_counts(Meeting.objects.visible()).prefetch_related(
-            Prefetch("agenda_items", queryset=agenda), "materials"
-        )
+        return Meeting.objects.visible().select_related("host")
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        context = {"free_seats": free_seats(meeting)}
+        # The meeting's shared part is kept in the cache ({% sharedcache %}): what only it
+        # shows is read when it is rendered anew (the template calls these, each read once).
+        context = {
+            "free_seats": cache(lambda: free_seats(meeting)),
+            "agenda": cache(
+                lambda: list(meeting.agenda_items.select_related("speaker_contact__company"))
+            ),
+            "materials": cache(lambda: list(meeting.materials.all())),
+        }
         if self.company is not None:
             # Only the user's own company's registrations: others stay hidden.
             own = list(

@@ -2,12 +2,14 @@
 
 from django.contrib import admin
 
+from network_portal.admin_views import QuickActionCheckbox
+
 from .. import services
 from ..models import ContactPerson
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = [
         "last_name",
         "first_name",

@@ -1,9 +1,14 @@
 """Applications: the companies fill them in; coordinators assign jurors, reopen them and
 download their summary. Decisions are taken on the ranking page of the cycle."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count
-from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from network_portal.admin_views import (
@@ -14,8 +19,8 @@ from network_portal.admin_views import (
 )
 from network_portal.downloads import pdf_attachment
 
-from .. import cockpit, documents, services
-from ..models import Application
+from .. import cockpit, documents, selectors, services
+from ..models import Application, AwardCycle
 from .jury import JurorAssignmentInline
 
 
@@ -62,6 +67,33 @@ class JuryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssignedJurorFilter(admin.SimpleListFilter):
+    """The applications assigned to a juror (the jury progress page links here)."""
+
+    title = _("assigned to")
+    parameter_name = "juror"
+
+    def lookups(self, request, model_admin):
+        return [(str(user.pk), str(user)) for user in selectors.jury_members()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(assignments__juror_id=int(value))
+        return queryset
+
+
+class AssignJurorsForm(forms.Form):
+    """The jurors a bulk assignment assigns to the selected applications."""
+
+    jurors = forms.ModelMultipleChoiceField(
+        label=_("Jurors"),
+        queryset=selectors.jury_members(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please choose at least one juror.")},
+    )
+
+
 class OutstandingScoresFilter(admin.SimpleListFilter):
     """The applications a juror still has to score (the cockpit's counters link here)."""
 
@@ -102,11 +134,13 @@ class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
         "company__size_class",
         JuryFilter,
         OutstandingScoresFilter,
+        AssignedJurorFilter,
     ]
     list_select_related = ["company", "cycle"]
     search_fields = ["company__name"]
     inlines = [JurorAssignmentInline]
-    actions = ["reopen"]
+    actions = ["assign_jurors", "reopen"]
+    change_list_template = "admin/seal/application/change_list.html"
     not_by_hand = ("add", "delete")
     fields = [
         "cycle",
@@ -131,7 +165,13 @@ class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("company", "cycle")
-            .annotate(juror_count=Count("assignments"))
+            .annotate(
+                juror_count=Count("assignments"),
+                scoring_jurors=Count(
+                    "assignments", filter=selectors.scoring_jurors_q("assignments__")
+                ),
+                done_jurors=Count("assignments", filter=selectors.done_jurors_q("assignments__")),
+            )
         )
 
     @admin.display(description=_("Size class"), ordering="company__size_class")
@@ -148,7 +188,21 @@ class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Jurors"), ordering="juror_count")
     def jurors(self, application):
-        return application.juror_count
+        """How far the jury is: "2 of 3 jurors done" (jurors who declared a conflict do not
+        count)."""
+        if not application.juror_count:
+            return "–"
+        text = ngettext(
+            "%(done)d of %(n)d juror done",
+            "%(done)d of %(n)d jurors done",
+            application.scoring_jurors,
+        ) % {"done": application.done_jurors, "n": application.scoring_jurors}
+        conflicts = application.juror_count - application.scoring_jurors
+        if conflicts:
+            text += " " + ngettext(
+                "(%(n)d conflict of interest)", "(%(n)d conflicts of interest)", conflicts
+            ) % {"n": conflicts}
+        return text
 
     @admin.display(description=_("Documents"))
     def documents(self, application):
@@ -156,6 +210,114 @@ class ApplicationAdmin(PortalAdminMixin, admin.ModelAdmin):
             return "–"
         return object_link(
             "admin:seal_application_summary_pdf", application, gettext("Application summary (PDF)")
+        )
+
+    # --- Several applications to several jurors at once --------------------------------------
+
+    ASSIGN_TEMPLATE = "admin/seal/application/assign_jurors.html"
+
+    @admin.action(description=_("Assign jurors …"), permissions=["change"])
+    def assign_jurors(self, request, queryset):
+        """Pick jurors (checkboxes), see what will happen (the assignments, the pairs skipped
+        and why, the mails), then assign: services.jurors_assign_bulk."""
+        applications = list(
+            queryset.select_related("company", "cycle").order_by("company__name", "pk")
+        )
+        step = request.POST.get("step", "")
+        form = AssignJurorsForm(request.POST if step in ("preview", "assign") else None)
+        if step == "assign" and form.is_valid():
+            result = services.jurors_assign_bulk(
+                applications=applications,
+                jurors=form.cleaned_data["jurors"],
+                by_user=request.user,
+            )
+            self._message_bulk_result(request, result)
+            return None
+        context = {
+            "applications": applications,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse("admin:seal_application_changelist"),
+        }
+        if step == "preview" and form.is_valid():
+            plan = services.jurors_assign_plan(
+                applications=applications, jurors=form.cleaned_data["jurors"]
+            )
+            cycles = {application.cycle for application, _juror in plan.pairs}
+            context.update(
+                plan=plan,
+                step="assign",
+                juror_ids=[juror.pk for juror in form.cleaned_data["jurors"]],
+                # One mail per juror and cycle with new applications.
+                mails=len({(juror.pk, app.cycle_id) for app, juror in plan.pairs}),
+                deadlines=sorted((cycle.jury_review_until, cycle.name) for cycle in cycles),
+            )
+            title = gettext("Assign these jurors?")
+        else:
+            context["step"] = "preview"
+            title = gettext("Assign jurors")
+        return self.render_admin_page(request, self.ASSIGN_TEMPLATE, title, **context)
+
+    def _message_bulk_result(self, request, result) -> None:
+        assigned = len(result.assigned)
+        if assigned:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d assignment made; %(mails)d emails to jurors.",
+                    "%(n)d assignments made; %(mails)d emails to jurors.",
+                    assigned,
+                )
+                % {"n": assigned, "mails": result.mails},
+                messages.SUCCESS,
+            )
+        if result.skipped:
+            self.message_user(
+                request,
+                ngettext("%(n)d pair skipped:", "%(n)d pairs skipped:", len(result.skipped))
+                % {"n": len(result.skipped)}
+                + " "
+                + "; ".join(
+                    f"{pair.application.company.name} – {pair.juror} ({pair.reason})"
+                    for pair in result.skipped
+                ),
+                messages.WARNING,
+            )
+        if not assigned and not result.skipped:
+            self.message_user(request, gettext("Nothing to assign."), messages.WARNING)
+
+    # --- The jury's progress, juror by juror --------------------------------------------------
+
+    @admin_url("jury-progress/", name="seal_application_jury_progress")
+    def jury_progress_view(self, request):
+        self.check_permissions(request, require=("view",))
+        cycles = list(AwardCycle.objects.order_by("-applications_open_at"))
+        chosen = request.GET.get("cycle", "")
+        cycle = next((c for c in cycles if str(c.pk) == chosen), None)
+        if cycle is None:
+            current = services.current_cycle()
+            cycle = next((c for c in cycles if current and c.pk == current.pk), None)
+        rows = selectors.jury_progress(cycle) if cycle is not None else []
+        changelist = reverse("admin:seal_application_changelist")
+        for row in rows:
+            in_cycle = {"cycle__id__exact": cycle.pk}
+            row.assigned_url = f"{changelist}?{urlencode({**in_cycle, 'juror': row.juror.pk})}"
+            row.open_url = (
+                f"{changelist}?"
+                f"{urlencode({**in_cycle, OutstandingScoresFilter.parameter_name: row.juror.pk})}"
+            )
+        days_left = None
+        if cycle is not None:
+            days_left = (cycle.jury_review_until - timezone.localdate()).days
+        return self.render_admin_page(
+            request,
+            "admin/seal/application/jury_progress.html",
+            gettext("Jury progress"),
+            cycles=cycles,
+            cycle=cycle,
+            rows=rows,
+            deadline=cycle.jury_review_until if cycle is not None else None,
+            days_left=days_left,
         )
 
     @admin.action(description=_("Reopen for changes by the company"), permissions=["change"])

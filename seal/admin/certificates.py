@@ -1,13 +1,15 @@
 """Certificates: issued when decisions are sent; looked up, downloaded and, if need be,
 revoked here."""
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from network_portal.admin_views import PortalAdminMixin, admin_url, object_link
+from network_portal.admin_views import MailNoteForm, PortalAdminMixin, admin_url, object_link
 from network_portal.downloads import pdf_attachment
+from network_portal.text import validate_multi_line
 
 from .. import documents, services
 from ..models import Certificate
@@ -29,6 +31,22 @@ class ValidityFilter(admin.SimpleListFilter):
         if self.value() == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
+
+
+class RevocationReasonForm(MailNoteForm):
+    """The reason for revoking, asked on the confirmation page (kept with the certificate and
+    in the activity log; the public verification page shows only the date)."""
+
+    note = forms.CharField(
+        label=_("Reason for the revocation"),
+        help_text=_(
+            "Kept with the certificate and in the activity log; the verification page shows "
+            "only the date of the revocation."
+        ),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[validate_multi_line],
+    )
 
 
 @admin.register(Certificate)
@@ -55,6 +73,7 @@ class CertificateAdmin(PortalAdminMixin, admin.ModelAdmin):
         "issued_on",
         "valid_until",
         "revoked_at",
+        "revocation_reason",
         "pdf_link",
     ]
     readonly_fields = fields
@@ -89,12 +108,16 @@ class CertificateAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the seal"), permissions=["revoke"])
     def revoke(self, request, queryset):
+        reason_form = RevocationReasonForm(
+            request.POST if request.POST.get("post") == "yes" else None
+        )
         return self.run_after_confirmation(
             request,
             queryset.filter(revoked_at__isnull=True).order_by("application__company__name"),
             lambda certificate: services.certificate_revoke(
-                certificate=certificate, by_user=request.user
+                certificate=certificate, reason=reason_form.note_or_none(), by_user=request.user
             ),
+            note_form=reason_form,
             action="revoke",
             done_message=ngettext_lazy(
                 "%(n)d certificate revoked; its verification page no longer confirms it.",
@@ -103,8 +126,8 @@ class CertificateAdmin(PortalAdminMixin, admin.ModelAdmin):
             ),
             title=gettext("Revoke the seal?"),
             warning=gettext(
-                "The verification pages of these certificates will say that the seal is no "
-                "longer valid. This cannot be undone here."
+                "The verification pages of these certificates will say that the seal was revoked "
+                "on today's date; the seal image disappears. This cannot be undone here."
             ),
             label=lambda certificate: (
                 f"{certificate.application.company.name} – "

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.db.models import Count
 
 from accounts.models import User
 from accounts.roles import JURY_GROUP
@@ -15,27 +15,28 @@ from ..models import JurorAssignment
 
 class JurorAssignmentFormSet(forms.BaseInlineFormSet):
     """New jurors are assigned through services.juror_assign, which refuses users outside the
-    jury and anyone who works for the applying company; removed through services.juror_remove,
-    which keeps a juror whose scores are submitted."""
+    jury and anyone who works for the applying company, and mailed their new applications;
+    removed through services.juror_remove, which keeps a juror who has scored (saved or
+    submitted: no score is lost)."""
 
     by_user = None
 
     def clean(self):
         super().clean()
         # Forms marked for deletion are not validated, so the refusal is the formset's.
-        staying = [
-            form.instance.juror
-            for form in self.initial_forms
-            if self._should_delete_form(form) and form.instance.submitted_at is not None
-        ]
-        if staying:
-            raise ValidationError(
-                [
-                    _("%(user)s has submitted scores for this application and stays on it.")
-                    % {"user": user}
-                    for user in staying
-                ]
-            )
+        refusals = []
+        for form in self.initial_forms:
+            if not self._should_delete_form(form):
+                continue
+            count = getattr(form.instance, "score_count", None)  # annotated by the inline
+            try:
+                services.require_removable(
+                    form.instance, scored=None if count is None else count > 0
+                )
+            except ValidationError as error:
+                refusals += error.messages
+        if refusals:
+            raise ValidationError(refusals)
         for form in self.extra_forms:
             juror = getattr(form, "cleaned_data", {}).get("juror")
             if juror is None or self._should_delete_form(form) or form.errors:
@@ -57,7 +58,10 @@ class JurorAssignmentFormSet(forms.BaseInlineFormSet):
 
     def save_new(self, form, commit=True):
         return services.juror_assign(
-            application=self.instance, juror=form.cleaned_data["juror"], by_user=self.by_user
+            application=self.instance,
+            juror=form.cleaned_data["juror"],
+            by_user=self.by_user,
+            notify=True,
         )
 
 
@@ -72,7 +76,12 @@ class JurorAssignmentInline(admin.TabularInline):
     readonly_fields = ["conflict_declared_at", "submitted_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("juror")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("juror")
+            .annotate(score_count=Count("scores"))
+        )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

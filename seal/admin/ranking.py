@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats
@@ -19,6 +20,10 @@ from .. import cockpit, selectors, services
 from ..models import Application, AwardCycle, Category
 
 FLAG = "⚑"
+# Rows of the ranking a page.
+RANKING_PER_PAGE = 100
+# Stands for an application's key in its reversed admin address (replaced per row).
+PK_PLACEHOLDER = 987654321
 
 
 class ThresholdForm(forms.ModelForm):
@@ -39,6 +44,14 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note on the decision"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        validators=[validate_multi_line],
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for deciding without all scores"),
+        help_text=_("Only needed while not every assigned juror has submitted scores."),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
@@ -80,19 +93,38 @@ class RankingScreen(PortalAdminMixin):
 
     @admin_url("<int:pk>/ranking/", name="seal_awardcycle_ranking")
     def ranking_view(self, request, pk):
-        cycle, size_class, categories, rows = self._ranking(request, pk)
+        cycle, size_class, categories, all_rows = self._ranking(request, pk)
         can_decide = self.has_decide_permission(request, cycle)
         suggest = can_decide and "suggest" in request.GET and cycle.award_threshold is not None
+        # A page of the ranking at a time (the ranks count on); saving decisions saves the
+        # rows of the page shown (the others are not posted, so they stay as they are).
+        page = Paginator(all_rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
+        rows = page.object_list
+        # What each row shows, prepared once per page rather than by template filters and
+        # tags per cell: the figures, the size class's label, the application's address.
+        size_labels = {value: str(label) for value, label in SizeClass.choices}
+        change_url = reverse("admin:seal_application_change", args=[PK_PLACEHOLDER])
         for row in rows:
             application = row["application"]
-            initial = {"decision": application.decision, "note": application.decision_note}
+            row["total_text"] = _number(row["total"])
+            row["subtotal_texts"] = [_number(value) or "–" for value in row["subtotals"]]
+            row["size_label"] = size_labels.get(row["company"].size_class, "")
+            row["url"] = change_url.replace(str(PK_PLACEHOLDER), str(application.pk))
+            initial = {
+                "decision": application.decision,
+                "note": application.decision_note,
+                "override_reason": application.decision_override_reason,
+            }
             if suggest and not application.decision and row["total"] is not None:
                 initial["decision"] = (
                     Application.Decision.AWARDED
                     if row["total"] >= cycle.award_threshold
                     else Application.Decision.NOT_AWARDED
                 )
-            row["form"] = DecisionForm(prefix=f"a{application.pk}", initial=initial)
+            # The template writes each row's inputs of DecisionForm (prefix "a<pk>") as plain
+            # HTML from these values: a form object rendered per row cost most of the page's
+            # time at a few hundred applications. The POST is read by DecisionForm.
+            row["initial"] = initial
         ready_to_send = cockpit.decisions_ready_to_send(cycle.applications.all()).count()
         return self.render_admin_page(
             request,
@@ -105,13 +137,27 @@ class RankingScreen(PortalAdminMixin):
             size_class=size_class,
             size_classes=SizeClass.choices,
             can_decide=can_decide,
-            # Rows whose decision can still change (a sent decision is final).
+            # Rows whose decision can still change: a sent decision until the results are public.
             open_rows=can_decide
-            and any(row["application"].decision_sent_at is None for row in rows),
+            and any(
+                row["application"].decision_sent_at is None or not cycle.is_published
+                for row in rows
+            ),
+            page=page,
+            revisable=not cycle.is_published,
             suggest=suggest,
             threshold_form=ThresholdForm(instance=cycle),
             ready_to_send=ready_to_send,
             flag=FLAG,
+            # The inputs' labels, translated once for all rows.
+            decision_labels={
+                name: str(field.label) for name, field in DecisionForm.base_fields.items()
+            },
+            decision_choices=[
+                (value, str(label)) for value, label in DecisionForm.base_fields["decision"].choices
+            ],
+            # The table needs the whole width of the screen: no navigation beside it.
+            is_nav_sidebar_enabled=False,
         )
 
     @admin_url("<int:pk>/ranking/csv/", name="seal_awardcycle_ranking_csv")
@@ -137,13 +183,38 @@ class RankingScreen(PortalAdminMixin):
     def decisions_view(self, request, pk):
         cycle = self._cycle(request, pk, decide=True)
         applications = Application.objects.filter(
-            cycle=cycle, submitted_at__isnull=False, decision_sent_at__isnull=True
+            cycle=cycle, submitted_at__isnull=False
         ).select_related("company")
+        if cycle.is_published:  # sent decisions are final once the results are public
+            applications = applications.filter(decision_sent_at__isnull=True)
+        changes = list(self._changed_decisions(request, applications))
+        corrections = [change for change in changes if change[0].decision_sent_at is not None]
+        if corrections and request.POST.get("confirm_corrections") != "yes":
+            # Correcting a sent decision mails the company at once: confirmed first, with
+            # everything posted kept for the confirmation's POST.
+            posted = [
+                (name, value)
+                for name in request.POST
+                if name not in ("csrfmiddlewaretoken", "confirm_corrections")
+                for value in request.POST.getlist(name)
+            ]
+            return self.render_confirmation(
+                request,
+                corrections_confirmation(cycle, corrections),
+                original=cycle,
+                crumb=gettext("Correct sent decisions"),
+                hidden=[*posted, ("confirm_corrections", "yes")],
+                action_url=reverse("admin:seal_awardcycle_decisions", args=[cycle.pk]),
+            )
         saved = self.run_service_per_object(
             request,
-            self._changed_decisions(request, applications),
+            changes,
             lambda change: services.decision_record(
-                application=change[0], awarded=change[1], note=change[2], by_user=request.user
+                application=change[0],
+                awarded=change[1],
+                note=change[2],
+                override_reason=change[3],
+                by_user=request.user,
             ),
             refusal_label=lambda change: change[0].company.name,
         )
@@ -155,14 +226,18 @@ class RankingScreen(PortalAdminMixin):
         return self._back_to_ranking(cycle, request.POST.get("size_class", ""))
 
     def _changed_decisions(self, request, applications):
-        """``(application, awarded, note)`` for each row of the posted ranking whose decision
-        is given and differs from the one saved; a row whose note is refused is reported."""
+        """``(application, awarded, note, override reason)`` for each row of the posted ranking
+        whose decision is given and differs from the one saved; a row whose note or reason is
+        refused is reported."""
         for application in applications:
             form = DecisionForm(request.POST, prefix=f"a{application.pk}")
             if not form.is_valid():
+                errors = [
+                    e for field in ("note", "override_reason") for e in form.errors.get(field, [])
+                ]
                 self.message_user(
                     request,
-                    refusal_text(form.errors.get("note", []), about=application.company.name),
+                    refusal_text(errors, about=application.company.name),
                     messages.ERROR,
                 )
                 continue
@@ -171,7 +246,8 @@ class RankingScreen(PortalAdminMixin):
                 decision == application.decision and note == application.decision_note
             ):
                 continue
-            yield application, decision == Application.Decision.AWARDED, note
+            reason = form.cleaned_data["override_reason"].strip()
+            yield application, decision == Application.Decision.AWARDED, note, reason
 
     @admin_url("<int:pk>/ranking/send/", name="seal_awardcycle_send_decisions")
     def send_decisions_view(self, request, pk):
@@ -265,7 +341,7 @@ def decisions_confirmation(cycle: AwardCycle, applications) -> Confirmation:
                 len(applications),
             )
             % {"n": len(applications)},
-            gettext("Sent decisions are final: they can no longer be changed on the ranking page."),
+            _after_sending(cycle),
             *(
                 [
                     ngettext(
@@ -280,13 +356,89 @@ def decisions_confirmation(cycle: AwardCycle, applications) -> Confirmation:
             ),
         ],
         facts=facts,
-        mails=mails,
+        mails=[
+            *mails,
+            gettext("In all: %(mails)s to %(companies)s.")
+            % {"mails": _emails(total), "companies": _companies(len(applications))},
+        ],
         submit_label=ngettext(
             "Send the decisions to %(n)d person", "Send the decisions to %(n)d people", total
         )
         % {"n": total},
         cancel_url=reverse("admin:seal_awardcycle_ranking", args=[cycle.pk]),
         danger=False,
+    )
+
+
+def _emails(n: int) -> str:
+    return ngettext("%(n)d email", "%(n)d emails", n) % {"n": n}
+
+
+def _companies(n: int) -> str:
+    return ngettext("%(n)d company", "%(n)d companies", n) % {"n": n}
+
+
+def _after_sending(cycle: AwardCycle) -> str:
+    """What remains possible once the decisions are sent, by the cycle's phase."""
+    if cycle.is_published:
+        return gettext(
+            "The results of this cycle are public: sent decisions are final. The certificates "
+            "are confirmed on the verification page at once."
+        )
+    return gettext(
+        "Nothing is public before the award ceremony on %(date)s. Until then a sent decision "
+        "can still be corrected on the ranking page; the company then gets a correction email."
+    ) % {"date": formats.date_format(cycle.ceremony_on)}
+
+
+def corrections_confirmation(cycle: AwardCycle, corrections) -> Confirmation:
+    """What saving ``corrections`` (``(application, awarded, note, reason)`` of sent
+    decisions) does: each company's recipients of the sent decision get the correction."""
+    applications = [change[0] for change in corrections]
+    recipients = services.decision_recipients(applications)
+    total = sum(len(people) for people in recipients.values())
+    facts = []
+    for application, awarded, _note, _reason in corrections:
+        new = Application.Decision.AWARDED if awarded else Application.Decision.NOT_AWARDED
+        facts.append(
+            (
+                application.company.name,
+                ngettext(
+                    "%(old)s → %(new)s – to %(n)d person",
+                    "%(old)s → %(new)s – to %(n)d people",
+                    len(recipients[application.pk]),
+                )
+                % {
+                    "old": application.get_decision_display(),
+                    "new": new.label,
+                    "n": len(recipients[application.pk]),
+                },
+            )
+        )
+    return Confirmation(
+        title=gettext("Correct sent decisions of “%(cycle)s”?") % {"cycle": cycle.name},
+        consequences=[
+            ngettext(
+                "%(n)d decision has already been sent. Its correction is emailed at once to "
+                "the people who received it.",
+                "%(n)d decisions have already been sent. Their corrections are emailed at "
+                "once to the people who received them.",
+                len(corrections),
+            )
+            % {"n": len(corrections)},
+            gettext(
+                "A company no longer awarded loses its certificate (it was never public); a "
+                "company now awarded gets one."
+            ),
+            gettext("The other decisions on the page are saved as well."),
+        ],
+        facts=facts,
+        mails=[
+            gettext("Corrections: %(mails)s to %(companies)s.")
+            % {"mails": _emails(total), "companies": _companies(len(corrections))}
+        ],
+        submit_label=gettext("Save and send the corrections"),
+        cancel_url=reverse("admin:seal_awardcycle_ranking", args=[cycle.pk]),
     )
 
 
@@ -313,7 +465,7 @@ def ranking_rows(cycle: AwardCycle, *, size_class: str = "") -> tuple[list[Categ
     application, best first. Five queries whatever the numbers."""
     categories = list(cycle.categories.order_by("position", "pk"))
     rows = []
-    for rank, result in enumerate(selectors.ranking(cycle, size_class=size_class), start=1):
+    for rank, result in enumerate(selectors.ranking_cached(cycle, size_class=size_class), start=1):
         subtotals = {category.pk: subtotal for category, subtotal in result.categories}
         rows.append(
             {

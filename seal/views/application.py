@@ -25,7 +25,7 @@ from network_portal.downloads import pdf_attachment, pdf_view, stored_file_respo
 from network_portal.flash import flash_errors
 from network_portal.pdf import PDFRenderTimeout
 
-from .. import documents, services
+from .. import documents, selectors, services
 from ..forms import AnswerForm
 from ..models import Answer, Application, Category, Certificate, Criterion, Evidence
 from ..permissions import (
@@ -85,6 +85,15 @@ def category_progress(cycle, missing) -> list[Category]:
     return categories
 
 
+def to_review(application: Application) -> list[Answer]:
+    """Answers carried over from the company's last application and not reviewed yet."""
+    return list(
+        application.answers.filter(needs_review=True)
+        .select_related("criterion__category")
+        .order_by("criterion__category__position", "criterion__position", "criterion__pk")
+    )
+
+
 class ApplicationView(CompanyAdminRequiredMixin, View):
     """Overview: start or continue, progress per category, what is missing, submit, PDFs."""
 
@@ -116,6 +125,10 @@ class ApplicationView(CompanyAdminRequiredMixin, View):
                 not_editable_reason=problem,
                 missing=missing,
                 categories=category_progress(application.cycle, missing),
+                to_review=to_review(application) if problem is None else [],
+                catalogue_changes=(
+                    selectors.catalogue_changes(application) if problem is None else None
+                ),
                 decision_visible=decision_visible(application),
                 certificate=certificate,
                 **(certificate_links(certificate) if certificate else {}),
@@ -244,6 +257,7 @@ class ApplicationStepView(CompanyAdminRequiredMixin, View):
                 self_assessment=form.cleaned_data["self_assessment"],
                 explanation=form.cleaned_data["explanation"],
                 uploads=form.cleaned_data["files"],
+                evidence_valid_until=form.cleaned_data["evidence_valid_until"],
             )
             for form in forms
             # An untouched criterion gets no empty answer row.
@@ -275,6 +289,27 @@ class ApplicationStepView(CompanyAdminRequiredMixin, View):
         if index + 1 < len(self.categories):
             return redirect("seal:application_step", category_id=self.categories[index + 1].pk)
         return redirect("seal:application")
+
+
+def _review_notes(application: Application) -> list[str]:
+    """For the submit confirmation: the answers carried over and not reviewed yet. Submitting
+    them unchanged is allowed (they may still be true); the company should know it does."""
+    unreviewed = to_review(application)
+    if not unreviewed:
+        return []
+    return [
+        ngettext(
+            "%(n)d answer was taken over from your last application and has not been reviewed "
+            "yet: %(criteria)s. It goes to the jury as it is.",
+            "%(n)d answers were taken over from your last application and have not been "
+            "reviewed yet: %(criteria)s. They go to the jury as they are.",
+            len(unreviewed),
+        )
+        % {
+            "n": len(unreviewed),
+            "criteria": "; ".join(answer.criterion.question for answer in unreviewed),
+        }
+    ]
 
 
 class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
@@ -327,6 +362,7 @@ class ApplicationSubmitView(CompanyAdminRequiredMixin, View):
                     ),
                 ],
                 consequences=[
+                    *_review_notes(application),
                     _(
                         "The application of “%(company)s” for the seal %(cycle)s goes to the "
                         "coordination team and the jury, as it is now."

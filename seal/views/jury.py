@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -59,7 +60,7 @@ class JurorRequiredMixin(LoginRequiredMixin):
 @dataclass
 class JuryRow:
     assignment: JurorAssignment
-    state: str  # works_for, conflict, submitted, waiting, partial, open
+    state: str  # works_for, conflict, submitted, waiting, not_yet, partial, open
     scored: int
     criteria: int
 
@@ -73,6 +74,8 @@ def _state(assignment, *, own_company_id, scored: int) -> str:
         return "submitted"
     if not assignment.application.is_submitted:
         return "waiting"
+    if not assignment.application.cycle.scoring_open:
+        return "not_yet"
     return "partial" if scored else "open"
 
 
@@ -115,7 +118,28 @@ class JuryListView(JurorRequiredMixin, ListView):
             )
             for a in assignments
         ]
+        context["deadlines"] = _deadlines(context["rows"])
         return context
+
+
+@dataclass
+class JuryDeadline:
+    cycle: object
+    days_left: int  # negative: passed
+
+
+def _deadlines(rows: list[JuryRow]) -> list[JuryDeadline]:
+    """The scoring deadline of each cycle in which the juror still has something to score."""
+    today = timezone.localdate()
+    cycles = {
+        row.assignment.application.cycle_id: row.assignment.application.cycle
+        for row in rows
+        if row.state in ("open", "partial", "waiting", "not_yet")
+    }
+    return [
+        JuryDeadline(cycle=cycle, days_left=(cycle.jury_review_until - today).days)
+        for cycle in sorted(cycles.values(), key=lambda c: c.jury_review_until)
+    ]
 
 
 # --- Scoring one application ----------------------------------------------------------------
@@ -153,7 +177,11 @@ def _score_context(assignment: JurorAssignment, *, user, form=None) -> dict:
     if judges_own_company or context["conflict"]:
         # Nothing of the application and no form: this juror does not judge it.
         return context
-    can_score = assignment.submitted_at is None and application.is_submitted
+    can_score = (
+        assignment.submitted_at is None
+        and application.is_submitted
+        and application.cycle.scoring_open
+    )
     see_others = can_see_other_scores(assignment)
     criteria = _criteria(application.cycle)
     # A draft (or reopened) application's answers are the company's work in progress.

@@ -5,11 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from .. import services
+from .. import selectors, services
 from ..models import Category, Certificate, Criterion
 from ..permissions import apply_offer_refusal
 
@@ -18,14 +19,12 @@ BADGE_MAX_AGE = 24 * 60 * 60
 
 
 def _certificate_or_none(code: str) -> Certificate | None:
+    """The certificate with ``code`` if the public may know it: its cycle is published (award
+    ceremony reached or published early). Before that it is unknown, as a wrong code is."""
     code = code.strip().upper()
     if "\x00" in code:  # anyone can type a code; PostgreSQL refuses NUL in a query
         return None
-    return (
-        Certificate.objects.select_related("application__company", "application__cycle")
-        .filter(verification_code=code)
-        .first()
-    )
+    return selectors.public_certificates().filter(verification_code=code).first()
 
 
 def certificate_links(certificate: Certificate) -> dict:
@@ -58,7 +57,11 @@ class SealHomeView(TemplateView):
             context["now"] = timezone.now()
             if cycle.accepts_applications:
                 context["apply_refusal"] = apply_offer_refusal(self.request.user, cycle)
-        context["certificates"] = services.awarded_certificates()
+        # The catalogue and the holders come from the cache ({% sharedcache %}): read only
+        # when rendered anew.
+        context["certificates"] = selectors.current_holders()
+        context["public_pages"] = SimpleLazyObject(selectors.public_holder_companies)
+        context["today"] = timezone.localdate()
         return super().get_context_data(**context, **kwargs)
 
 

@@ -40,3 +40,14 @@ def test_statement_in_english_interface_is_marked_as_german(client):
     html = client.get("/barrierefreiheit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in html
     assert '<article class="narrow" lang="de">' in html  # screen readers switch to German
+
+
+def test_statement_names_the_tagged_pdfs_and_the_untagged_ones(client):
+    html = " ".join(client.get("/barrierefreiheit/").content.decode().split())
+
+    assert (
+        "Urkunden, Bewerbungszusammenfassungen und Feedback-Berichte zum Siegel „Mein Top Job "
+        "Trier“ erzeugt das Portal als getaggte PDF-Dokumente nach PDF/UA-1"
+    ) in html
+    assert "Teilnehmendenlisten der Netzwerktreffen und der Jahresbericht, sind nicht" in html
+    assert "sind nicht als barrierefreie (getaggte) PDF-Dokumente ausgezeichnet" in html

@@ -305,6 +305,9 @@ ADMIN_SITE = {
         method="post",
         extras=(Extra("confirmation page", "coordinator", to(_ranking), method="get"),),
     ),
+    # How far each juror has got (tests/seal/test_jury_work.py); the bulk assignment is an
+    # action of the applications' list, not a URL of its own.
+    "admin:seal_application_jury_progress": AdminEntry(coordinators_only()),
     "admin:seal_application_summary_pdf": AdminEntry(
         coordinators_only(), kwargs=_pk("application")
     ),

@@ -499,6 +499,31 @@ SITE = {
         kwargs=lambda w: {"code": w.certificate.verification_code},
         extras=(Extra("bogus token", "anonymous", NOT_FOUND, kwargs={"code": "BOGUS"}),),
     ),
+    "seal:archive": Entry(PUBLIC),
+    "seal:holders_json": Entry(PUBLIC),
+    "seal:holders_embed": Entry(PUBLIC),
+    "seal:holder": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"slug": w.company.slug},
+        extras=(
+            Extra(
+                "a company without a public seal page",
+                "anonymous",
+                NOT_FOUND,
+                kwargs=lambda w: {"slug": w.other_company.slug},
+            ),
+        ),
+    ),
+    # Each company admin edits the own company's page (no object in the URL); without a
+    # current seal the page says that a public page needs one.
+    "seal:holder_profile": Entry(
+        COMPANY_ADMIN_PAGE,
+        why=NO_COMPANY_WHY,
+        extras=(
+            Extra("saving", "company_admin", to("seal:holder_profile"), method="post"),
+            Extra("saving", "member", FORBIDDEN, method="post"),
+        ),
+    ),
     "seal:application": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
     "seal:application_step": Entry(
         by_role(

@@ -39,7 +39,7 @@ from network_portal.models import MailText, OutboxMail
 from network_portal.signing import make_token
 from newsletter import rendering
 from newsletter.models import IssueAttachment, Subscription
-from seal.models import Application
+from seal.models import Application, HolderProfile
 from tests.factories import (
     CompanyAdminFactory,
     CompanyFactory,
@@ -273,6 +273,8 @@ def build_world() -> World:
         application__company=company,
         application__decision=Application.Decision.AWARDED,
     )
+    # The owning company shows a public seal page (with its consent).
+    HolderProfile.objects.create(company=company, public=True, offer="Jobrad für alle.")
 
     # --- What only the admin shows -------------------------------------------------------
     outbox_mail = OutboxMail.objects.create(

@@ -314,6 +314,30 @@ def test_changelist_shows_seats_taken_and_links_the_participant_overview(coordin
     assert f'<a href="{participants_url(meeting)}">Teilnehmerübersicht</a>' in content
 
 
+@pytest.mark.parametrize("meetings", [1, 30])
+def test_changelist_counts_and_filters_without_the_seats(
+    coordinator_client, django_assert_num_queries, meetings
+):
+    """Only the page's rows count their seats (sortable by them); the list's count, the
+    date hierarchy and the hosts' filter run on the bare meetings: the same queries at 1 and
+    at 30 meetings."""
+    for n in range(meetings):
+        RegistrationFactory.create_batch(n % 3, meeting=MeetingFactory(capacity=30))
+
+    with django_assert_num_queries(8) as queries:
+        response = coordinator_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    seat_queries = [
+        q["sql"] for q in queries.captured_queries if "meetings_registration" in q["sql"]
+    ]
+    assert len(seat_queries) == 1  # the page's rows
+    assert "COUNT(" not in seat_queries[0].split("FROM", 1)[1].split("meetings_registration")[0]
+    by_seats = coordinator_client.get(CHANGELIST, {"o": "-6"})  # seats taken, most first
+    seats = [row.seated for row in by_seats.context["cl"].result_list]
+    assert seats == sorted(seats, reverse=True) and seats[0] == min(meetings - 1, 2)
+
+
 def test_change_form_links_the_participant_overview(coordinator_client):
     meeting = MeetingFactory()
 
@@ -461,8 +485,9 @@ def test_participant_overview_runs_a_constant_number_of_queries(
         FeedbackFactory(registration=registration, rating=index % 5 + 1, comment=f"Notiz {index}")
 
     for meeting in (small, large):
-        # 6, and 2 for who has not answered (meetings.admin.reminders.no_answer_context).
-        with django_assert_num_queries(8):
+        # The session, 5 (one page of the companies' answers with their totals), and 3 for who
+        # has not answered (meetings.admin.reminders.no_answer_context: one page and counts).
+        with django_assert_num_queries(9):
             response = coordinator_client.get(participants_url(meeting))
         assert response.status_code == 200
     assert len(response.context["companies"]) == Company.objects.active().count() == 15

@@ -147,9 +147,10 @@ def test_past_meeting_query_count_is_constant(
     client.force_login(company_user)
     client.get("/")  # what a login leaves to the first page is done
 
-    # Session, user, company account, company, meeting with seat counts, agenda, materials,
-    # the company's registrations, who came (checked in? then the seated), feedback given.
-    with django_assert_num_queries(11):
+    # Session, user with company account and company, meeting with its host, agenda,
+    # materials, the company's registrations, who came (checked in? then the seated),
+    # feedback given.
+    with django_assert_num_queries(9):
         html = detail(client, meeting)
 
     assert html.count("<li>Person ") == n

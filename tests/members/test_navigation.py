@@ -116,9 +116,9 @@ def test_start_page_queries_stay_the_same_for_a_logged_in_user(
         user = MembershipFactory(company=CompanyFactory(status=status)).user
     client.force_login(user)
 
-    # Session, user, the company account with its company (one query for the whole
+    # Session, the user with the company account and its company (one query for the whole
     # navigation), the member count, the next meeting with its host.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         html = client.get("/").content.decode()
 
     assert "Nächstes Netzwerktreffen" in html

@@ -161,7 +161,7 @@ def test_members_archive_query_count_is_constant(
     for days in range(n):
         sent_days_ago(days + 1, is_public=days % 2 == 0)
     client.force_login(company_user)
-    # session, user, membership+company (permission), count, page, nav membership
-    with django_assert_num_queries(6):
+    # session, user with company account and company (permission, navigation), count, page
+    with django_assert_num_queries(4):
         response = client.get(MEMBERS)
     assert len(response.context["issues"]) == n

@@ -34,6 +34,27 @@ class AwardCycleFactory(factory.django.DjangoModelFactory):
     decision_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
     ceremony_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=70))
 
+    class Params:
+        # The application deadline has passed: the jury scores, the coordinators decide;
+        # nothing is public yet (the ceremony is ahead).
+        scoring = factory.Trait(
+            applications_open_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=60)),
+            deadline=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+        )
+        # The award ceremony took place five days ago: the cycle's results are public.
+        awarded = factory.Trait(
+            criteria_published_on=factory.LazyFunction(
+                lambda: timezone.localdate() - timedelta(days=240)
+            ),
+            applications_open_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=200)),
+            deadline=factory.LazyFunction(lambda: timezone.now() - timedelta(days=120)),
+            jury_review_until=factory.LazyFunction(
+                lambda: timezone.localdate() - timedelta(days=90)
+            ),
+            decision_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60)),
+            ceremony_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=5)),
+        )
+
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -154,14 +175,17 @@ def tiny_png() -> bytes:
 
 
 class CertificateFactory(factory.django.DjangoModelFactory):
-    """An awarded application whose decision has been sent, with a valid certificate."""
+    """An awarded application whose decision has been sent, with a valid certificate of a
+    published cycle (its ceremony was five days ago)."""
 
     class Meta:
         model = "seal.Certificate"
 
     application = factory.SubFactory(
         ApplicationFactory,
-        submitted_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=40)),
+        # Awarded at the ceremony five days ago: public (pass a cycle of your own otherwise).
+        cycle=factory.SubFactory(AwardCycleFactory, awarded=True),
+        submitted_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=140)),
         decision=Application.Decision.AWARDED,
         decided_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=5)),
         decision_sent_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=5)),
@@ -204,7 +228,7 @@ def ranking_example():
     from members.models import SizeClass
     from tests.factories import CompanyFactory
 
-    cycle = AwardCycleFactory(name="2029", slug="2029")
+    cycle = AwardCycleFactory(name="2029", slug="2029", scoring=True)
     category_a = CategoryFactory(cycle=cycle, name="Aus- und Weiterbildung", position=1)
     category_b = CategoryFactory(cycle=cycle, name="Gesundheit", position=2)
     a1 = CriterionFactory(category=category_a, question="Weiterbildungsplan", weight=2, position=1)

@@ -171,6 +171,54 @@ def test_changing_a_cycle_into_an_overlapping_window_is_refused(coordinator_clie
     assert later.validity_years == 5
 
 
+def test_dates_of_phases_reached_stay(coordinator_client):
+    """Scoring began at the deadline and the results are public since the ceremony: moving
+    those dates would close or open a phase by the back door."""
+    cycle = AwardCycleFactory(awarded=True, name="2025", slug="2025")
+    url = reverse("admin:seal_awardcycle_change", args=[cycle.pk])
+    response = coordinator_client.post(
+        url,
+        cycle_form(
+            cycle,
+            deadline=timezone.now() + timedelta(days=3),
+            ceremony_on=timezone.localdate() + timedelta(days=30),
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["deadline"] == [
+        "Der Bewerbungsschluss ist vorbei und die Bewertung hat begonnen: Er lässt sich nicht "
+        "mehr verschieben."
+    ]
+    assert errors["ceremony_on"] == [
+        "Die Ergebnisse dieser Runde sind öffentlich: Ihr Verleihungsdatum bleibt."
+    ]
+    # Other fields still change.
+    response = coordinator_client.post(url, cycle_form(cycle, validity_years="5"))
+    assert response.status_code == 302
+
+
+def test_dates_cannot_open_a_phase_early_by_the_back_door(coordinator_client):
+    cycle = AwardCycleFactory(name="2027", slug="2027")  # open, nothing public
+    url = reverse("admin:seal_awardcycle_change", args=[cycle.pk])
+    response = coordinator_client.post(
+        url,
+        cycle_form(
+            cycle,
+            deadline=timezone.now() - timedelta(hours=1),
+            jury_review_until=timezone.localdate(),
+            decision_on=timezone.localdate(),
+            ceremony_on=timezone.localdate(),
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Bewertung vor dem Bewerbungsschluss öffnen" in errors["deadline"][0]
+    assert "Ergebnisse vor der Preisverleihung veröffentlichen" in errors["ceremony_on"][0]
+    cycle.refresh_from_db()
+    assert not cycle.scoring_open and not cycle.is_published
+
+
 def test_phases_must_follow_each_other(coordinator_client):
     response = coordinator_client.post(
         reverse("admin:seal_awardcycle_add"),
@@ -597,10 +645,19 @@ def test_revoke_certificate_after_confirmation(coordinator_client):
     certificate.refresh_from_db()
     assert certificate.revoked_at is None and certificate.is_valid
 
-    response = coordinator_client.post(url, {**form, "post": "yes"})
+    # The reason is asked on the confirmation page: without it, nothing is revoked.
+    response = coordinator_client.post(url, {**form, "post": "yes", "note": "  "})
+    assert response.status_code == 200
+    assert "Grund für den Widerruf" in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+    reason = "Das Unternehmen erfüllt die Kriterien nicht mehr."
+    response = coordinator_client.post(url, {**form, "post": "yes", "note": reason})
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None and not certificate.is_valid
+    assert certificate.revocation_reason == reason
     assert messages_of(response) == [
         (
             "success",

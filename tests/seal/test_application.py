@@ -445,7 +445,14 @@ def test_feedback_only_after_the_decision_was_sent_and_certificate_only_if_award
 ):
     complete(application, catalogue)
     services.application_submit(application=application, by_user=company_admin)
-    services.decision_record(application=application, awarded=False, note="Knapp!")
+    # Decided early on purpose: scoring opened before the deadline, no jurors.
+    services.cycle_open_scoring_early(cycle=application.cycle, by_user=None)
+    services.decision_record(
+        application=application,
+        awarded=False,
+        note="Knapp!",
+        override_reason="Die Jury hat gemeinsam in der Sitzung beraten.",
+    )
     client.force_login(company_admin)
     assert client.get(reverse("seal:feedback_pdf")).status_code == 404
     html = client.get(OVERVIEW).content.decode()
@@ -637,10 +644,10 @@ def test_step_page_runs_a_constant_number_of_queries(
     add(1)
     client.force_login(company_admin)
     url = reverse("seal:application_step", args=[category.pk])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(url)
     add(6)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count('type="radio"') == 7 * 5
 

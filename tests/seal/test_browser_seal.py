@@ -1,15 +1,19 @@
 """In the browser, the whole seal journey: a company admin fills part of the application,
-leaves, comes back, uploads evidence and submits; a juror scores it; a coordinator awards it;
-the certificate downloads and its verification page says "gültig"."""
+leaves, comes back, uploads evidence and submits; a coordinator opens scoring and assigns the
+juror (mailed); the juror scores it; a coordinator awards it in the ranking and sends the
+decision (confirmed); nothing is public until the award date, then the company is listed and
+its verification page says "gültig"."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from seal import services
-from seal.models import Application, Certificate
+from network_portal.models import OutboxMail
+from seal.models import Application, AwardCycle, Certificate, JurorAssignment
 from tests.factories import CompanyAdminFactory, CompanyFactory, CoordinatorFactory
 from tests.mfa import browser_log_in, enroll_totp
 from tests.seal.factories import AwardCycleFactory, CategoryFactory, CriterionFactory, juror
@@ -73,8 +77,30 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
     assert application.is_submitted
     assert application.answers.get(criterion=second).evidence.count() == 1
 
-    # The coordinators assign the juror; the juror scores in the browser.
-    assignment = services.juror_assign(application=application, juror=scorer)
+    # Scoring waits for the deadline: the juror cannot score yet.
+    office = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
+    browser_log_in(office, coordinator.email, PASSWORD, totp_secret=enroll_totp(coordinator))
+    # A coordinator opens scoring before the deadline on purpose (confirmed, logged) and
+    # assigns the juror with the bulk assignment; the juror is mailed.
+    office.goto("/admin/seal/awardcycle/")
+    office.check(f"input[name='_selected_action'][value='{cycle.pk}']")
+    office.select_option("select[name='action']", "open_scoring_early")
+    office.get_by_role("button", name="Ausführen").click()
+    assert not AwardCycle.objects.get(pk=cycle.pk).scoring_open
+    office.get_by_role("button", name="Ja, Bewertung jetzt öffnen").click()
+    assert AwardCycle.objects.get(pk=cycle.pk).scoring_open
+    office.goto("/admin/seal/application/")
+    office.check(f"input[name='_selected_action'][value='{application.pk}']")
+    office.select_option("select[name='action']", "assign_jurors")
+    office.get_by_role("button", name="Ausführen").click()
+    office.get_by_label(scorer.get_full_name()).check()
+    office.get_by_role("button", name="Weiter").click()
+    office.get_by_role("button", name="Ja, zuordnen").click()
+    expect(office.locator("#result_list")).to_contain_text("0 von 1 Juror*in fertig")
+    assignment = JurorAssignment.objects.get(application=application, juror=scorer)
+    juror_mail = OutboxMail.objects.get(to="jurorin@example.org")
+    assert "Saarblick Sanitär GmbH" in juror_mail.body_text
+
     jury = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
     browser_log_in(jury, scorer.email, PASSWORD, totp_secret=enroll_totp(scorer))
     jury.goto(f"/seal/jury/{assignment.pk}/")
@@ -87,8 +113,6 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
     expect(jury.locator("#jury-notice")).to_contain_text("Sie haben Ihre Bewertung am")
 
     # A coordinator awards it in the admin's ranking and sends the decision.
-    office = browser.new_context(locale="de-DE", base_url=live_server.url).new_page()
-    browser_log_in(office, coordinator.email, PASSWORD, totp_secret=enroll_totp(coordinator))
     office.goto(f"/admin/seal/awardcycle/{cycle.pk}/ranking/")
     expect(office.locator(f"#application-{application.pk} .total")).to_have_text("87,50")
     office.check(f"input[name='a{application.pk}-decision'][value='awarded']")
@@ -107,5 +131,16 @@ def test_application_from_draft_to_verified_certificate(page, browser, live_serv
     pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
     text = "".join(p.extract_text() for p in pdf.pages)
     assert "Saarblick Sanitär GmbH" in text and certificate.verification_code in text
+    # Nothing is public before the award ceremony: not the list, not the verification page.
     page.goto(f"/seal/verify/{certificate.verification_code}/")
-    expect(page.get_by_text("gültig", exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Siegel nicht gefunden")).to_be_visible()
+    page.goto("/seal/")
+    expect(page.locator("#awarded")).not_to_contain_text("Saarblick Sanitär GmbH")
+    # Time passes: the ceremony took place yesterday. Listed and verified from then on.
+    AwardCycle.objects.filter(pk=cycle.pk).update(
+        ceremony_on=timezone.localdate() - timedelta(days=1)
+    )
+    page.goto("/seal/")
+    expect(page.locator("#awarded")).to_contain_text("Saarblick Sanitär GmbH")
+    page.goto(f"/seal/verify/{certificate.verification_code}/")
+    expect(page.locator("#seal-status")).to_contain_text("gültig bis")

@@ -31,7 +31,10 @@ def decided():
         CompanyAdminFactory(company=porta.company, user__email=email)
     for email in ("empfang@klinik.example", "pflege@klinik.example"):
         ContactPersonFactory(company=klinik.company, email=email)
-    services.decision_record(application=porta, awarded=True)
+    # A third juror has not submitted: decided with the coordinator's reason.
+    services.decision_record(
+        application=porta, awarded=True, override_reason="Die dritte Jurorin ist erkrankt."
+    )
     services.decision_record(application=klinik, awarded=False, note="Nächstes Mal!")
     return example
 

@@ -80,6 +80,10 @@ def example():
     return ranking_example()
 
 
+# Porta Digital's third juror has not submitted: deciding on it needs a reason.
+ILL = "Die dritte Jurorin ist erkrankt."
+
+
 PORTA = [
     "1",
     "Porta Digital Werkstatt UG",
@@ -146,7 +150,10 @@ def test_ranking_is_filtered_by_size_class(coordinator_client, example):
 
 def test_ranking_csv_export(coordinator_client, example):
     services.decision_record(
-        application=example["applications"]["porta"], awarded=True, note="=Vorbildlich; klar"
+        application=example["applications"]["porta"],
+        awarded=True,
+        note="=Vorbildlich; klar",
+        override_reason=ILL,
     )
 
     response = coordinator_client.get(ranking_url(example["cycle"], "ranking_csv"))
@@ -176,7 +183,7 @@ def test_ranking_runs_a_constant_number_of_queries(
     coordinator_client, django_assert_num_queries, size
 ):
     applications, jurors, criteria_per_category = (1, 1, 1) if size == "small" else (6, 3, 3)
-    cycle = AwardCycleFactory()
+    cycle = AwardCycleFactory(scoring=True)
     criteria = [
         CriterionFactory(category=category)
         for category in CategoryFactory.create_batch(2, cycle=cycle)
@@ -238,11 +245,14 @@ def test_threshold_is_saved_and_suggests_decisions(coordinator_client, example):
     assert messages_of(response) == [("success", "Die Vergabeschwelle ist gespeichert.")]
 
     response = coordinator_client.get(ranking_url(cycle), {"suggest": "1"})
-    forms = {row["application"].pk: row["form"] for row in response.context["rows"]}
+    initial = {row["application"].pk: row["initial"] for row in response.context["rows"]}
     applications = example["applications"]
-    assert forms[applications["porta"].pk].initial["decision"] == "awarded"
-    assert forms[applications["moselblick"].pk].initial["decision"] == "awarded"
-    assert forms[applications["klinik"].pk].initial["decision"] == "not_awarded"
+    assert initial[applications["porta"].pk]["decision"] == "awarded"
+    assert initial[applications["moselblick"].pk]["decision"] == "awarded"
+    assert initial[applications["klinik"].pk]["decision"] == "not_awarded"
+    html = response.content.decode()
+    porta = applications["porta"].pk
+    assert f'name="a{porta}-decision" value="awarded" id="id_a{porta}-decision_0" checked' in html
     assert "Nichts wird gespeichert" in response.content.decode()
     # Only a suggestion: nothing is decided yet.
     assert not Application.objects.exclude(decision="").exists()
@@ -262,6 +272,7 @@ def test_coordinator_records_decisions_with_notes(coordinator_client, example):
         {
             f"a{porta.pk}-decision": "awarded",
             f"a{porta.pk}-note": "  Vorbildliche Weiterbildung.  ",
+            f"a{porta.pk}-override_reason": ILL,
             f"a{klinik.pk}-decision": "not_awarded",
             f"a{klinik.pk}-note": "",
             # Moselblick: left undecided.
@@ -275,6 +286,7 @@ def test_coordinator_records_decisions_with_notes(coordinator_client, example):
     klinik.refresh_from_db()
     moselblick.refresh_from_db()
     assert (porta.decision, porta.decision_note) == ("awarded", "Vorbildliche Weiterbildung.")
+    assert porta.decision_override_reason == ILL
     assert porta.decided_at is not None
     assert (klinik.decision, klinik.decision_note) == ("not_awarded", "")
     assert moselblick.decision == "" and moselblick.decided_at is None
@@ -299,10 +311,11 @@ def test_coordinator_records_decisions_with_notes(coordinator_client, example):
     assert messages_of(response) == [("info", "0 Entscheidungen gespeichert.")]
 
 
-def test_sent_decision_cannot_be_changed(coordinator_client, example):
+def test_sent_decision_cannot_be_changed_once_published(coordinator_client, example):
     porta = example["applications"]["porta"]
-    services.decision_record(application=porta, awarded=True)
+    services.decision_record(application=porta, awarded=True, override_reason=ILL)
     services.decisions_send(cycle=example["cycle"])
+    services.cycle_publish_early(cycle=example["cycle"], by_user=None)
 
     response = coordinator_client.post(
         ranking_url(example["cycle"], "decisions"), {f"a{porta.pk}-decision": "not_awarded"}
@@ -333,7 +346,9 @@ def test_send_decisions_mails_each_company_admin_once(
     MembershipFactory(company=porta.company, user__email="azubi@porta.example")
     CompanyAdminFactory(company=klinik.company, user__email="personal@klinik.example")
     CompanyAdminFactory(company=moselblick.company, user__email="personal@moselblick.example")
-    services.decision_record(application=porta, awarded=True, note="Weiter so!")
+    services.decision_record(
+        application=porta, awarded=True, note="Weiter so!", override_reason=ILL
+    )
     services.decision_record(application=klinik, awarded=False)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -374,7 +389,9 @@ def test_certificate_is_issued_on_the_day_of_sending_after_the_ceremony(example)
     cycle = example["cycle"]
     cycle.ceremony_on = timezone.localdate() - timedelta(days=10)
     cycle.save()
-    services.decision_record(application=example["applications"]["porta"], awarded=True)
+    services.decision_record(
+        application=example["applications"]["porta"], awarded=True, override_reason=ILL
+    )
 
     services.decisions_send(cycle=cycle)
 
@@ -463,3 +480,21 @@ def test_demo_awards_exactly_the_applications_above_the_threshold():
     for row in selectors.ranking(past):
         awarded = row.application.decision == Application.Decision.AWARDED
         assert awarded == (row.total >= past.award_threshold), row.application.company.name
+
+
+def test_a_long_ranking_comes_a_hundred_rows_a_page(coordinator_client):
+    """The ranks count on across pages; saving decides only the page's rows."""
+    cycle = AwardCycleFactory(scoring=True)
+    criterion = CriterionFactory(category=CategoryFactory(cycle=cycle))
+    judge = juror()
+    for n in range(103):
+        application = SubmittedApplicationFactory(cycle=cycle)
+        submitted_scores(application, judge, {criterion: n % 5})
+
+    first = coordinator_client.get(ranking_url(cycle))
+    second = coordinator_client.get(ranking_url(cycle), {"page": 2})
+
+    assert [row[0] for row in table_rows(first)] == [str(n) for n in range(1, 101)]
+    assert [row[0] for row in table_rows(second)] == ["101", "102", "103"]
+    assert "Seite 1 von 2" in first.content.decode()
+    assert 'href="?page=2" rel="next"' in first.content.decode()

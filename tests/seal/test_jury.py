@@ -32,7 +32,7 @@ OTHER_COMMENT = "Vorbildliches Mentoring-Programm für Auszubildende"
 
 @pytest.fixture
 def catalogue():
-    cycle = AwardCycleFactory()
+    cycle = AwardCycleFactory(scoring=True)
     pay = CategoryFactory(cycle=cycle, name="Vergütung und Zusatzleistungen", position=0)
     training = CategoryFactory(cycle=cycle, name="Weiterbildung und Entwicklung", position=1)
     return [
@@ -245,8 +245,8 @@ def test_list_runs_a_constant_number_of_queries(
         )
     login_with_second_factor(client, jury_member)
 
-    # session, user, jury group, assignments, criteria per cycle, the juror's company
-    with django_assert_num_queries(6):
+    # session, user with the juror's company, jury group, assignments, criteria per cycle
+    with django_assert_num_queries(5):
         response = client.get(reverse("seal:jury"))
 
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from tests.factories import CompanyFactory
 from tests.seal.factories import (
@@ -23,6 +23,12 @@ def cycle():
     return AwardCycleFactory(name="2027", slug="2027")
 
 
+@pytest.fixture
+def awarded_cycle():
+    """A cycle whose award ceremony has taken place: its certificates are public."""
+    return AwardCycleFactory(name="2027", slug="2027", awarded=True)
+
+
 def catalogue(cycle, *, categories: int, criteria: int):
     for c in range(categories):
         category = CategoryFactory(cycle=cycle, name=f"Gesundheit {c}", position=c)
@@ -34,6 +40,11 @@ def catalogue(cycle, *, categories: int, criteria: int):
                 weight="1.5",
                 evidence_required=n == 0,
             )
+
+
+def german_date(day) -> str:
+    with translation.override("de"):
+        return formats.date_format(day, "DATE_FORMAT")
 
 
 def award(company_name: str, cycle, **kwargs):
@@ -93,6 +104,7 @@ def test_seal_page_lists_awarded_companies_per_cycle(client, cycle):
         slug="2025",
         applications_open_at=timezone.now() - timedelta(days=800),
         deadline=timezone.now() - timedelta(days=700),
+        ceremony_on=timezone.localdate() - timedelta(days=600),
     )
     first = award("Moselblick Pflege GmbH", earlier)
     award("Saarburger Feinmechanik KG", earlier)
@@ -111,28 +123,28 @@ def test_seal_page_runs_a_constant_number_of_queries(client, django_assert_num_q
         name="2025",
         applications_open_at=timezone.now() - timedelta(days=800),
         deadline=timezone.now() - timedelta(days=700),
+        ceremony_on=timezone.localdate() - timedelta(days=600),
     )
     catalogue(cycle, categories=1, criteria=1)
     award("Moselblick Pflege GmbH", earlier)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("seal:home"))
     catalogue(cycle, categories=4, criteria=5)
     for n in range(6):
         award(f"Eifeler Holzbau {n} GmbH", earlier)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("seal:home"))
     assert response.content.decode().count("Eifeler Holzbau") == 6
 
 
-def test_verification_page_says_valid(client, cycle):
-    certificate = award("Moselblick Pflege GmbH", cycle)
+def test_verification_page_says_valid(client, awarded_cycle):
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle)
     response = client.get(reverse("seal:verify", args=[certificate.verification_code]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Moselblick Pflege GmbH" in html
     assert "2027" in html
-    assert "<strong>gültig</strong>" in html
-    assert certificate.valid_until.strftime("%Y") in html
+    assert f"<strong>gültig bis {german_date(certificate.valid_until)}</strong>" in html
     # The HTML for the company's website, escaped, with the badge inside a link to this page.
     badge = reverse("seal:badge", args=[certificate.verification_code])
     verify = reverse("seal:verify", args=[certificate.verification_code])
@@ -142,8 +154,8 @@ def test_verification_page_says_valid(client, cycle):
     assert f'<img src="{badge}"' in html
 
 
-def test_verification_code_is_case_insensitive(client, cycle):
-    certificate = award("Moselblick Pflege GmbH", cycle)
+def test_verification_code_is_case_insensitive(client, awarded_cycle):
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle)
     url = reverse("seal:verify", args=[certificate.verification_code.lower()])
     assert "Moselblick Pflege GmbH" in client.get(url).content.decode()
 
@@ -151,16 +163,23 @@ def test_verification_code_is_case_insensitive(client, cycle):
 @pytest.mark.parametrize(
     ("changes", "word"),
     [
-        ({"valid_until": timezone.localdate() - timedelta(days=1)}, "abgelaufen"),
-        ({"revoked_at": timezone.now()}, "widerrufen"),
+        (
+            {"valid_until": timezone.localdate() - timedelta(days=1)},
+            "am {yesterday} abgelaufen",
+        ),
+        ({"revoked_at": timezone.now()}, "am {today} widerrufen"),
     ],
 )
-def test_verification_page_does_not_say_valid_when_expired_or_revoked(client, cycle, changes, word):
-    certificate = award("Moselblick Pflege GmbH", cycle, **changes)
+def test_verification_page_does_not_say_valid_when_expired_or_revoked(
+    client, awarded_cycle, changes, word
+):
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle, **changes)
     response = client.get(reverse("seal:verify", args=[certificate.verification_code]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Moselblick Pflege GmbH" in html
+    today = timezone.localdate()
+    word = word.format(today=german_date(today), yesterday=german_date(today - timedelta(days=1)))
     assert f"<strong>{word}</strong>" in html
     assert "gültig" not in html.lower()
     assert reverse("seal:badge", args=[certificate.verification_code]) not in html
@@ -174,15 +193,15 @@ def test_unknown_verification_code_is_a_404_that_says_so(client):
 
 
 def test_verification_page_runs_a_constant_number_of_queries(
-    client, cycle, django_assert_num_queries
+    client, awarded_cycle, django_assert_num_queries
 ):
-    certificate = award("Moselblick Pflege GmbH", cycle)
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle)
     with django_assert_num_queries(1):
         client.get(reverse("seal:verify", args=[certificate.verification_code]))
 
 
-def test_badge_is_an_svg_with_cycle_and_validity(client, cycle):
-    certificate = award("Moselblick Pflege GmbH", cycle)
+def test_badge_is_an_svg_with_cycle_and_validity(client, awarded_cycle):
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle)
     response = client.get(reverse("seal:badge", args=[certificate.verification_code]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
@@ -195,8 +214,8 @@ def test_badge_is_an_svg_with_cycle_and_validity(client, cycle):
     assert "<script" not in svg
 
 
-def test_badge_is_german_whatever_the_visitors_language(client, cycle):
-    certificate = award("Moselblick Pflege GmbH", cycle)
+def test_badge_is_german_whatever_the_visitors_language(client, awarded_cycle):
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle)
     client.cookies["django_language"] = "en"
     response = client.get(reverse("seal:badge", args=[certificate.verification_code]))
     assert "GÜLTIG BIS" in response.content.decode()
@@ -206,18 +225,18 @@ def test_badge_is_german_whatever_the_visitors_language(client, cycle):
     "changes",
     [{"valid_until": timezone.localdate() - timedelta(days=1)}, {"revoked_at": timezone.now()}],
 )
-def test_no_badge_for_an_expired_or_revoked_seal(client, cycle, changes):
-    certificate = award("Moselblick Pflege GmbH", cycle, **changes)
+def test_no_badge_for_an_expired_or_revoked_seal(client, awarded_cycle, changes):
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle, **changes)
     response = client.get(reverse("seal:badge", args=[certificate.verification_code]))
     assert response.status_code == 404
     assert client.get(reverse("seal:badge", args=["ABCDEF123456"])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["seal:verify", "seal:badge"])
-def test_code_with_a_nul_character_is_unknown(client, cycle, name):
+def test_code_with_a_nul_character_is_unknown(client, awarded_cycle, name):
     from tests.forms.harness import strict_database
 
-    certificate = award("Moselblick Pflege GmbH", cycle)
+    certificate = award("Moselblick Pflege GmbH", awarded_cycle)
     url = reverse(name, args=[certificate.verification_code]).replace(
         certificate.verification_code, certificate.verification_code + "%00"
     )

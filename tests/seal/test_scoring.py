@@ -53,7 +53,7 @@ def _submitted_scores(application, criteria, *rows):
 
 @pytest.fixture
 def catalogue():
-    cycle = AwardCycleFactory()
+    cycle = AwardCycleFactory(scoring=True)
     pay = CategoryFactory(cycle=cycle, name="Vergütung und Zusatzleistungen", position=0)
     training = CategoryFactory(cycle=cycle, name="Weiterbildung", position=1)
     return {
@@ -143,7 +143,7 @@ def test_spread_flag(catalogue, points, flagged):
 
 
 def test_total_rounds_half_up_with_repeating_means():
-    cycle = AwardCycleFactory()
+    cycle = AwardCycleFactory(scoring=True)
     category = CategoryFactory(cycle=cycle)
     x = CriterionFactory(category=category, weight=3, scale_max=4)
     y = CriterionFactory(category=category, weight=1, scale_max=4)
@@ -207,7 +207,7 @@ def test_ranking_ties_are_ordered_by_company_name(catalogue):
 
 
 def _ranking_data(applications, jurors, criteria_per_category):
-    cycle = AwardCycleFactory()
+    cycle = AwardCycleFactory(scoring=True)
     criteria = [
         CriterionFactory(category=category, weight=1 + i % 2)
         for category in (CategoryFactory(cycle=cycle), CategoryFactory(cycle=cycle))
