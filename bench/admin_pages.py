@@ -18,7 +18,8 @@ both scales.
 
     .venv/bin/python bench/admin_pages.py [--renders 30] [--scales 1,10]
 
-Needs PostgreSQL (as on the development machines and CI); removes nothing but its own database.
+Needs PostgreSQL and Redis (as on the development machines and CI); removes nothing but its own
+database and its own Redis database (BENCH_CACHE_URL, default database 8).
 """
 
 import argparse
@@ -383,6 +384,9 @@ def environment(static_root: str) -> None:
         DJANGO_LOG_LEVEL="WARNING",
         EMAIL_URL="consolemail://",
         CELERY_BROKER_URL="memory://",
+        # As in production: the cache all processes share (the ranking's figures are kept
+        # there until a score, an assignment or an application changes).
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/8"),
     )
 
 
@@ -402,6 +406,9 @@ def run_scale(scale: int, renders: int) -> dict:
             from django.test.utils import setup_test_environment
 
             setup_test_environment()
+        from django.core.cache import cache
+
+        cache.clear()  # the benchmark's own Redis database: nothing of an earlier run
         started = time.perf_counter()
         seeded = seed(random.Random(2019), scale)
         print(f"scale {scale}: seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
