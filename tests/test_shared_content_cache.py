@@ -22,12 +22,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def redis_cache(settings):
-    """The Django cache on Redis (CACHE_URL, else the test broker's Redis database)."""
+    """The Django cache on Redis (CACHE_URL, else the database after the test broker's)."""
     import redis
 
     url = os.environ.get("CACHE_URL", "")
     if not url.startswith("redis"):
+        # The test broker's Redis, in the next database: emptying the cache (FLUSHDB) must not
+        # empty the broker's queues.
         url = os.environ.get("CELERY_TEST_REDIS_URL", "")
+        base, _, number = url.rpartition("/")
+        if url.startswith("redis") and number.isdigit():
+            url = f"{base}/{(int(number) + 1) % 16}"
     if not url.startswith("redis"):
         skip_or_fail("no Redis for the cache (CACHE_URL or CELERY_TEST_REDIS_URL)")
     try:
