@@ -65,6 +65,17 @@ def browser_log_in(page, email: str, password: str, *, totp_secret: str | None =
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if totp_secret is not None:
-        page.fill("#id_code", totp_code(totp_secret))
+        page.fill("#id_code", code_with_time_left(totp_secret))
         page.get_by_role("button", name="Anmeldung").click()
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
     page.wait_for_load_state()
+
+
+def code_with_time_left(secret: str, *, seconds: float = 5) -> str:
+    """The current code, with at least ``seconds`` of its period left: allauth accepts only the
+    current period's code (MFA_TOTP_TOLERANCE 0), and a code typed at the very end of a period
+    could reach the server in the next one (a slow machine made logins fail at random)."""
+    left = TOTP_PERIOD - time.time() % TOTP_PERIOD
+    if left < seconds:
+        time.sleep(left + 0.05)
+    return totp_code(secret)
