@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from network_portal.cockpit import ATTENTION, Counter, changelist_url, may_view
 
 from .models import Application, JurorAssignment
+from .selectors import open_assignments
 
 
 def _applications(queryset=None):
@@ -42,28 +43,17 @@ def applications_without_jurors(queryset=None):
     return without_jurors(open_submitted(queryset))
 
 
-def outstanding_assignments():
-    """Assignments whose juror has neither submitted scores nor declared a conflict, of
-    applications the jury works on."""
-    return JurorAssignment.objects.filter(
-        submitted_at__isnull=True,
-        conflict_declared_at__isnull=True,
-        application__submitted_at__isnull=False,
-        application__decision="",
-    )
-
-
 def applications_awaiting_scores(queryset=None, *, juror_id: int):
     """The applications ``juror_id`` still has to score."""
     return _applications(queryset).filter(
-        Exists(outstanding_assignments().filter(application=OuterRef("pk"), juror_id=juror_id))
+        Exists(open_assignments().filter(application=OuterRef("pk"), juror_id=juror_id))
     )
 
 
 def jurors_with_outstanding_scores() -> list[dict]:
     """``{"juror_id", "name", "count"}`` per juror who owes scores, by name."""
     rows = (
-        outstanding_assignments()
+        open_assignments()
         .values("juror_id", "juror__first_name", "juror__last_name", "juror__email")
         .annotate(count=Count("pk"))
         .order_by("juror__last_name", "juror__first_name", "juror__email")

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -261,6 +261,18 @@ def benchmark(application: Application) -> Benchmark:
         rows=rows,
         total_median=_median([r.total for r in group]),
     )
+
+
+def open_assignments():
+    """Assignments the juror still has to score: neither submitted nor a conflict declared,
+    the application submitted and undecided, the juror not working for the company. What the
+    cockpit counts, the reminders list and the admin's "scores outstanding" filter shows."""
+    return JurorAssignment.objects.filter(
+        submitted_at__isnull=True,
+        conflict_declared_at__isnull=True,
+        application__submitted_at__isnull=False,
+        application__decision="",
+    ).exclude(juror__membership__company=F("application__company"))
 
 
 def jurors_submitted(application: Application) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
@@ -793,17 +793,6 @@ def _jurors_notify(*, juror_ids) -> int:
     return written
 
 
-def _open_assignments():
-    """Assignments the juror still has to score: neither submitted nor a conflict declared,
-    the application submitted and undecided, the juror not working for the company."""
-    return JurorAssignment.objects.filter(
-        submitted_at__isnull=True,
-        conflict_declared_at__isnull=True,
-        application__submitted_at__isnull=False,
-        application__decision="",
-    ).exclude(juror__membership__company=F("application__company"))
-
-
 def jury_reminders_write(*, today: date | None = None, process: str | None = None) -> list[int]:
     """Remind jurors of their open assignments :data:`JURY_REMINDER_DAYS` days before a
     cycle's scoring deadline (or on the first run after, if beat missed the day): one mail per
@@ -833,7 +822,7 @@ def _jury_reminders_write(*, cycle: AwardCycle, days: int, days_left: int, proce
         datetime.combine(cycle.jury_review_until - timedelta(days=days), time.min)
     )
     assignments = (
-        _open_assignments()
+        selectors.open_assignments()
         .select_for_update(of=("self",))
         .filter(application__cycle=cycle)
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=stage_began))
