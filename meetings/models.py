@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Company, ContactPerson
+from members.models import Company, ContactPerson, ExpertiseOffer, ExpertiseTopic
 from network_portal.cache_versions import GenerationQuerySet
 from network_portal.text import validate_multi_line, validate_single_line
 from network_portal.uploads import RandomFileName
@@ -32,7 +32,14 @@ class MeetingQuerySet(GenerationQuerySet):
 
 
 class Meeting(models.Model):
-    """A network meeting (Netzwerktreffen) at a member company's premises."""
+    """An event of the network: mostly the quarterly Netzwerktreffen at a member company's
+    premises, also the Christmas reception, the seal ceremony and workshops (``kind``)."""
+
+    class Kind(models.TextChoices):
+        NETWORK_MEETING = "meeting", _("Network meeting")
+        RECEPTION = "reception", _("Christmas reception")
+        CEREMONY = "ceremony", _("Seal ceremony")
+        WORKSHOP = "workshop", _("Workshop")
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("meeting status", "draft")
@@ -40,6 +47,9 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
         HELD = "held", pgettext_lazy("meeting status", "held")
 
+    kind = models.CharField(
+        _("Kind of event"), max_length=10, choices=Kind.choices, default=Kind.NETWORK_MEETING
+    )
     title = models.CharField(_("Title"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("Short name"), max_length=220, unique=True)
     topic = models.CharField(_("Topic"), max_length=300, validators=[validate_single_line])
@@ -95,6 +105,38 @@ class Meeting(models.Model):
     )
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Who is invited: empty means every member company (the kind's rule decides which of their
+    # contacts); the seal ceremony invites the awarded companies only.
+    invited_companies = models.ManyToManyField(
+        Company,
+        blank=True,
+        related_name="event_invitations",
+        verbose_name=_("Invited companies"),
+        help_text=_("Leave empty to invite all member companies."),
+    )
+    is_public = models.BooleanField(
+        _("In the public event calendar"),
+        default=False,
+        help_text=_("Title, date and venue appear in the public calendar (iCal and JSON)."),
+    )
+    expertise_topics = models.ManyToManyField(
+        ExpertiseTopic,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("Expertise topics"),
+        help_text=_("To find member companies that offered to report on these topics."),
+    )
+    collects_questions = models.BooleanField(
+        _("Collect questions for the experts"),
+        default=False,
+        help_text=_("Members can submit questions for the external experts beforehand."),
+    )
+    minutes = models.TextField(
+        _("Short minutes"), blank=True, max_length=10000, validators=[validate_multi_line]
+    )
+    dossier_published_at = models.DateTimeField(
+        _("Dossier published at"), null=True, blank=True, editable=False
     )
     # Stable calendar identity: the UID never changes, SEQUENCE rises with every change.
     calendar_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
@@ -358,6 +400,12 @@ class TopicProposal(models.Model):
         related_name="topic_proposals",
         verbose_name=_("Scheduled for"),
     )
+    expertise_topics = models.ManyToManyField(
+        ExpertiseTopic,
+        blank=True,
+        related_name="topic_proposals",
+        verbose_name=_("Expertise topics"),
+    )
     created_at = models.DateTimeField(_("Proposed at"), auto_now_add=True)
 
     class Meta:
@@ -415,3 +463,169 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.meeting}: {self.rating}"
+
+
+class ExpertGuest(models.Model):
+    """An external expert at a meeting (immigration office, employment agency) whom members
+    can send questions beforehand."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="experts", verbose_name=_("Meeting")
+    )
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_single_line])
+    organisation = models.CharField(
+        _("Organisation"),
+        max_length=200,
+        help_text=_("e.g. Ausländeramt, Agentur für Arbeit"),
+        validators=[validate_single_line],
+    )
+    email = models.EmailField(_("Email address"), validators=[validate_single_line])
+    questions_sent_at = models.DateTimeField(
+        _("Questions sent at"), null=True, blank=True, editable=False
+    )
+
+    objects = GenerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Expert")
+        verbose_name_plural = _("Experts")
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class ExpertQuestion(models.Model):
+    """A member's question to the experts of a meeting, collected before it."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="questions", verbose_name=_("Meeting")
+    )
+    expert = models.ForeignKey(
+        ExpertGuest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("To"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="expert_questions",
+        verbose_name=_("Company"),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Asked by"),
+    )
+    text = models.TextField(_("Question"), max_length=2000, validators=[validate_multi_line])
+    show_company = models.BooleanField(_("Show my company's name to other members"), default=True)
+    created_at = models.DateTimeField(_("Asked at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("Sent to the expert at"), null=True, blank=True)
+    answer = models.TextField(
+        _("Answer"), blank=True, max_length=5000, validators=[validate_multi_line]
+    )
+    answered_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
+
+    objects = GenerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Question to the experts")
+        verbose_name_plural = _("Questions to the experts")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class SpeakerRequest(models.Model):
+    """The coordinators ask a member company that offered its expertise to speak at a meeting;
+    the contact answers with a signed accept or decline link."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("speaker request", "open")
+        ACCEPTED = "accepted", pgettext_lazy("speaker request", "accepted")
+        DECLINED = "declined", pgettext_lazy("speaker request", "declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("speaker request", "withdrawn")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="speaker_requests",
+        verbose_name=_("Meeting"),
+    )
+    topic_proposal = models.ForeignKey(
+        TopicProposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_requests",
+        verbose_name=_("Topic wish"),
+    )
+    offer = models.ForeignKey(
+        ExpertiseOffer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_requests",
+        verbose_name=_("Expertise offer"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="speaker_requests",
+        verbose_name=_("Company"),
+    )
+    contact = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.CASCADE,
+        related_name="speaker_requests",
+        verbose_name=_("Asked person"),
+    )
+    talk_title = models.CharField(
+        _("Title of the contribution"), max_length=300, validators=[validate_single_line]
+    )
+    message = models.TextField(
+        _("Personal message"), blank=True, max_length=3000, validators=[validate_multi_line]
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_request",
+        verbose_name=_("Agenda item"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Requested by"),
+    )
+    created_at = models.DateTimeField(_("Requested at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
+
+    objects = GenerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Speaker request")
+        verbose_name_plural = _("Speaker requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                condition=Q(status="pending"),
+                name="one_open_speaker_request_per_contact_and_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.talk_title} – {self.contact}"

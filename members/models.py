@@ -373,3 +373,75 @@ class CompanyInvitation(models.Model):
         if self.expires_at <= timezone.now():
             return _("expired")
         return _("open")
+
+
+class ExpertiseTopic(models.Model):
+    """A topic tag the coordinators keep, so offers, topic wishes and meetings can be matched."""
+
+    name = models.CharField(
+        _("Topic"), max_length=100, unique=True, validators=[validate_single_line]
+    )
+
+    class Meta:
+        verbose_name = _("Expertise topic")
+        verbose_name_plural = _("Expertise topics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExpertiseOffer(models.Model):
+    """What a member company offers to share with the network: a report from its practice,
+    its premises for a meeting, or internships for pupils."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report from practice")
+        HOST = "host", _("Host a meeting")
+        INTERNSHIP = "internship", _("Internships for pupils")
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="expertise_offers",
+        verbose_name=_("Company"),
+    )
+    kind = models.CharField(_("Offer"), max_length=12, choices=Kind.choices)
+    topics = models.ManyToManyField(
+        ExpertiseTopic, blank=True, related_name="offers", verbose_name=_("Topics")
+    )
+    description = models.TextField(
+        _("What you can share"), blank=True, max_length=2000, validators=[validate_multi_line]
+    )
+    contact = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expertise_offers",
+        verbose_name=_("Contact for this offer"),
+    )
+    room = models.CharField(
+        _("Room"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    seats = models.PositiveIntegerField(_("Seats"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Entered by"),
+    )
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+
+    objects = GenerationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Expertise offer")
+        verbose_name_plural = _("Expertise offers")
+        ordering = ["company__name", "kind", "pk"]
+
+    def __str__(self):
+        return f"{self.company}: {self.get_kind_display()}"

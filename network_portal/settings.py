@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "meetings",
     "seal",
     "newsletter",
+    "cooperation",
+    "internships",
     # Engagement figures and the annual report: they read the feature apps; no app imports them.
     "reports",
     # Demo data and `manage.py seed_demo`; after the apps, nothing imports it.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("seal/", include("seal.urls")),
+    path("cooperation/", include("cooperation.urls")),
+    path("internships/", include("internships.urls")),
     # Django's language switch; a logged-in person's choice is kept with the account.
     path("i18n/", include("accounts.i18n_urls")),
     path("account/", include("accounts.urls")),

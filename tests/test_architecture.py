@@ -14,6 +14,8 @@ PACKAGES = [
     "meetings",
     "seal",
     "newsletter",
+    "cooperation",
+    "internships",
     "reports",
     "demo",
 ]
