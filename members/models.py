@@ -392,13 +392,12 @@ class ExpertiseTopic(models.Model):
 
 
 class ExpertiseOffer(models.Model):
-    """What a member company offers to share with the network: a report from its practice,
-    its premises for a meeting, or internships for pupils."""
+    """What a member company offers to share with the network: a report from its practice or
+    its premises for a meeting. (Internship places for pupils live in the internships app.)"""
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Report from practice")
         HOST = "host", _("Host a meeting")
-        INTERNSHIP = "internship", _("Internships for pupils")
 
     company = models.ForeignKey(
         Company,
