@@ -55,6 +55,8 @@ ADMIN_GROUPS = (
             "members.joinrequest",
             "members.contactperson",
             "members.companyinvitation",
+            "members.expertiseoffer",
+            "members.expertisetopic",
             "accounts.user",
         ),
     ),
@@ -65,6 +67,8 @@ ADMIN_GROUPS = (
             "meetings.meeting",
             "meetings.registration",
             "meetings.topicproposal",
+            "meetings.speakerrequest",
+            "meetings.expertquestion",
             "meetings.feedback",
         ),
     ),
@@ -77,6 +81,21 @@ ADMIN_GROUPS = (
             "seal.category",
             "seal.criterion",
             "seal.certificate",
+        ),
+    ),
+    # The network's practices beyond the meetings: projects companies run together and the
+    # pupils' internships.
+    AdminGroup(
+        "cooperation",
+        _("Cooperation and internships"),
+        (
+            "cooperation.project",
+            "cooperation.booking",
+            "cooperation.interest",
+            "cooperation.message",
+            "internships.internshipoffer",
+            "internships.partnerschool",
+            "internships.schoolstay",
         ),
     ),
     AdminGroup(

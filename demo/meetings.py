@@ -7,7 +7,16 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from meetings.models import AgendaItem, Feedback, Meeting, Registration, TopicProposal, TopicVote
+from meetings.models import (
+    AgendaItem,
+    ExpertGuest,
+    ExpertQuestion,
+    Feedback,
+    Meeting,
+    Registration,
+    TopicProposal,
+    TopicVote,
+)
 from members.models import Company
 
 
@@ -133,6 +142,8 @@ def seed(companies: dict[str, Company]) -> None:
                         "comment": "Sehr praxisnah, gern mehr davon.",
                     },
                 )
+    _seed_dossier(Meeting.objects.get(slug="herbsttreffen-ki-und-web"), active)
+    _seed_questions(Meeting.objects.get(slug="wintertreffen-weiterbildung"), active)
     voters = list(User.objects.filter(membership__isnull=False).order_by("pk")[:5])
     proposer_company = companies["moselblick-pflege-gmbh"]
     proposer = User.objects.filter(membership__company=proposer_company).first()
@@ -154,4 +165,103 @@ def summary() -> list[str]:
     lines = [f"Meetings: {Meeting.objects.count()} ({Registration.objects.count()} answers)."]
     if upcoming:
         lines.append(f"  next: {upcoming.title}, {timezone.localtime(upcoming.starts_at):%d.%m.%Y}")
+    dossier = Meeting.objects.filter(dossier_published_at__isnull=False).first()
+    if dossier:
+        lines.append(f"  dossier published: /meetings/{dossier.slug}/dossier/")
+    asking = Meeting.objects.filter(collects_questions=True).upcoming().first()
+    if asking:
+        lines.append(
+            f"  questions to the experts: /meetings/{asking.slug}/questions/ "
+            f"({asking.questions.count()} asked)"
+        )
     return lines
+
+
+DOSSIER_MINUTES = (
+    "Die Petrisberg Software AG zeigte, wie kleine Betriebe mit KI-gestützter "
+    "Suchmaschinenoptimierung ihre Stellenanzeigen sichtbarer machen.\n\n"
+    "Die Expertin der Agentur für Arbeit erklärte, welche Förderung es für die Weiterbildung "
+    "in digitalen Themen gibt.\n\n"
+    "Verabredet: Drei Betriebe probieren bis zum nächsten Treffen ein gemeinsames "
+    "Karriereportal aus und berichten dann."
+)
+DOSSIER_QUESTIONS = [
+    (
+        "Fördert die Agentur für Arbeit auch kurze Online-Kurse zu KI-Werkzeugen?",
+        "Ja, über das Qualifizierungschancengesetz, wenn der Kurs zugelassen ist (AZAV) und "
+        "mehr als 120 Stunden umfasst; kürzere Kurse nur im Einzelfall.",
+        True,
+    ),
+    (
+        "Dürfen wir Bewerberdaten für ein KI-Werkzeug zur Vorauswahl nutzen?",
+        "Nur mit einer Rechtsgrundlage und Information der Bewerbenden; eine rein automatische "
+        "Ablehnung ist nicht erlaubt. Die Datenschutzbeauftragte sollte einbezogen werden.",
+        False,
+    ),
+]
+
+
+def _seed_dossier(meeting: Meeting, active: list[Company]) -> None:
+    """The past meeting's dossier, published: short minutes and the experts' answers to two
+    members' questions (seeding sends no mail)."""
+    expert, _ = ExpertGuest.objects.update_or_create(
+        meeting=meeting,
+        email="expertin@arbeitsagentur.example",
+        defaults={"name": "Dr. Sabine Krämer", "organisation": "Agentur für Arbeit Trier"},
+    )
+    for n, (text, answer, show_company) in enumerate(DOSSIER_QUESTIONS):
+        ExpertQuestion.objects.update_or_create(
+            meeting=meeting,
+            text=text,
+            defaults={
+                "company": active[n % len(active)],
+                "expert": expert,
+                "show_company": show_company,
+                "sent_at": meeting.starts_at - timedelta(days=3),
+                "answer": answer,
+                "answered_at": meeting.ends_at,
+            },
+        )
+    meeting.minutes = DOSSIER_MINUTES
+    meeting.dossier_published_at = meeting.ends_at + timedelta(days=2)
+    meeting.save(update_fields=["minutes", "dossier_published_at"])
+
+
+UPCOMING_QUESTIONS = [
+    # text, to the expert (else to all), company shown to other members
+    (
+        "Wie lange dauert derzeit die Vorabzustimmung für eine Pflegefachkraft aus Drittstaaten?",
+        True,
+        False,
+    ),
+    (
+        "Welche Förderung gibt es für berufsbegleitende Deutschkurse unserer Mitarbeitenden?",
+        False,
+        True,
+    ),
+    ("Können Auszubildende aus dem Ausland in Teilzeit ausgebildet werden?", True, True),
+]
+
+
+def _seed_questions(meeting: Meeting, active: list[Company]) -> None:
+    """The next meeting collects questions for its expert guest: three members' questions,
+    one without the company's name, none sent yet (coordinators try „An Fachperson senden“)."""
+    meeting.collects_questions = True
+    meeting.save(update_fields=["collects_questions"])
+    expert, _ = ExpertGuest.objects.update_or_create(
+        meeting=meeting,
+        email="auslaenderbehoerde@trier.example",
+        defaults={"name": "Markus Weber", "organisation": "Ausländerbehörde Trier"},
+    )
+    for n, (text, to_expert, show_company) in enumerate(UPCOMING_QUESTIONS):
+        company = active[(n + 2) % len(active)]
+        ExpertQuestion.objects.update_or_create(
+            meeting=meeting,
+            text=text,
+            defaults={
+                "company": company,
+                "asked_by": User.objects.filter(membership__company=company).first(),
+                "expert": expert if to_expert else None,
+                "show_company": show_company,
+            },
+        )

@@ -79,3 +79,57 @@ register_actions(
     },
     details={"recipients": RECIPIENTS, "meeting": Detail(_("Meeting"))},
 )
+
+register_actions(
+    {
+        "meetings.question.submitted": _("Question to the experts submitted"),
+        "meetings.question.changed": _("Question to the experts changed"),
+        "meetings.question.withdrawn": _("Question to the experts withdrawn"),
+        "meetings.question.sent": _("Questions sent to an expert"),
+        "meetings.question.answered": _("Answer to a question recorded"),
+    },
+    details={
+        "meeting": Detail(_("Meeting")),
+        "changed": Detail(_("Changed details"), kind="fields"),
+        "questions": Detail(_("Questions")),
+    },
+)
+
+register_actions(
+    {"meetings.meeting.dossier_published": _("Dossier published, mails written")},
+    details={
+        "recipients": RECIPIENTS,
+        "companies_absent": Detail(_("Of these, companies that were not there")),
+        "minutes": Detail(
+            _("Short minutes"),
+            choices={
+                "yes": pgettext_lazy("dossier minutes", "included"),
+                "no": pgettext_lazy("dossier minutes", "none"),
+            },
+        ),
+        "materials": Detail(_("Materials")),
+        "questions": Detail(_("Answered questions")),
+    },
+)
+
+register_actions(
+    {
+        "meetings.speaker_request.sent": _("Member company asked to speak"),
+        "meetings.speaker_request.accepted": _("Request to speak accepted, put on the agenda"),
+        "meetings.speaker_request.declined": _("Request to speak declined"),
+        "meetings.speaker_request.withdrawn": _("Request to speak withdrawn"),
+    },
+    details={"meeting": Detail(_("Meeting")), "company": Detail(_("Company"))},
+)
+
+register_actions(
+    {
+        "meetings.meeting.guests_taken": _("Guests taken over from a group of companies"),
+        "meetings.meeting.guests_invited": _("Invitations written to new guests"),
+    },
+    details={
+        "group": Detail(_("Group of companies")),
+        "companies": Detail(_("Companies")),
+        "recipients": RECIPIENTS,
+    },
+)

@@ -31,9 +31,10 @@ def _calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     return cal
 
 
-def _event(meeting: Meeting) -> Event:
+def _event(meeting: Meeting, *, location: str | None = None) -> Event:
     """What every calendar object of ``meeting`` says: the same UID in every version (so
-    programs update their entry), its SEQUENCE, time, title and place."""
+    programs update their entry), its SEQUENCE, time, title and place (``location``: another
+    wording of it, the public calendar's)."""
     event = Event()
     event.add("uid", f"meeting-{meeting.calendar_uid}@{site_domain()}")
     event.add("sequence", meeting.sequence)
@@ -41,7 +42,10 @@ def _event(meeting: Meeting) -> Event:
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", meeting.title)
-    location = ", ".join(p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p)
+    if location is None:
+        location = ", ".join(
+            p for p in (meeting.venue_name, meeting.room, meeting.venue_address) if p
+        )
     event.add("location", location)
     return event
 
@@ -92,4 +96,25 @@ def feed_ics(meetings) -> str:
     cal = _calendar(_("Network meetings Attraktive Unternehmen Trier"))
     for meeting in meetings:
         cal.add_component(meeting_event(meeting))
+    return cal.to_ical().decode()
+
+
+def public_location(meeting: Meeting) -> str:
+    """Where a public event takes place, as the public calendar says it: venue and city."""
+    return ", ".join(p for p in (meeting.venue_name, meeting.venue_city) if p)
+
+
+def public_feed_ics(meetings, *, url_of) -> str:
+    """The public calendar of the network's public events (``Meeting.is_public``): title, kind,
+    time, venue and city, and the public page (``url_of(meeting)``); nothing for members only
+    (no room, no agenda, no seats)."""
+    cal = _calendar(_("Public events Attraktive Unternehmen Trier"))
+    for meeting in meetings:
+        event = _event(meeting, location=public_location(meeting))
+        url = url_of(meeting)
+        event.add("url", url)
+        event.add("categories", [str(meeting.get_kind_display())])
+        event.add("description", "\n\n".join(p for p in (meeting.topic, url) if p))
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
     return cal.to_ical().decode()

@@ -68,3 +68,37 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_multi_line],
     )
+
+
+class ExpertQuestionForm(forms.Form):
+    """A member's question to the experts of a meeting: to one of them or to all."""
+
+    expert = forms.ModelChoiceField(
+        label=_("To"),
+        queryset=None,
+        required=False,
+        empty_label=_("All experts"),
+    )
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_multi_line],
+    )
+    show_company = forms.BooleanField(
+        label=_("Show my company's name to other members"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Without the tick, other members and the expert see the question without your "
+            "company's name. The coordinators always see it."
+        ),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = meeting.experts.all()
+        self.fields["expert"].label_from_instance = lambda expert: str(expert)
+
+    def clean_text(self):
+        return self.cleaned_data["text"].strip()

@@ -41,6 +41,12 @@ DEADLINE = Placeholder(
     "anmeldeschluss", _("the day of the RSVP deadline"), lambda c: _date(c["rsvp_deadline"])
 )
 MEETING = (TITLE, TOPIC, DATE, TIME, VENUE, DEADLINE, NAME)
+PLACES = Placeholder(
+    "plaetze",
+    _("the places (seats) each company may take, e.g. 2"),
+    lambda c: c["per_company_limit"],
+)
+EVENT = (*MEETING, PLACES)
 
 
 def _when(context) -> str:
@@ -129,9 +135,16 @@ def _status_is(status):
     return lambda context: context.get("status") == status
 
 
+def _event_kind_is(kind):
+    """The mail is about an event of ``kind`` (``Meeting.kind``; a network meeting when the
+    context does not say)."""
+    return lambda context: context.get("event_kind", Meeting.Kind.NETWORK_MEETING) == kind
+
+
 register_mail_kind(
     key="meetings.invitation",
     template="meetings/emails/invitation",
+    applies=_event_kind_is(Meeting.Kind.NETWORK_MEETING),
     label=_("Invitation to a network meeting"),
     where=_("To every contact person who wants invitations, when a meeting is published."),
     subject=_("Invitation: {{ titel }} on {{ datum }}"),
@@ -168,6 +181,7 @@ register_mail_kind(
 register_mail_kind(
     key="meetings.reminder",
     template="meetings/emails/reminder",
+    applies=_event_kind_is(Meeting.Kind.NETWORK_MEETING),
     label=_("Reminder before a network meeting"),
     where=_("To everyone with a seat, on the days before the meeting set for it."),
     subject=_("{{ wann }}: {{ titel }}"),
@@ -269,4 +283,147 @@ register_mail_kind(
     ),
     placeholders=(*MEETING, TOPIC_WISH),
     sample=lambda: sample_context(topic_title="KI im Recruiting"),
+)
+
+
+def _dossier_sample(*, attended: bool):
+    return lambda: sample_context(
+        dossier_url=absolute_url(reverse("meetings:dossier", args=["beispiel"])),
+        has_minutes=True,
+        materials=2,
+        questions=3,
+        attended=attended,
+        company_attended=attended,
+    )
+
+
+register_mail_kind(
+    key="meetings.dossier_attended",
+    template="meetings/emails/dossier",
+    applies=lambda context: bool(context.get("attended")),
+    label=_("Dossier of a meeting, to those who came"),
+    where=_(
+        "When coordinators publish a meeting's dossier: to every contact person who was there."
+    ),
+    subject=_("Dossier: {{ titel }}"),
+    body=_(
+        "Thank you for coming to the network meeting “{{ titel }}” on {{ datum }}. The dossier "
+        "is now in the portal – to read again and to pass on to your colleagues:"
+    ),
+    placeholders=MEETING,
+    sample=_dossier_sample(attended=True),
+)
+register_mail_kind(
+    key="meetings.dossier_missed",
+    template="meetings/emails/dossier",
+    applies=lambda context: not context.get("attended"),
+    label=_("Dossier of a meeting, to those who were not there"),
+    where=_(
+        "When coordinators publish a meeting's dossier: to every contact person of an active "
+        "member company who was not there."
+    ),
+    subject=_("What you missed: {{ titel }}"),
+    body=_(
+        "You could not be there at the network meeting “{{ titel }}” on {{ datum }}? Here is "
+        "what you missed: the dossier is now in the portal."
+    ),
+    placeholders=MEETING,
+    sample=_dossier_sample(attended=False),
+)
+
+
+# --- The other kinds of events (meetings.kinds): their own invitation and reminder -----------
+
+register_mail_kind(
+    key="meetings.invitation_reception",
+    template="meetings/emails/invitation",
+    applies=_event_kind_is(Meeting.Kind.RECEPTION),
+    label=_("Invitation to the Christmas reception"),
+    where=_(
+        "To every contact person of the member companies who wants invitations, when a "
+        "Christmas reception is published."
+    ),
+    subject=_("Invitation to the Christmas reception: {{ titel }} on {{ datum }}"),
+    body=_(
+        "We warmly invite you to our Christmas reception “{{ titel }}”. All member companies "
+        "are invited; {{ plaetze }} places are reserved for each company."
+    ),
+    placeholders=EVENT,
+    sample=lambda: sample_context(event_kind=Meeting.Kind.RECEPTION),
+)
+register_mail_kind(
+    key="meetings.invitation_ceremony",
+    template="meetings/emails/invitation",
+    applies=_event_kind_is(Meeting.Kind.CEREMONY),
+    label=_("Invitation to the seal ceremony"),
+    where=_(
+        "To the contact persons of the invited (awarded) companies, when a seal ceremony is "
+        "published or guests are added to it."
+    ),
+    subject=_("Invitation to the seal ceremony: {{ titel }} on {{ datum }}"),
+    body=_(
+        "Congratulations on the seal! We warmly invite your company to the award ceremony "
+        "“{{ titel }}”, with {{ plaetze }} places per company."
+    ),
+    placeholders=EVENT,
+    sample=lambda: sample_context(event_kind=Meeting.Kind.CEREMONY),
+)
+register_mail_kind(
+    key="meetings.invitation_workshop",
+    template="meetings/emails/invitation",
+    applies=_event_kind_is(Meeting.Kind.WORKSHOP),
+    label=_("Invitation to a workshop"),
+    where=_(
+        "To the contact persons of the invited companies (of all member companies if none are "
+        "chosen) who want invitations, when a workshop is published."
+    ),
+    subject=_("Invitation to the workshop: {{ titel }} on {{ datum }}"),
+    body=_(
+        "We warmly invite you to the workshop “{{ titel }}”. Each company has {{ plaetze }} "
+        "seats; please register early."
+    ),
+    placeholders=EVENT,
+    sample=lambda: sample_context(event_kind=Meeting.Kind.WORKSHOP),
+)
+register_mail_kind(
+    key="meetings.reminder_reception",
+    template="meetings/emails/reminder",
+    applies=_event_kind_is(Meeting.Kind.RECEPTION),
+    label=_("Reminder before the Christmas reception"),
+    where=_("To everyone with a place, on the days before the event set for it."),
+    subject=_("{{ wann }}: Christmas reception “{{ titel }}”"),
+    body=_(
+        "A short reminder: you are registered for our Christmas reception “{{ titel }}”. "
+        "We look forward to seeing you!"
+    ),
+    placeholders=(*EVENT, WHEN),
+    sample=lambda: sample_context(days=1, event_kind=Meeting.Kind.RECEPTION),
+)
+register_mail_kind(
+    key="meetings.reminder_ceremony",
+    template="meetings/emails/reminder",
+    applies=_event_kind_is(Meeting.Kind.CEREMONY),
+    label=_("Reminder before the seal ceremony"),
+    where=_("To everyone with a place, on the days before the event set for it."),
+    subject=_("{{ wann }}: seal ceremony “{{ titel }}”"),
+    body=_(
+        "A short reminder: you are registered for the seal ceremony “{{ titel }}”. "
+        "We look forward to celebrating with you!"
+    ),
+    placeholders=(*EVENT, WHEN),
+    sample=lambda: sample_context(days=1, event_kind=Meeting.Kind.CEREMONY),
+)
+register_mail_kind(
+    key="meetings.reminder_workshop",
+    template="meetings/emails/reminder",
+    applies=_event_kind_is(Meeting.Kind.WORKSHOP),
+    label=_("Reminder before a workshop"),
+    where=_("To everyone with a place, on the days before the event set for it."),
+    subject=_("{{ wann }}: workshop “{{ titel }}”"),
+    body=_(
+        "A short reminder: you are registered for the workshop “{{ titel }}”. "
+        "We look forward to seeing you!"
+    ),
+    placeholders=(*EVENT, WHEN),
+    sample=lambda: sample_context(days=1, event_kind=Meeting.Kind.WORKSHOP),
 )

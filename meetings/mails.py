@@ -55,6 +55,8 @@ def meeting_context(
         seats_left = free_seats(meeting) if meeting.pk else meeting.capacity
     introduction = meeting.introduction.strip()
     return {
+        # Subject and opening of invitations and reminders differ per kind (mail_texts).
+        "event_kind": meeting.kind,
         "meeting_title": meeting.title,
         "meeting_topic": meeting.topic,
         "starts_at": meeting.starts_at,

@@ -1,20 +1,44 @@
 """Reads used by more than one caller."""
 
 from collections import Counter
+from datetime import timedelta
 from statistics import mean
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from members.models import Company
+from members.models import Company, ExpertiseOffer
 from members.selectors import eligible_contacts
 from network_portal.cache_versions import cached
 
-from .models import Meeting, Registration
+from .models import Meeting, Registration, SpeakerRequest
+
+# --- Who is invited: the guest list (``Meeting.invited_companies``) or every member company --
+
+
+def invited_q(meeting: Meeting, company_ref: str = "company_id") -> Q:
+    """A filter for rows of the companies invited to ``meeting`` (``company_ref`` names the
+    company's id on the rows: ``"company_id"`` for contacts, ``"pk"`` for companies): those on
+    its guest list, or every company when it has none. No query of its own."""
+    guests = Meeting.invited_companies.through.objects.filter(meeting_id=meeting.pk)
+    return Q(~Exists(guests)) | Q(Exists(guests.filter(company_id=OuterRef(company_ref))))
+
+
+def company_is_invited(meeting: Meeting, company: Company | None) -> bool:
+    """Whether ``company`` is invited to ``meeting`` (on its guest list, or it has none).
+    One query."""
+    if company is None:
+        return False
+    return Company.objects.filter(invited_q(meeting, "pk"), pk=company.pk).exists()
+
+
+def invited_companies(meeting: Meeting):
+    """The active member companies invited to ``meeting``."""
+    return Company.objects.active().filter(invited_q(meeting, "pk"))
 
 
 def next_published_meeting() -> Meeting | None:
@@ -52,7 +76,9 @@ def past_meetings_html(page_number: str) -> str | None:
 
     def compute():
         paginator = Paginator(
-            Meeting.objects.past().only("slug", "title", "starts_at", "topic"),
+            Meeting.objects.past().only(
+                "slug", "title", "starts_at", "topic", "dossier_published_at"
+            ),
             PAST_MEETINGS_PER_PAGE,
         )
         try:
@@ -97,7 +123,8 @@ def upcoming_meetings_html(company: Company | None) -> str:
     ends = []
 
     def compute():
-        meetings = list(with_seat_counts(Meeting.objects.upcoming(), company))
+        meetings = with_seat_counts(Meeting.objects.upcoming(), company)
+        meetings = list(with_invitation(meetings, company))
         for meeting in meetings:
             meeting.free_seats = free_seats(meeting)
         ends.extend(meeting.ends_at for meeting in meetings)
@@ -136,21 +163,25 @@ def company_answer_totals(meeting: Meeting) -> dict:
             answers.filter(status__in=[Registration.Status.DECLINED, Registration.Status.CANCELLED])
         )
     )
-    return Company.objects.active().aggregate(
+    return invited_companies(meeting).aggregate(
         companies_yes=Count("pk", filter=yes),
         companies_no=Count("pk", filter=no & ~yes),
         companies_no_answer=Count("pk", filter=~yes & ~no),
     )
 
 
-def company_answers_page(registrations, totals: dict, page_number=None):
+def company_answers_page(registrations, totals: dict, page_number=None, *, companies=None):
     """One page of the active companies by name, each with its registrations for ``meeting``
     by status (``confirmed``, ``waitlisted``, ``declined``, ``cancelled``; no answer at all is
     all 0) and its ``answer`` ("yes", "no", "none"). ``registrations``: all of the meeting's;
-    ``totals``: :func:`company_answer_totals` (they give the number of companies). One query."""
+    ``totals``: :func:`company_answer_totals` (they give the number of companies);
+    ``companies``: the companies listed (the invited ones), else every active one. One query."""
     counts = Counter((r.company_id, r.status) for r in registrations)
     paginator = Paginator(
-        Company.objects.active().order_by("name", "pk").values("pk", "name"), COMPANIES_PER_PAGE
+        (Company.objects.active() if companies is None else companies)
+        .order_by("name", "pk")
+        .values("pk", "name"),
+        COMPANIES_PER_PAGE,
     )
     paginator.count = sum(totals.values())  # known: no count query
     page = paginator.get_page(page_number)
@@ -183,7 +214,9 @@ def participant_overview(meeting: Meeting, *, companies_page=None) -> dict:
         key=lambda r: (r.waitlisted_at or r.created_at, r.pk),
     )
     company_totals = company_answer_totals(meeting)
-    page = company_answers_page(registrations, company_totals, companies_page)
+    page = company_answers_page(
+        registrations, company_totals, companies_page, companies=invited_companies(meeting)
+    )
 
     feedback = list(meeting.feedback.order_by("-created_at"))
     seated = by_status[Registration.Status.CONFIRMED]
@@ -246,6 +279,21 @@ def with_seat_counts(queryset, company=None):
                         Registration.Status.WAITLISTED,
                     ]
                 ),
+            )
+        )
+    return queryset
+
+
+def with_invitation(queryset, company=None):
+    """Meetings with ``by_invitation`` (they have a guest list) and, for ``company``,
+    ``company_invited`` (it is on the list, or there is none), in the same query."""
+    guests = Meeting.invited_companies.through.objects.filter(meeting_id=OuterRef("pk"))
+    queryset = queryset.annotate(by_invitation=Exists(guests))
+    if company is not None:
+        queryset = queryset.annotate(
+            company_invited=ExpressionWrapper(
+                ~Exists(guests) | Exists(guests.filter(company_id=company.pk)),
+                output_field=BooleanField(),
             )
         )
     return queryset
@@ -331,9 +379,215 @@ def non_responders(meeting: Meeting):
     answers = meeting.registrations.all()
     return (
         eligible_contacts(wants_meeting_invitations=True)
+        .filter(invited_q(meeting))
         .exclude(pk__in=answers.filter(contact__isnull=False).values("contact_id"))
         .alias(address=Lower("email"))
         .exclude(address__in=answers.annotate(address=Lower("email")).values("address"))
         .select_related("company")
         .order_by("company__name", "last_name", "first_name", "pk")
+    )
+
+
+# --- The dossier after a meeting ("Nachlese") ------------------------------------------------
+
+
+def answered_questions(meeting: Meeting):
+    """The questions to the experts of ``meeting`` that have an answer, as the dossier shows
+    them: in the order they were asked, with the asking company (shown only where the asker
+    allowed it, ``show_company``) and the expert asked. One query."""
+    return (
+        meeting.questions.filter(answered_at__isnull=False)
+        .exclude(answer="")
+        .select_related("company", "expert")
+        .order_by("created_at", "pk")
+    )
+
+
+def published_dossiers():
+    """The meetings whose dossier members can read: published, of a meeting that took place."""
+    return Meeting.objects.filter(
+        status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD],
+        dossier_published_at__isnull=False,
+    )
+
+
+def dossier_of(meeting: Meeting) -> dict:
+    """What the dossier page shows besides the meeting: its ``agenda`` with the speakers, its
+    ``materials`` and the ``questions`` answered. Three queries whatever the numbers."""
+    return {
+        "agenda": list(meeting.agenda_items.select_related("speaker_contact__company")),
+        "materials": list(meeting.materials.all()),
+        "questions": list(answered_questions(meeting)),
+    }
+
+
+class DossierRecipient:
+    """A contact person who gets the dossier's mail, and whether they (``attended``) and their
+    company (``company_attended``) were at the meeting."""
+
+    def __init__(self, contact, *, attended: bool, company_attended: bool):
+        self.contact = contact
+        self.attended = attended
+        self.company_attended = company_attended
+
+
+def dossier_recipients(meeting: Meeting) -> list[DossierRecipient]:
+    """Who gets the mail of ``meeting``'s dossier: the contact persons of every active member
+    company who want meeting mails (``wants_meeting_invitations``), those who came and those
+    who did not, each address once. Three queries."""
+    came = list(attendees(meeting).values_list("company_id", "contact_id", "email"))
+    companies = {company_id for company_id, _contact, _email in came if company_id}
+    contacts = {contact_id for _company, contact_id, _email in came if contact_id}
+    addresses = {email.lower() for _company, _contact, email in came if email}
+    recipients, seen = [], set()
+    for contact in (
+        eligible_contacts(wants_meeting_invitations=True)
+        .select_related("company", "user")
+        .order_by("pk")
+    ):
+        address = contact.email.lower()
+        if address in seen:
+            continue
+        seen.add(address)
+        recipients.append(
+            DossierRecipient(
+                contact,
+                attended=contact.pk in contacts or address in addresses,
+                company_attended=contact.company_id in companies,
+            )
+        )
+    return recipients
+
+
+def dossier_reach(meeting: Meeting) -> dict:
+    """What publishing ``meeting``'s dossier sends, for its confirmation page: ``mails`` (one
+    per recipient of :func:`dossier_recipients`), ``companies`` (their member companies) and
+    ``companies_absent`` (of these, the companies nobody came from)."""
+    recipients = dossier_recipients(meeting)
+    companies = {r.contact.company_id for r in recipients}
+    absent = {r.contact.company_id for r in recipients if not r.company_attended}
+    return {"mails": len(recipients), "companies": len(companies), "companies_absent": len(absent)}
+
+
+# --- Questions to the experts ----------------------------------------------------------------
+
+
+def meeting_questions(meeting: Meeting) -> list:
+    """Every question to the experts of ``meeting``, in the order they were asked, with the
+    addressee and the asking company. One query."""
+    return list(meeting.questions.select_related("expert", "company").order_by("created_at", "pk"))
+
+
+def questions_to_send(meeting: Meeting, expert):
+    """The questions ``expert`` has not received yet: those to them not sent, and those to all
+    experts that have not gone out yet or went out to another expert after ``expert``'s last
+    mail (a question to all keeps the moment it first went out)."""
+    to_all = Q(expert__isnull=True)
+    if expert.questions_sent_at is not None:
+        to_all &= Q(sent_at__isnull=True) | Q(sent_at__gt=expert.questions_sent_at)
+    return meeting.questions.filter(Q(expert=expert, sent_at__isnull=True) | to_all).order_by(
+        "created_at", "pk"
+    )
+
+
+def _not_received(question, expert) -> bool:
+    """:func:`questions_to_send` for one question already read."""
+    if question.expert_id == expert.pk:
+        return question.sent_at is None
+    if question.expert_id is not None:
+        return False
+    last = expert.questions_sent_at
+    return last is None or question.sent_at is None or question.sent_at > last
+
+
+def question_groups(meeting: Meeting) -> list[dict]:
+    """The coordinators' view of ``meeting``'s questions: one group per expert (their own
+    questions, how many they have not received yet, counting those to all experts) and one of
+    the questions to all experts (``expert`` None). Two queries."""
+    questions = meeting_questions(meeting)
+    groups = []
+    for expert in meeting.experts.all():
+        groups.append(
+            {
+                "expert": expert,
+                "questions": [q for q in questions if q.expert_id == expert.pk],
+                "pending": sum(1 for q in questions if _not_received(q, expert)),
+            }
+        )
+    groups.append(
+        {"expert": None, "questions": [q for q in questions if q.expert_id is None], "pending": 0}
+    )
+    return groups
+
+
+# --- Speakers and hosts from the member companies (issue 16) ---------------------------------
+
+
+def matching_offers(*, topics, meeting: Meeting | None = None) -> dict:
+    """What the active member companies offered for a meeting or a topic wish about ``topics``
+    (expertise topics): ``reports``, the offers to report on at least one of them (each with
+    ``matched``, the topics it shares), and ``hosts``, every offer to host a meeting (each with
+    ``matched`` too), largest room first. With ``meeting``, each offer carries ``asked``: the
+    request to speak its contact already has for that meeting (open or accepted), or None.
+    Five queries whatever the numbers."""
+    topic_ids = {topic.pk for topic in topics}
+    active = ExpertiseOffer.objects.filter(company__status=Company.Status.ACTIVE).select_related(
+        "company", "contact"
+    )
+    reports = list(
+        active.filter(kind=ExpertiseOffer.Kind.REPORT, topics__in=topic_ids or [0])
+        .distinct()
+        .prefetch_related("topics")
+        .order_by("company__name", "pk")
+    )
+    hosts = list(
+        active.filter(kind=ExpertiseOffer.Kind.HOST)
+        .prefetch_related("topics")
+        .order_by("-seats", "company__name", "pk")
+    )
+    asked = {}
+    if meeting is not None:
+        requests = SpeakerRequest.objects.filter(
+            meeting=meeting,
+            status__in=[SpeakerRequest.Status.PENDING, SpeakerRequest.Status.ACCEPTED],
+        )
+        asked = {request.contact_id: request for request in requests}
+    for offer in (*reports, *hosts):
+        offer.matched = [topic for topic in offer.topics.all() if topic.pk in topic_ids]
+        offer.asked = asked.get(offer.contact_id)
+    return {"reports": reports, "hosts": hosts}
+
+
+# --- The public calendar of public events -------------------------------------------------
+
+# The public calendar shows what is ahead and what ended in the last 90 days.
+PUBLIC_PAST_DAYS = 90
+# What the public calendar reads of an event: nothing for members only.
+PUBLIC_FIELDS = (
+    "slug",
+    "kind",
+    "title",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "venue_city",
+    "calendar_uid",
+    "sequence",
+)
+
+
+def public_events(*, now=None) -> list[Meeting]:
+    """The events in the public calendar: marked public, published or held (neither drafts nor
+    cancelled ones), from those that ended in the last :data:`PUBLIC_PAST_DAYS` days on, by
+    start. Only :data:`PUBLIC_FIELDS`; one query."""
+    now = now or timezone.now()
+    return list(
+        Meeting.objects.filter(
+            is_public=True,
+            status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD],
+            ends_at__gte=now - timedelta(days=PUBLIC_PAST_DAYS),
+        )
+        .only(*PUBLIC_FIELDS)
+        .order_by("starts_at", "pk")
     )

@@ -7,25 +7,57 @@ leaves one activity log entry (``network_portal.activity``; the actions are name
 ``meetings/activity.py``).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from members.models import Company, ContactPerson
+from members.models import Company, ContactPerson, ExpertiseOffer
+from members.permissions import active_company_of
 from members.selectors import eligible_contacts
 from network_portal import mail_texts
 from network_portal.activity import Process, log_activity
-from network_portal.mail import keys_written, mail_enqueue, mail_users, send_outbox
+from network_portal.company_groups import CompanyGroup, company_group
+from network_portal.mail import (
+    binary_attachment,
+    keys_written,
+    mail_enqueue,
+    mail_users,
+    send_outbox,
+)
+from network_portal.office import office
 from network_portal.signing import absolute_url, make_token
 
-from . import mails
-from .models import CalendarFeed, Feedback, Meeting, Registration, TopicProposal, TopicVote
-from .selectors import attendees, company_places_left, free_seats, non_responders
+from . import kinds, mails
+from .models import (
+    AgendaItem,
+    CalendarFeed,
+    ExpertGuest,
+    ExpertQuestion,
+    Feedback,
+    Meeting,
+    Registration,
+    SpeakerRequest,
+    TopicProposal,
+    TopicVote,
+)
+from .permissions import questions_open
+from .selectors import (
+    answered_questions,
+    attendees,
+    company_is_invited,
+    company_places_left,
+    dossier_reach,
+    dossier_recipients,
+    free_seats,
+    invited_q,
+    non_responders,
+    questions_to_send,
+)
 
 RSVP_PURPOSE = "meeting-rsvp"
 FEEDBACK_PURPOSE = "meeting-feedback"
@@ -41,10 +73,12 @@ SCHEDULE_FIELDS = {
 }
 
 
-def _invited_contacts():
-    """Everyone who gets invitations: contacts of active companies who want them."""
+def _invited_contacts(meeting: Meeting):
+    """Everyone who gets invitations to ``meeting``: contacts of active companies who want
+    them, of the companies on its guest list where it has one (``meetings.kinds``)."""
     return (
         eligible_contacts(wants_meeting_invitations=True)
+        .filter(invited_q(meeting))
         .select_related("company", "user")
         .order_by("pk")
     )
@@ -115,7 +149,7 @@ class _Recipient:
 def _everyone_invited(meeting: Meeting) -> list[_Recipient]:
     """Invited contacts plus registered colleagues who are not contacts, each address once."""
     recipients, seen = [], set()
-    for contact in _invited_contacts():
+    for contact in _invited_contacts(meeting):
         if contact.email.lower() not in seen:
             seen.add(contact.email.lower())
             recipients.append(
@@ -237,7 +271,7 @@ def _notice_attachments(meeting, kind, recipient, answer, attachments) -> list:
 
 def _write_meeting_mails_now(*, meeting, kind, contacts, key_kind, note, changes) -> list[int]:
     if kind == "invitation":
-        invited = _invited_contacts() if contacts is None else contacts
+        invited = _invited_contacts(meeting) if contacts is None else contacts
         recipients = [_Recipient(email=c.email, name=c.letter_name, contact=c) for c in invited]
         key_kind = key_kind or "invitation"
         key_prefix = f"meeting:{meeting.pk}:{key_kind}:"
@@ -289,6 +323,13 @@ def _check_publishable(meeting: Meeting) -> None:
         raise ValidationError(_("Only a draft can be published."))
     if meeting.starts_at <= timezone.now():
         raise ValidationError(_("A meeting in the past cannot be published."))
+    if kinds.needs_guest_list(meeting) and not meeting.invited_companies.exists():
+        raise ValidationError(
+            _(
+                "A seal ceremony invites only its guests: please choose the invited companies "
+                "first (“Take over guests …”)."
+            )
+        )
 
 
 def invitations_on_publish(*, meeting: Meeting) -> int:
@@ -298,7 +339,7 @@ def invitations_on_publish(*, meeting: Meeting) -> int:
     written = keys_written(f"meeting:{meeting.pk}:invitation:")
     return sum(
         1
-        for pk in _invited_contacts().values_list("pk", flat=True)
+        for pk in _invited_contacts(meeting).values_list("pk", flat=True)
         if f"meeting:{meeting.pk}:invitation:contact:{pk}" not in written
     )
 
@@ -505,6 +546,16 @@ def rsvp_answer(
         registration.company = company
     if attending and not company.is_active_member:
         raise ValidationError(_("Only active member companies can register for meetings."))
+    # By invitation only: a company not on the guest list neither registers nor answers; an
+    # answer given before it left the list can still be taken back.
+    if (attending or registration is None) and not company_is_invited(meeting, company):
+        raise ValidationError(
+            _(
+                "This event is by invitation only, and %(company)s is not among the invited "
+                "companies. Please contact the coordinators if you think this is a mistake."
+            )
+            % {"company": company.name}
+        )
     if attending and _belongs_elsewhere(email, company):
         raise ValidationError(
             _("This address belongs to another member company; that company registers it.")
@@ -750,7 +801,7 @@ def _write_meeting_reminders(*, meeting: Meeting, now, process: str | None) -> l
     deadline_due = meeting.rsvp_deadline - timedelta(days=settings.MEETING_DEADLINE_REMINDER_DAYS)
     if deadline_due <= now < meeting.rsvp_deadline:
         answered = meeting.registrations.values("company_id")
-        for contact in _invited_contacts().exclude(company_id__in=answered):
+        for contact in _invited_contacts(meeting).exclude(company_id__in=answered):
             key = f"meeting:{meeting.pk}:deadline-reminder:contact:{contact.pk}"
             if key in written:
                 continue
@@ -958,11 +1009,13 @@ def invite_newcomers(*, contacts, by_user=None, process: str | None = None) -> l
     change. Each person gets each invitation once (its key is the one publishing uses); who
     answered already, or does not want invitations, gets none. One log entry per meeting with
     invitations written."""
-    invited = list(_invited_contacts().filter(pk__in=[contact.pk for contact in contacts]))
+    pks = [contact.pk for contact in contacts]
     mail_ids = []
-    if not invited:
+    if not eligible_contacts(wants_meeting_invitations=True).filter(pk__in=pks).exists():
         return mail_ids
     for meeting in meetings_open_for_answers().order_by("starts_at", "pk"):
+        # Of the companies on its guest list, if it has one.
+        invited = list(_invited_contacts(meeting).filter(pk__in=pks))
         answered = {
             email.lower() for email in meeting.registrations.values_list("email", flat=True)
         }
@@ -1052,7 +1105,12 @@ def invitation_resend(*, meeting: Meeting, contact: ContactPerson, by_user) -> i
     entry and the buttons to answer, to that person only, once a day. Returns the mail's id."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open(meeting)
-    invited = _invited_contacts().filter(pk=contact.pk).first()
+    if not company_is_invited(meeting, contact.company):
+        raise ValidationError(
+            _("%(company)s is not on the guest list of this event.")
+            % {"company": contact.company.name}
+        )
+    invited = _invited_contacts(meeting).filter(pk=contact.pk).first()
     if invited is None:
         raise ValidationError(
             _("%(name)s does not receive invitations (no active member company, or switched off).")
@@ -1077,3 +1135,630 @@ def invitation_resend(*, meeting: Meeting, contact: ContactPerson, by_user) -> i
         details={"meeting": str(meeting)},
     )
     return written[0]
+
+
+# --- Questions to the experts -----------------------------------------------------------------
+
+
+def _check_questions_open(meeting: Meeting) -> None:
+    if questions_open(meeting):
+        return
+    if not meeting.collects_questions or meeting.status != Meeting.Status.PUBLISHED:
+        raise ValidationError(_("This meeting takes no questions for the experts."))
+    raise ValidationError(
+        _(
+            "Questions can no longer be submitted or changed for this meeting: the "
+            "questions have been passed on to the experts."
+        )
+    )
+
+
+def _check_own_question(question: ExpertQuestion, by_user) -> None:
+    """Only users of the asking company change or withdraw a question, and only before it
+    went to the expert."""
+    if active_company_of(by_user) != question.company:
+        raise ValidationError(_("Only users of the asking company can change this question."))
+    if question.sent_at is not None:
+        raise ValidationError(
+            _("This question has already been sent to the expert and can no longer be changed.")
+        )
+
+
+def _check_expert(meeting: Meeting, expert: ExpertGuest | None) -> None:
+    if expert is not None and expert.meeting_id != meeting.pk:
+        raise ValidationError(_("Please choose one of the experts of this meeting."))
+
+
+@transaction.atomic
+def question_submit(
+    *,
+    meeting: Meeting,
+    company: Company,
+    user,
+    text: str,
+    expert: ExpertGuest | None = None,
+    show_company: bool = True,
+) -> ExpertQuestion:
+    """A member company's question to one expert of ``meeting`` (or to all of them, ``expert``
+    None), while the meeting collects questions and has not started."""
+    _require_active(company)
+    _check_questions_open(meeting)
+    _check_expert(meeting, expert)
+    question = ExpertQuestion.objects.create(
+        meeting=meeting,
+        expert=expert,
+        company=company,
+        asked_by=user,
+        text=text.strip(),
+        show_company=show_company,
+    )
+    log_activity(
+        action="meetings.question.submitted",
+        obj=question,
+        by_user=user,
+        details={"meeting": str(meeting)},
+    )
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *, question: ExpertQuestion, by_user, text: str, expert: ExpertGuest | None, show_company: bool
+) -> ExpertQuestion:
+    """The asking company changes its question (text, addressee, whether its name is shown)
+    until it is sent to the expert."""
+    question = (
+        ExpertQuestion.objects.select_for_update().select_related("meeting").get(pk=question.pk)
+    )
+    _check_own_question(question, by_user)
+    _check_questions_open(question.meeting)
+    _check_expert(question.meeting, expert)
+    changed = [
+        name
+        for name, value in (
+            ("text", text.strip()),
+            ("expert_id", expert.pk if expert else None),
+            ("show_company", show_company),
+        )
+        if getattr(question, name) != value
+    ]
+    if not changed:
+        return question
+    question.text, question.expert, question.show_company = text.strip(), expert, show_company
+    question.save(update_fields=["text", "expert", "show_company"])
+    log_activity(
+        action="meetings.question.changed",
+        obj=question,
+        by_user=by_user,
+        details={"changed": [name.removesuffix("_id") for name in changed]},
+    )
+    return question
+
+
+@transaction.atomic
+def question_withdraw(*, question: ExpertQuestion, by_user) -> None:
+    """The asking company takes its question back (deleted) until it is sent to the expert."""
+    question = (
+        ExpertQuestion.objects.select_for_update().select_related("meeting").get(pk=question.pk)
+    )
+    _check_own_question(question, by_user)
+    _check_questions_open(question.meeting)
+    log_activity(
+        action="meetings.question.withdrawn",
+        obj=question,
+        by_user=by_user,
+        details={"meeting": str(question.meeting)},
+    )
+    question.delete()
+
+
+def questions_pdf(*, meeting: Meeting, expert: ExpertGuest, questions) -> bytes:
+    """The questions for ``expert`` as a tagged PDF: the asking company named only where it
+    allowed it."""
+    from network_portal.pdf import render_pdf
+
+    return render_pdf(
+        template="meetings/pdf/expert_questions.html",
+        context={
+            "meeting": meeting,
+            "expert": expert,
+            "to_expert": [q for q in questions if q.expert_id == expert.pk],
+            "to_all": [q for q in questions if q.expert_id is None],
+            "printed_at": timezone.now(),
+        },
+        tagged=True,
+    )
+
+
+@transaction.atomic
+def questions_send(*, meeting: Meeting, expert: ExpertGuest, by_user) -> list[ExpertQuestion]:
+    """Send ``expert`` the questions they have not received yet (those to them and those to all
+    experts) as one mail with a PDF; the questions can no longer be changed afterwards. Returns
+    the questions sent."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    expert = ExpertGuest.objects.select_for_update().get(pk=expert.pk, meeting=meeting)
+    if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
+        raise ValidationError(_("Questions are only sent for a published meeting."))
+    questions = list(questions_to_send(meeting, expert).select_related("company"))
+    if not questions:
+        raise ValidationError(
+            _("%(expert)s has received every question already.") % {"expert": expert.name}
+        )
+    now = timezone.now()
+    pdf = questions_pdf(meeting=meeting, expert=expert, questions=questions)
+    mail_enqueue(
+        key=f"meeting:{meeting.pk}:questions:expert:{expert.pk}:{now:%Y%m%d%H%M%S%f}",
+        to=expert.email,
+        template="meetings/emails/expert_questions",
+        context={
+            **_meeting_context(meeting),
+            "recipient_name": expert.name,
+            "expert_name": expert.name,
+            "question_count": len(questions),
+        },
+        language=settings.LANGUAGE_CODE,
+        attachments=[
+            binary_attachment(
+                filename=f"fragen-{meeting.slug}.pdf", content=pdf, mimetype="application/pdf"
+            )
+        ],
+    )
+    # A question to all experts keeps the moment it first went out (questions_to_send).
+    ExpertQuestion.objects.filter(pk__in=[q.pk for q in questions], sent_at__isnull=True).update(
+        sent_at=now
+    )
+    expert.questions_sent_at = now
+    expert.save(update_fields=["questions_sent_at"])
+    log_activity(
+        action="meetings.question.sent",
+        obj=expert,
+        by_user=by_user,
+        details={"meeting": str(meeting), "questions": len(questions)},
+    )
+    return questions
+
+
+@transaction.atomic
+def question_answer(*, question: ExpertQuestion, answer: str, by_user) -> ExpertQuestion:
+    """A coordinator records the expert's answer; the question counts as answered (the
+    dossier after the meeting shows it)."""
+    question = ExpertQuestion.objects.select_for_update().get(pk=question.pk)
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Please enter the answer."))
+    question.answer = answer
+    if question.answered_at is None:
+        question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "answered_at"])
+    log_activity(action="meetings.question.answered", obj=question, by_user=by_user)
+    return question
+
+
+# --- The dossier after a meeting ("Nachlese") ------------------------------------------------
+
+# A dossier is published for a meeting that took place: neither a draft nor a cancelled one.
+DOSSIER_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
+
+
+def _dossier_content(meeting: Meeting) -> dict:
+    """What the dossier of ``meeting`` holds: ``minutes`` (written or not), the number of
+    ``materials`` and of answered ``questions``."""
+    return {
+        "minutes": bool(meeting.minutes.strip()),
+        "materials": meeting.materials.count(),
+        "questions": answered_questions(meeting).count(),
+    }
+
+
+def _check_dossier_publishable(meeting: Meeting) -> dict:
+    """Refuse what cannot be published (with the reason); else what the dossier holds."""
+    if meeting.status not in DOSSIER_STATUSES:
+        raise ValidationError(_("A dossier is published only for a meeting that took place."))
+    if not meeting.is_over:
+        raise ValidationError(_("The dossier can be published once the meeting has ended."))
+    if meeting.dossier_published_at is not None:
+        raise ValidationError(
+            _(
+                "The dossier was published on %(date)s and its mail has gone out; nobody gets "
+                "it twice. Corrections of the minutes appear on the dossier page at once."
+            )
+            % {"date": formats.date_format(timezone.localtime(meeting.dossier_published_at))}
+        )
+    content = _dossier_content(meeting)
+    if not any(content.values()):
+        raise ValidationError(
+            _(
+                "The dossier is still empty: please write the short minutes, upload materials "
+                "or answer the questions to the experts first."
+            )
+        )
+    return content
+
+
+def dossier_on_publish(*, meeting: Meeting) -> dict:
+    """What publishing the dossier of ``meeting`` would publish and send now, for its
+    confirmation page: what it holds (``minutes`` written or not, the number of ``materials``
+    and of answered ``questions``) and whom it reaches
+    (:func:`meetings.selectors.dossier_reach`: ``mails``, ``companies``,
+    ``companies_absent``). Raises the ValidationError publishing would raise; writes nothing."""
+    return {**_check_dossier_publishable(meeting), **dossier_reach(meeting)}
+
+
+def dossier_url(meeting: Meeting) -> str:
+    """The dossier page's address, as the mails link it (members log in to read it)."""
+    return absolute_url(reverse("meetings:dossier", args=[meeting.slug]))
+
+
+@transaction.atomic
+def dossier_publish(*, meeting: Meeting, by_user=None) -> list[int]:
+    """Publish the dossier of a meeting that took place (short minutes, materials, the answered
+    questions to the experts): members see it on its page, and every contact person of an
+    active member company who wants meeting mails gets one mail with the link, whether they
+    came or not (the mail says which). Once only: a second call is refused, and the outbox
+    keys (``meeting:<pk>:dossier:contact:<pk>``) write nobody's mail twice. Corrections of
+    the minutes afterwards are saved with the meeting (the admin's change, in its history)
+    and send nothing. Returns the ids of the mails written."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    content = _check_dossier_publishable(meeting)
+    meeting.dossier_published_at = timezone.now()
+    meeting.save(update_fields=["dossier_published_at"])
+    recipients = dossier_recipients(meeting)
+    prefix = f"meeting:{meeting.pk}:dossier:"
+    written = keys_written(prefix)
+    context = {
+        **_meeting_context(meeting),
+        "dossier_url": dossier_url(meeting),
+        "has_minutes": content["minutes"],
+        "materials": content["materials"],
+        "questions": content["questions"],
+    }
+    mail_ids = []
+    with mail_texts.batch():
+        for recipient in recipients:
+            contact = recipient.contact
+            key = f"{prefix}contact:{contact.pk}"
+            if key in written:
+                continue
+            mail = mail_enqueue(
+                key=key,
+                to=contact.email,
+                template="meetings/emails/dossier",
+                context={
+                    **context,
+                    "recipient_name": contact.letter_name,
+                    "attended": recipient.attended,
+                    "company_attended": recipient.company_attended,
+                },
+                language=_language_of(contact),
+                send=False,
+            )
+            if mail is not None:
+                mail_ids.append(mail.pk)
+    send_outbox()
+    log_activity(
+        action="meetings.meeting.dossier_published",
+        obj=meeting,
+        by_user=by_user,
+        details={
+            "recipients": len(mail_ids),
+            "companies_absent": len(
+                {r.contact.company_id for r in recipients if not r.company_attended}
+            ),
+            "minutes": "yes" if content["minutes"] else "no",
+            "materials": content["materials"],
+            "questions": content["questions"],
+        },
+    )
+    return mail_ids
+
+
+# --- Speakers from the member companies (issue 16) ------------------------------------------
+
+SPEAKER_PURPOSE = "speaker-request"
+# A link is checked against the meeting's start; the signature itself may be a year old.
+SPEAKER_LINK_MAX_AGE = 366 * 24 * 3600
+# Where an accepted contribution goes on the agenda: after the last item, this much later.
+AGENDA_STEP = timedelta(minutes=30)
+
+
+def speaker_request_token(speaker_request: SpeakerRequest, *, accept: bool) -> str:
+    return make_token(
+        purpose=SPEAKER_PURPOSE, payload={"s": speaker_request.pk, "a": 1 if accept else 0}
+    )
+
+
+def speaker_request_url(speaker_request: SpeakerRequest, *, accept: bool) -> str:
+    token = speaker_request_token(speaker_request, accept=accept)
+    return absolute_url(reverse("meetings:speaker_answer", args=[token]))
+
+
+def speaker_request_refusal(speaker_request: SpeakerRequest) -> str:
+    """Why ``speaker_request`` can no longer be answered ("" while it can): the page of the
+    link says it, and :func:`speaker_request_answer` refuses with it."""
+    meeting = speaker_request.meeting
+    status = speaker_request.status
+    if status == SpeakerRequest.Status.ACCEPTED:
+        return _(
+            "You have already accepted this request, thank you! Your contribution is on the "
+            "agenda; the coordination team will be in touch about the details."
+        )
+    if status == SpeakerRequest.Status.DECLINED:
+        return _(
+            "You have already declined this request. If you have changed your mind, please "
+            "contact the coordination team."
+        )
+    if status == SpeakerRequest.Status.WITHDRAWN:
+        return _("The coordination team has withdrawn this request; there is nothing to do.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        return _("The meeting has been cancelled; the request can no longer be answered.")
+    if meeting.starts_at <= timezone.now() or meeting.status == Meeting.Status.HELD:
+        return _("The meeting has already begun; the request can no longer be answered.")
+    return ""
+
+
+def _require_open_meeting_for_speakers(meeting: Meeting) -> None:
+    if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
+        raise ValidationError(_("Speakers can only be asked for a meeting that is planned."))
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(_("The meeting has already begun; nobody can be asked to speak."))
+
+
+def _next_agenda_time(meeting: Meeting):
+    """Where a new contribution goes: after the agenda's last item (its time plus
+    ``AGENDA_STEP``, on the same day), or at the meeting's start. Coordinators adjust it."""
+    start = timezone.localtime(meeting.starts_at)
+    last = meeting.agenda_items.order_by("-starts_at", "-pk").first()
+    if last is None:
+        return start.time().replace(second=0, microsecond=0)
+    later = datetime.combine(start.date(), last.starts_at) + AGENDA_STEP
+    return later.time() if later.date() == start.date() else last.starts_at
+
+
+@transaction.atomic
+def speaker_request_create(
+    *,
+    meeting: Meeting,
+    contact: ContactPerson,
+    talk_title: str,
+    message: str = "",
+    offer: ExpertiseOffer | None = None,
+    topic_proposal: TopicProposal | None = None,
+    by_user,
+) -> SpeakerRequest:
+    """A coordinator asks ``contact`` of a member company to speak at ``meeting`` (found
+    through the company's ``offer``, maybe for a ``topic_proposal``): the contact gets a mail
+    with a link to accept and one to decline, valid until the meeting begins."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_open_meeting_for_speakers(meeting)
+    company = contact.company
+    if not company.is_active_member:
+        raise ValidationError(_("Only contact persons of active member companies can be asked."))
+    if offer is not None and offer.company_id != company.pk:
+        raise ValidationError(_("The contact person does not belong to the offering company."))
+    if SpeakerRequest.objects.filter(
+        meeting=meeting, contact=contact, status=SpeakerRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _("%(name)s has already been asked for this meeting and has not answered yet.")
+            % {"name": contact.full_name}
+        )
+    speaker_request = SpeakerRequest.objects.create(
+        meeting=meeting,
+        topic_proposal=topic_proposal,
+        offer=offer,
+        company=company,
+        contact=contact,
+        talk_title=talk_title.strip(),
+        message=message.strip(),
+        requested_by=by_user,
+    )
+    log_activity(
+        action="meetings.speaker_request.sent",
+        obj=speaker_request,
+        by_user=by_user,
+        details={"meeting": str(meeting), "company": company.name},
+    )
+    mail_enqueue(
+        key=f"speaker-request:{speaker_request.pk}:asked",
+        to=contact.email,
+        template="meetings/emails/speaker_request",
+        context={
+            **_meeting_context(meeting),
+            "recipient_name": contact.letter_name,
+            "company_name": company.name,
+            "talk_title": speaker_request.talk_title,
+            "personal_message": speaker_request.message,
+            "topic_title": topic_proposal.title if topic_proposal else "",
+            "requester_name": by_user.get_full_name() or by_user.email,
+            "accept_url": speaker_request_url(speaker_request, accept=True),
+            "decline_url": speaker_request_url(speaker_request, accept=False),
+        },
+        language=_language_of(contact),
+    )
+    return speaker_request
+
+
+def _tell_coordinators(speaker_request: SpeakerRequest, *, event: str, template: str) -> None:
+    """The coordinator who asked hears of the answer (the office, where that login is gone)."""
+    meeting = speaker_request.meeting
+    context = {
+        **_meeting_context(meeting),
+        "company_name": speaker_request.company.name,
+        "speaker_name": speaker_request.contact.full_name,
+        "talk_title": speaker_request.talk_title,
+        "accepted": speaker_request.status == SpeakerRequest.Status.ACCEPTED,
+        "admin_url": absolute_url(reverse("admin:meetings_meeting_change", args=[meeting.pk])),
+    }
+    key = f"speaker-request:{speaker_request.pk}:{event}"
+    requester = speaker_request.requested_by
+    if requester is not None and requester.is_active:
+        mail_users(users=[requester], key=key, template=template, context=context)
+    else:
+        mail_enqueue(key=f"{key}:office", to=office().email, template=template, context=context)
+
+
+@transaction.atomic
+def speaker_request_answer(
+    *, speaker_request: SpeakerRequest, accept: bool, by_user=None
+) -> SpeakerRequest:
+    """The asked person answers through the signed link (``by_user`` None) or a coordinator
+    records the answer given otherwise. Accepting puts the contribution on the meeting's
+    agenda (after its last item; coordinators adjust the time) with the person as speaker;
+    either way the coordinator who asked is told by mail. Refused once answered, withdrawn,
+    or when the meeting has begun (:func:`speaker_request_refusal`)."""
+    speaker_request = (
+        SpeakerRequest.objects.select_for_update(of=("self",))
+        .select_related("meeting", "contact", "company", "requested_by")
+        .get(pk=speaker_request.pk)
+    )
+    refusal = speaker_request_refusal(speaker_request)
+    if refusal:
+        raise ValidationError(refusal)
+    meeting = speaker_request.meeting
+    if accept:
+        speaker_request.agenda_item = AgendaItem.objects.create(
+            meeting=meeting,
+            starts_at=_next_agenda_time(meeting),
+            title=speaker_request.talk_title,
+            speaker_contact=speaker_request.contact,
+        )
+        speaker_request.status = SpeakerRequest.Status.ACCEPTED
+    else:
+        speaker_request.status = SpeakerRequest.Status.DECLINED
+    speaker_request.answered_at = timezone.now()
+    speaker_request.save(update_fields=["status", "agenda_item", "answered_at"])
+    who = (
+        {"by_user": by_user}
+        if by_user is not None
+        else {"actor_label": speaker_request.contact.email, "process": Process.LINK}
+    )
+    log_activity(
+        action=(
+            "meetings.speaker_request.accepted" if accept else "meetings.speaker_request.declined"
+        ),
+        obj=speaker_request,
+        details={"meeting": str(meeting), "company": speaker_request.company.name},
+        **who,
+    )
+    _tell_coordinators(
+        speaker_request, event="answered", template="meetings/emails/speaker_answered"
+    )
+    return speaker_request
+
+
+@transaction.atomic
+def speaker_request_withdraw(*, speaker_request: SpeakerRequest, by_user) -> SpeakerRequest:
+    """A coordinator takes back a request not answered yet (another speaker found, the topic
+    moved): its links stop working, and the asked person is told by mail."""
+    speaker_request = (
+        SpeakerRequest.objects.select_for_update(of=("self",))
+        .select_related("meeting", "contact", "company")
+        .get(pk=speaker_request.pk)
+    )
+    if speaker_request.status != SpeakerRequest.Status.PENDING:
+        raise ValidationError(_("Only a request that has not been answered can be withdrawn."))
+    speaker_request.status = SpeakerRequest.Status.WITHDRAWN
+    speaker_request.save(update_fields=["status"])
+    log_activity(
+        action="meetings.speaker_request.withdrawn",
+        obj=speaker_request,
+        by_user=by_user,
+        details={
+            "meeting": str(speaker_request.meeting),
+            "company": speaker_request.company.name,
+        },
+    )
+    contact = speaker_request.contact
+    mail_enqueue(
+        key=f"speaker-request:{speaker_request.pk}:withdrawn",
+        to=contact.email,
+        template="meetings/emails/speaker_withdrawn",
+        context={
+            **_meeting_context(speaker_request.meeting),
+            "recipient_name": contact.letter_name,
+            "talk_title": speaker_request.talk_title,
+        },
+        language=_language_of(contact),
+    )
+    return speaker_request
+
+
+# --- Guests of an event by invitation (``meetings.kinds``) ------------------------------------
+
+
+def guests_to_take(*, meeting: Meeting, group_key: str) -> tuple[CompanyGroup, list[Company]]:
+    """The group of companies ``group_key`` names (``network_portal.company_groups``, e.g. the
+    seal holders of a cycle) and those of its active member companies not yet on the guest
+    list of ``meeting``: what :func:`meeting_guests_take` would add (its confirmation page
+    names them). Writes nothing."""
+    group = company_group(group_key)
+    if group is None:
+        raise ValidationError(_("This group of companies does not exist (any more)."))
+    already = meeting.invited_companies.values("pk")
+    companies = group.companies().filter(status=Company.Status.ACTIVE).exclude(pk__in=already)
+    return group, list(companies)
+
+
+@transaction.atomic
+def meeting_guests_take(*, meeting: Meeting, group_key: str, by_user) -> list[Company]:
+    """Put the companies of a group (the seal holders of a cycle for their award ceremony) on
+    the guest list of ``meeting``; those on it stay. A published meeting still open for answers
+    invites the new guests' contacts at once (:func:`meeting_guests_invite`). One log entry
+    naming the group and the companies. Returns the companies added."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
+        raise ValidationError(_("Guests can only be added to a planned event."))
+    group, companies = guests_to_take(meeting=meeting, group_key=group_key)
+    if not companies:
+        raise ValidationError(
+            _("Every company of “%(group)s” is on the guest list already.") % {"group": group.label}
+        )
+    meeting.invited_companies.add(*companies)
+    mail_ids = _invite_guests(meeting, companies)
+    log_activity(
+        action="meetings.meeting.guests_taken",
+        obj=meeting,
+        by_user=by_user,
+        details={
+            "group": str(group.label),
+            "companies": [company.name for company in companies],
+            "recipients": len(mail_ids),
+        },
+    )
+    return companies
+
+
+@transaction.atomic
+def meeting_guests_invite(*, meeting: Meeting, companies, by_user) -> list[int]:
+    """Invite the contacts of ``companies``, just put on the guest list of a published event in
+    its form, as publishing would have (the same keys: nobody gets it twice). Nothing for a
+    draft (publishing invites) or an event closed for answers. One log entry if any mail was
+    written; returns the mails' ids."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    companies = list(companies)
+    mail_ids = _invite_guests(meeting, companies)
+    if mail_ids:
+        log_activity(
+            action="meetings.meeting.guests_invited",
+            obj=meeting,
+            by_user=by_user,
+            details={
+                "companies": [company.name for company in companies],
+                "recipients": len(mail_ids),
+            },
+        )
+    return mail_ids
+
+
+def _invite_guests(meeting: Meeting, companies) -> list[int]:
+    """The invitations of ``meeting`` to the contacts of ``companies`` (guests just added)
+    who have no answer yet, if it is published and open for answers."""
+    if not companies or not meeting.is_open_for_answers:
+        return []
+    answered = meeting.registrations.values("email")
+    contacts = (
+        _invited_contacts(meeting)
+        .filter(company__in=[company.pk for company in companies])
+        .exclude(email__in=answered)
+    )
+    return _write_meeting_mails(meeting=meeting, kind="invitation", contacts=list(contacts))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, feedback, meetings, rsvp, topics
+from .views import calendar, dossier, feedback, meetings, public, questions, rsvp, speaker, topics
 
 app_name = "meetings"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("topics/<int:pk>/vote/", topics.TopicVoteView.as_view(), name="topic_vote"),
     path("rsvp/<str:token>/", rsvp.OneClickAnswerView.as_view(), name="rsvp"),
     path("feedback/<str:token>/", feedback.FeedbackView.as_view(), name="feedback"),
+    # The public calendar of public events: no login.
+    path("public/", public.PublicEventsView.as_view(), name="public_events"),
+    path("public.ics", public.public_ics, name="public_ics"),
+    path("public.json", public.public_json, name="public_json"),
+    path("speaker/<str:token>/", speaker.SpeakerAnswerView.as_view(), name="speaker_answer"),
     path("<slug:slug>/", meetings.MeetingDetailView.as_view(), name="detail"),
     path("<slug:slug>/calendar.ics", calendar.meeting_ics, name="ics"),
     path("<slug:slug>/answer/", rsvp.AnswerView.as_view(), name="answer"),
@@ -26,5 +31,17 @@ urlpatterns = [
     ),
     path(
         "<slug:slug>/materials/<int:pk>/", meetings.MaterialDownloadView.as_view(), name="material"
+    ),
+    path("<slug:slug>/dossier/", dossier.DossierView.as_view(), name="dossier"),
+    path("<slug:slug>/questions/", questions.QuestionsView.as_view(), name="questions"),
+    path(
+        "<slug:slug>/questions/<int:pk>/edit/",
+        questions.QuestionEditView.as_view(),
+        name="question_edit",
+    ),
+    path(
+        "<slug:slug>/questions/<int:pk>/withdraw/",
+        questions.QuestionWithdrawView.as_view(),
+        name="question_withdraw",
     ),
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network_portal.activity import Detail, register_actions
 
-from .models import Company, CompanyMembership
+from .models import Company, CompanyMembership, ExpertiseOffer
 
 register_actions(
     {
@@ -67,4 +67,17 @@ register_actions(
         "members.contact.removed": _("Contact person removed"),
     },
     details={"fields": Detail(_("Changed"), kind="fields")},
+)
+
+register_actions(
+    {
+        "members.expertise_offer.added": _("Expertise offer added"),
+        "members.expertise_offer.changed": _("Expertise offer changed"),
+        "members.expertise_offer.deleted": _("Expertise offer removed"),
+    },
+    details={
+        "kind": Detail(_("Offer"), choices=ExpertiseOffer.Kind.choices),
+        "topics": Detail(_("Topics")),
+        "fields": Detail(_("Changed"), kind="fields"),
+    },
 )

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from network_portal.text import validate_multi_line, validate_single_line
 from network_portal.uploads import validate_image_upload
 
-from .models import Company, CompanyMembership, ContactPerson, Industry, SizeClass
+from .models import (
+    Company,
+    CompanyMembership,
+    ContactPerson,
+    ExpertiseOffer,
+    ExpertiseTopic,
+    Industry,
+    SizeClass,
+)
 
 LOGO_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 
@@ -241,3 +249,61 @@ class OwnContactForm(forms.ModelForm):
 
     def clean_phone(self):
         return " ".join(self.cleaned_data["phone"].split())
+
+
+class ExpertiseOfferForm(forms.ModelForm):
+    """What a company offers to share: a report from practice on the coordinators' topics, or
+    its premises for a meeting (room and seats). The topics and the contact are chosen from
+    lists: the coordinators' tags, the company's own contact persons."""
+
+    class Meta:
+        model = ExpertiseOffer
+        fields = ["kind", "topics", "description", "contact", "room", "seats"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "topics": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"kind": gettext_lazy("What do you offer?")}
+        help_texts = {
+            "topics": gettext_lazy(
+                "The topics the coordination team keeps, so it finds you for a meeting or a "
+                "topic wish. Missing one? Describe it below."
+            ),
+            "description": gettext_lazy(
+                "A few sentences: what you can report on, your experience, what others can take "
+                "away."
+            ),
+            "contact": gettext_lazy("Whom the coordination team may ask."),
+            "room": gettext_lazy("For hosting: e.g. “Seminarraum, 2. OG”."),
+            "seats": gettext_lazy("For hosting: how many guests the room holds."),
+        }
+
+    def __init__(self, *args, company: Company, **kwargs):
+        self.company = company
+        super().__init__(*args, **kwargs)
+        self.instance.company = company
+        self.fields["kind"].choices = ExpertiseOffer.Kind.choices  # no empty choice
+        self.fields["topics"].queryset = ExpertiseTopic.objects.order_by("name")
+        self.fields["contact"].queryset = company.contacts.order_by("last_name", "first_name")
+        self.fields["contact"].required = True
+        self.fields["seats"].widget.attrs["min"] = 1
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ExpertiseOffer.Kind.HOST:
+            if not cleaned.get("room"):
+                self.add_error("room", _("Please name the room for hosting a meeting."))
+            if not cleaned.get("seats"):
+                self.add_error("seats", _("Please say how many guests the room holds."))
+        elif (
+            kind == ExpertiseOffer.Kind.REPORT
+            and not cleaned.get("topics")
+            and not cleaned.get("description", "").strip()
+        ):
+            self.add_error(
+                "description",
+                _("Please choose at least one topic or describe what you can report on."),
+            )
+        return cleaned

@@ -122,3 +122,23 @@ class CompanyAdminRequiredMixin(CompanyMemberRequiredMixin):
         if membership_of(user) is not None and not is_company_admin(user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def can_share_expertise(user) -> bool:
+    """Users of an active member company say what their company can share with the network
+    (a report from practice, its premises for a meeting)."""
+    return active_company_of(user) is not None
+
+
+class ActiveCompanyMemberRequiredMixin(CompanyMemberRequiredMixin):
+    """A page of the user's own company for active member companies only
+    (:func:`can_share_expertise`): the users of a company awaiting approval, paused or gone get
+    403 with ``inactive_message``."""
+
+    inactive_message = _("Only users of active member companies can use this page.")
+
+    def dispatch(self, request, *args, **kwargs):
+        membership = membership_of(request.user)
+        if membership is not None and not membership.company.is_active_member:
+            raise PermissionDenied(self.inactive_message)
+        return super().dispatch(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Lower, TruncDate
 
 from accounts.models import User
 
-from .models import Company, CompanyMembership, ContactPerson
+from .models import Company, CompanyMembership, ContactPerson, ExpertiseOffer
 
 
 def company_admins(company: Company):
@@ -104,3 +104,14 @@ def reachable_contacts(*, undeliverable_addresses: QuerySet | None = None) -> Qu
             address__in=undeliverable_addresses
         )
     return contacts
+
+
+def company_expertise_offers(company: Company):
+    """What ``company`` offers to share, newest first, with topics and contact: a fixed number
+    of queries however many offers and topics."""
+    return (
+        ExpertiseOffer.objects.filter(company=company)
+        .select_related("contact")
+        .prefetch_related("topics")
+        .order_by("kind", "-created_at", "-pk")
+    )

@@ -23,7 +23,14 @@ from network_portal.activity import erase_personal_data, log_activity
 from network_portal.mail import mail_enqueue, mail_users
 from network_portal.signing import absolute_url, make_token
 
-from .models import Company, CompanyInvitation, CompanyMembership, ContactPerson, JoinRequest
+from .models import (
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    ContactPerson,
+    ExpertiseOffer,
+    JoinRequest,
+)
 from .newcomers import contacts_arrived
 from .permissions import keeps_an_admin
 from .selectors import company_admins
@@ -487,3 +494,70 @@ def own_contact_update(*, contact: ContactPerson, by_user: User, data: dict) -> 
     if contact.wants_meeting_invitations and not was_invited:
         contacts_arrived(contacts=[contact], by_user=by_user)  # invited to the open meetings
     return changed
+
+
+# --- What a company offers to share (issue 16) ------------------------------------------------
+
+
+def _require_offering_company(company: Company) -> None:
+    if not company.is_active_member:
+        raise ValidationError(_("Only active member companies can offer to share their expertise."))
+
+
+@transaction.atomic
+def expertise_offer_save(*, offer: ExpertiseOffer, topics, by_user: User) -> list[str]:
+    """A user of an active member company adds an offer (a report from practice, its premises
+    for a meeting) or saves the changes to one: ``offer`` unsaved with its company, ``topics``
+    the coordinators' tags it is about. Returns the names of the fields changed (all for a new
+    offer), logged; nothing changed: nothing saved or logged."""
+    _require_offering_company(offer.company)
+    if offer.contact_id and offer.contact.company_id != offer.company_id:
+        raise ValidationError(_("Please choose a contact person of your own company."))
+    if offer.kind != ExpertiseOffer.Kind.HOST:
+        offer.room, offer.seats = "", None
+    topics = sorted(topics, key=lambda topic: topic.pk)
+    if offer.pk is None:
+        offer.created_by = by_user
+        offer.save()
+        offer.topics.set(topics)
+        log_activity(
+            action="members.expertise_offer.added",
+            obj=offer,
+            by_user=by_user,
+            details={"kind": offer.kind, "topics": [topic.name for topic in topics]},
+        )
+        return ["kind", "topics", "description", "contact", "room", "seats"]
+    before = ExpertiseOffer.objects.select_for_update().get(pk=offer.pk, company=offer.company)
+    changed = [
+        name
+        for name in ("kind", "description", "contact_id", "room", "seats")
+        if getattr(before, name) != getattr(offer, name)
+    ]
+    changed = [name.removesuffix("_id") for name in changed]
+    if {topic.pk for topic in before.topics.all()} != {topic.pk for topic in topics}:
+        changed.append("topics")
+    if not changed:
+        return []
+    offer.save()
+    offer.topics.set(topics)
+    log_activity(
+        action="members.expertise_offer.changed",
+        obj=offer,
+        by_user=by_user,
+        details={"fields": changed, "topics": [topic.name for topic in topics]},
+    )
+    return changed
+
+
+@transaction.atomic
+def expertise_offer_delete(*, offer: ExpertiseOffer, by_user: User) -> None:
+    """A user of the company (or a coordinator in the admin) removes an offer; requests to speak
+    made from it stay, without the link to it."""
+    offer = ExpertiseOffer.objects.select_for_update().get(pk=offer.pk)
+    log_activity(
+        action="members.expertise_offer.deleted",
+        obj=offer,
+        by_user=by_user,
+        details={"kind": offer.kind},
+    )
+    offer.delete()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_expertise
 
 app_name = "members"
 
@@ -21,6 +21,22 @@ urlpatterns = [
         "company/contacts/<int:pk>/delete/",
         views.ContactDeleteView.as_view(),
         name="contact_delete",
+    ),
+    path("company/expertise/", views_expertise.ExpertiseListView.as_view(), name="expertise"),
+    path(
+        "company/expertise/add/",
+        views_expertise.ExpertiseFormView.as_view(),
+        name="expertise_add",
+    ),
+    path(
+        "company/expertise/<int:pk>/edit/",
+        views_expertise.ExpertiseFormView.as_view(),
+        name="expertise_edit",
+    ),
+    path(
+        "company/expertise/<int:pk>/delete/",
+        views_expertise.ExpertiseDeleteView.as_view(),
+        name="expertise_delete",
     ),
     path("company/invitations/new/", views.InvitationCreateView.as_view(), name="invitation_add"),
     path(

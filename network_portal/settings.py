@@ -152,6 +152,8 @@ COORDINATOR_APPS = [
     "meetings",
     "seal",
     "newsletter",
+    "cooperation",
+    "internships",
     "reports",
 ]
 AUTHENTICATION_BACKENDS = [

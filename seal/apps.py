@@ -39,6 +39,12 @@ class SealConfig(AppConfig):
         for model in ranked:
             watch(model, RANKING_TOPIC)
 
+        from network_portal.company_groups import register_company_groups
+
+        from .company_groups import award_cycle_groups
+
+        # The companies awarded in a cycle, e.g. as the guests of its award ceremony.
+        register_company_groups("seal", award_cycle_groups)
         register_cockpit_section(
             "seal",
             title=_("“Mein Top Job Trier” seal"),

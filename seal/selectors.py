@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import JURY_GROUP
-from members.models import CompanyMembership
+from members.models import Company, CompanyMembership
 from network_portal.cache_versions import cached
 
 from .models import (
@@ -521,6 +521,21 @@ def awarded_answers(company):
             "criterion__pk",
         )
     )
+
+
+def awarded_companies(cycle: AwardCycle):
+    """The member companies awarded the seal in ``cycle`` (a certificate not revoked), by
+    name: the guests of its award ceremony. Published or not: the ceremony comes first."""
+    return Company.objects.filter(
+        seal_applications__cycle=cycle,
+        seal_applications__certificate__isnull=False,
+        seal_applications__certificate__revoked_at__isnull=True,
+    ).order_by("name", "pk")
+
+
+def cycles_with_awards():
+    """The cycles with at least one seal awarded, newest first."""
+    return AwardCycle.objects.filter(applications__certificate__isnull=False).distinct()
 
 
 def public_holder_companies():

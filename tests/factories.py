@@ -9,6 +9,8 @@ from members.models import (
     Company,
     CompanyMembership,
     ContactPerson,
+    ExpertiseOffer,
+    ExpertiseTopic,
     Industry,
     LegalForm,
     SizeClass,
@@ -97,3 +99,29 @@ def company_profile_form(company, **changes) -> dict:
         "directory_consent": "on",
     }
     return {**data, **changes}
+
+
+class ExpertiseTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExpertiseTopic
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Fachthema {n}")
+
+
+class ExpertiseOfferFactory(factory.django.DjangoModelFactory):
+    """A company's offer to report from practice; ``topics=[...]`` sets its topics."""
+
+    class Meta:
+        model = ExpertiseOffer
+        skip_postgeneration_save = True
+
+    company = factory.SubFactory(CompanyFactory)
+    kind = ExpertiseOffer.Kind.REPORT
+    description = "Wir berichten aus unserer Praxis."
+    contact = factory.LazyAttribute(lambda o: ContactPersonFactory(company=o.company))
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)

@@ -21,10 +21,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from accounts import services as account_services
+from internships import services as internship_services
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting, Registration
 from members import services as member_services
-from members.models import Company, CompanyInvitation, CompanyMembership, JoinRequest
+from members.models import (
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    ExpertiseOffer,
+    JoinRequest,
+)
 from network_portal import activity
 from network_portal.activity import Process
 from network_portal.models import ActivityEntry
@@ -37,10 +44,25 @@ from tests.factories import (
     CompanyFactory,
     ContactPersonFactory,
     CoordinatorFactory,
+    ExpertiseOfferFactory,
+    ExpertiseTopicFactory,
     MembershipFactory,
     UserFactory,
 )
-from tests.meetings.factories import MeetingFactory, RegistrationFactory, TopicProposalFactory
+from tests.internships.factories import (
+    InternshipOfferFactory,
+    PlacementFactory,
+    PupilFactory,
+    SchoolStayFactory,
+    in_days,
+)
+from tests.meetings.factories import (
+    ExpertGuestFactory,
+    ExpertQuestionFactory,
+    MeetingFactory,
+    RegistrationFactory,
+    TopicProposalFactory,
+)
 from tests.newsletter.factories import (
     DeliveryFactory,
     IssueFactory,
@@ -73,14 +95,21 @@ READS = {
     "meetings.services.rsvp_url": "makes a signed one-click link",
     "meetings.services.feedback_url": "makes a signed feedback link",
     "meetings.services.feedback_token": "makes the signed token of a feedback link",
+    "meetings.services.speaker_request_token": "makes the signed token of a speaker request",
+    "meetings.services.speaker_request_url": "makes a signed accept or decline link",
+    "meetings.services.speaker_request_refusal": "a rule: why a request can't be answered",
     "meetings.services.meetings_open_for_answers": "reads the meetings that take answers",
     "meetings.services.answer_reminder_prefix": "names today's reminder keys",
     "meetings.services.answer_reminder_recipients": "reads who a reminder by hand reaches",
     "meetings.services.invitation_resend_key": "names today's resend key",
     "meetings.services.invitations_on_publish": "counts the invitations publishing would write",
+    "meetings.services.guests_to_take": "reads which companies of a group would become guests",
+    "meetings.services.questions_pdf": "renders the PDF of the questions for an expert",
     "meetings.services.invitations_written": "counts a meeting's invitations in the outbox",
     "meetings.services.notice_recipients": "reads who an update or cancellation would reach",
     "meetings.services.schedule_changes": "a rule: which changes send an update",
+    "meetings.services.dossier_on_publish": "reads what publishing a dossier would send",
+    "meetings.services.dossier_url": "makes the dossier page's address",
     "seal.services.require_can_submit": "a rule (raises or returns)",
     "seal.services.decisions_to_send": "reads the decisions not sent yet",
     "seal.services.decision_recipients": "reads who gets each decision",
@@ -403,6 +432,55 @@ def _meeting_mark_held():
     )
 
 
+@scenario("meetings.services.dossier_publish")
+def _dossier_publish():
+    started = timezone.now() - timedelta(days=3)
+    return _meeting_case(
+        meeting_services.dossier_publish,
+        "meetings.meeting.dossier_published",
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        rsvp_deadline=started - timedelta(days=7),
+        status=Meeting.Status.HELD,
+        minutes="Verabredet: ein gemeinsamer Sprachkurs ab März.",
+    )
+
+
+@scenario("meetings.services.meeting_guests_take")
+def _meeting_guests_take():
+    """The seal holders of a cycle (``network_portal.company_groups``) as the ceremony's
+    guests."""
+    guest = ContactPersonFactory().company
+    cycle = AwardCycleFactory(name="2031", slug="2031", awarded=True)
+    CertificateFactory(application__company=guest, application__cycle=cycle)
+    meeting = MeetingFactory(kind=Meeting.Kind.CEREMONY)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.meeting_guests_take(
+            meeting=meeting, group_key="seal:2031", by_user=coordinator
+        ),
+        "meetings.meeting.guests_taken",
+        obj=meeting,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.meeting_guests_invite")
+def _meeting_guests_invite():
+    guest = ContactPersonFactory().company
+    meeting = MeetingFactory(kind=Meeting.Kind.WORKSHOP)
+    meeting.invited_companies.add(guest)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.meeting_guests_invite(
+            meeting=meeting, companies=[guest], by_user=coordinator
+        ),
+        "meetings.meeting.guests_invited",
+        obj=meeting,
+        by_user=coordinator,
+    )
+
+
 @scenario("meetings.services.rsvp_answer")
 def _rsvp_answer():
     """The one-click link from an invitation: no login, the address answered."""
@@ -557,6 +635,90 @@ def _topic_schedule():
         ),
         "meetings.topic.scheduled",
         obj=proposal,
+        by_user=coordinator,
+    )
+
+
+@scenario("members.services.expertise_offer_save")
+def _expertise_offer_save():
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+    offer = ExpertiseOffer(company=company, kind=ExpertiseOffer.Kind.REPORT, description="x")
+    topic = ExpertiseTopicFactory(name="Ausbildung in Teilzeit")
+    return Case(
+        lambda: member_services.expertise_offer_save(offer=offer, topics=[topic], by_user=user),
+        "members.expertise_offer.added",
+        obj=lambda result: offer,
+        by_user=user,
+    )
+
+
+@scenario("members.services.expertise_offer_delete")
+def _expertise_offer_delete():
+    offer = ExpertiseOfferFactory()
+    user = MembershipFactory(company=offer.company).user
+    return Case(
+        lambda: member_services.expertise_offer_delete(offer=offer, by_user=user),
+        "members.expertise_offer.deleted",
+        obj=offer,
+        by_user=user,
+    )
+
+
+def _speaker_request():
+    offer = ExpertiseOfferFactory()
+    return meeting_services.speaker_request_create(
+        meeting=MeetingFactory(),
+        contact=offer.contact,
+        talk_title="Ausbildung in Teilzeit",
+        offer=offer,
+        by_user=CoordinatorFactory(),
+    )
+
+
+@scenario("meetings.services.speaker_request_create")
+def _speaker_request_create():
+    offer = ExpertiseOfferFactory()
+    meeting = MeetingFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.speaker_request_create(
+            meeting=meeting,
+            contact=offer.contact,
+            talk_title="Ausbildung in Teilzeit",
+            offer=offer,
+            by_user=coordinator,
+        ),
+        "meetings.speaker_request.sent",
+        obj=lambda result: result,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.speaker_request_answer")
+def _speaker_request_answer():
+    speaker_request = _speaker_request()
+    return Case(
+        lambda: meeting_services.speaker_request_answer(
+            speaker_request=speaker_request, accept=True
+        ),
+        "meetings.speaker_request.accepted",
+        obj=speaker_request,
+        process=Process.LINK,
+        actor_label=speaker_request.contact.email,
+    )
+
+
+@scenario("meetings.services.speaker_request_withdraw")
+def _speaker_request_withdraw():
+    speaker_request = _speaker_request()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.speaker_request_withdraw(
+            speaker_request=speaker_request, by_user=coordinator
+        ),
+        "meetings.speaker_request.withdrawn",
+        obj=speaker_request,
         by_user=coordinator,
     )
 
@@ -1192,6 +1354,84 @@ def _invitation_resend():
     )
 
 
+def _own_question():
+    question = ExpertQuestionFactory()
+    user = MembershipFactory(company=question.company).user
+    return question, user
+
+
+@scenario("meetings.services.question_submit")
+def _question_submit():
+    expert = ExpertGuestFactory()
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+    return Case(
+        lambda: meeting_services.question_submit(
+            meeting=expert.meeting, company=company, user=user, text="Wie lange?", expert=expert
+        ),
+        "meetings.question.submitted",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.question_update")
+def _question_update():
+    question, user = _own_question()
+    return Case(
+        lambda: meeting_services.question_update(
+            question=question,
+            by_user=user,
+            text="Wie lange genau?",
+            expert=None,
+            show_company=False,
+        ),
+        "meetings.question.changed",
+        obj=question,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.question_withdraw")
+def _question_withdraw():
+    question, user = _own_question()
+    return Case(
+        lambda: meeting_services.question_withdraw(question=question, by_user=user),
+        "meetings.question.withdrawn",
+        obj=question,
+        by_user=user,
+    )
+
+
+@scenario("meetings.services.questions_send")
+def _questions_send():
+    expert = ExpertGuestFactory()
+    ExpertQuestionFactory(meeting=expert.meeting, expert=expert)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.questions_send(
+            meeting=expert.meeting, expert=expert, by_user=coordinator
+        ),
+        "meetings.question.sent",
+        obj=expert,
+        by_user=coordinator,
+    )
+
+
+@scenario("meetings.services.question_answer")
+def _question_answer():
+    question = ExpertQuestionFactory(sent_at=timezone.now())
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: meeting_services.question_answer(
+            question=question, answer="Etwa sechs Wochen.", by_user=coordinator
+        ),
+        "meetings.question.answered",
+        obj=question,
+        by_user=coordinator,
+    )
+
+
 # --- „Mein Konto“ (accounts, and the parts of members and the newsletter) ----------------------
 
 
@@ -1285,6 +1525,260 @@ def _account_lists_save():
         "newsletter.subscriber.preferences_saved",
         obj=subscriber,
         by_user=user,
+    )
+
+
+# --- cooperation ------------------------------------------------------------------------------
+
+
+def _cooperation_company_user():
+    company = CompanyFactory()
+    return company, MembershipFactory(company=company).user
+
+
+@scenario("cooperation.services.project_propose")
+def _cooperation_project_propose():
+    from cooperation import services as cooperation_services
+
+    company, user = _cooperation_company_user()
+    return Case(
+        lambda: cooperation_services.project_propose(
+            company=company,
+            by_user=user,
+            kind="family_jobs",
+            title="Jobs für Angehörige",
+            description="Stellen für Partner internationaler Pflegekräfte.",
+        ),
+        "cooperation.project.proposed",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("cooperation.services.project_save")
+def _cooperation_project_save():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import LanguageCourseFactory
+
+    course = LanguageCourseFactory(total_places=3)
+    user = MembershipFactory(company=course.company).user
+    course.total_places = 4
+    return Case(
+        lambda: cooperation_services.project_save(
+            project=course, by_user=user, changed=["total_places"]
+        ),
+        "cooperation.project.changed",
+        obj=course,
+        by_user=user,
+    )
+
+
+@scenario("cooperation.services.project_set_status")
+def _cooperation_project_set_status():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import ProjectFactory
+
+    project = ProjectFactory(status="planning")
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: cooperation_services.project_set_status(
+            project=project, status="open", by_user=coordinator
+        ),
+        "cooperation.project.status_changed",
+        obj=project,
+        by_user=coordinator,
+    )
+
+
+@scenario("cooperation.services.interest_mark")
+def _cooperation_interest_mark():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import ProjectFactory
+
+    project = ProjectFactory()
+    company, user = _cooperation_company_user()
+    return Case(
+        lambda: cooperation_services.interest_mark(project=project, company=company, by_user=user),
+        "cooperation.interest.marked",
+        obj=project,
+        by_user=user,
+    )
+
+
+@scenario("cooperation.services.interest_withdraw")
+def _cooperation_interest_withdraw():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import InterestFactory
+
+    interest = InterestFactory()
+    user = MembershipFactory(company=interest.company).user
+    return Case(
+        lambda: cooperation_services.interest_withdraw(
+            project=interest.project, company=interest.company, by_user=user
+        ),
+        "cooperation.interest.withdrawn",
+        obj=interest.project,
+        by_user=user,
+    )
+
+
+@scenario("cooperation.services.booking_book")
+def _cooperation_booking_book():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import LanguageCourseFactory
+
+    course = LanguageCourseFactory()
+    company, user = _cooperation_company_user()
+    return Case(
+        lambda: cooperation_services.booking_book(
+            project=course, company=company, places=2, by_user=user
+        ),
+        "cooperation.booking.booked",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("cooperation.services.booking_cancel")
+def _cooperation_booking_cancel():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import BookingFactory
+
+    booking = BookingFactory(places=1, project__total_places=1)
+    BookingFactory(
+        project=booking.project, places=0, waiting_places=1, waitlisted_at=timezone.now()
+    )
+    user = MembershipFactory(company=booking.company).user
+    return Case(
+        lambda: cooperation_services.booking_cancel(booking=booking, places=1, by_user=user),
+        "cooperation.booking.cancelled",
+        obj=booking,
+        by_user=user,
+    )
+
+
+@scenario("cooperation.services.attendance_record")
+def _cooperation_attendance_record():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import BookingFactory
+
+    booking = BookingFactory(places=2)
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: cooperation_services.attendance_record(
+            booking=booking, participants=[("Ana Costa", True)], by_user=coordinator
+        ),
+        "cooperation.booking.attendance_recorded",
+        obj=booking,
+        by_user=coordinator,
+    )
+
+
+@scenario("cooperation.services.message_send")
+def _cooperation_message_send():
+    from cooperation import services as cooperation_services
+    from tests.cooperation.factories import InterestFactory
+
+    interest = InterestFactory()
+    MembershipFactory(company=interest.company)
+    user = MembershipFactory(company=interest.project.company).user
+    return Case(
+        lambda: cooperation_services.message_send(
+            project=interest.project, subject="Erstes Treffen", text="Am Montag.", by_user=user
+        ),
+        "cooperation.project.message_sent",
+        obj=interest.project,
+        by_user=user,
+    )
+
+
+# --- internships ------------------------------------------------------------------------------
+
+
+@scenario("internships.services.offer_create")
+def _internship_offer_create():
+    company = CompanyFactory()
+    user = MembershipFactory(company=company).user
+    contact = ContactPersonFactory(company=company)
+    return Case(
+        lambda: internship_services.offer_create(
+            company=company,
+            by_user=user,
+            data={"field": "care", "places": 2, "contact": contact, "public_consent": True},
+            periods=[(in_days(10), in_days(40))],
+        ),
+        "internships.offer.created",
+        obj=lambda result: result,
+        by_user=user,
+    )
+
+
+@scenario("internships.services.offer_update")
+def _internship_offer_update():
+    offer = InternshipOfferFactory(places=2)
+    user = MembershipFactory(company=offer.company).user
+    return Case(
+        lambda: internship_services.offer_update(
+            offer=offer,
+            by_user=user,
+            data={"field": "care", "places": 3, "contact": offer.contact},
+            periods=[(in_days(20), in_days(90))],
+        ),
+        "internships.offer.updated",
+        obj=offer,
+        by_user=user,
+    )
+
+
+@scenario("internships.services.offer_withdraw")
+def _internship_offer_withdraw():
+    offer = InternshipOfferFactory()
+    user = MembershipFactory(company=offer.company).user
+    return Case(
+        lambda: internship_services.offer_withdraw(offer=offer, by_user=user),
+        "internships.offer.withdrawn",
+        obj=offer,
+        by_user=user,
+    )
+
+
+@scenario("internships.services.placement_create")
+def _internship_placement_create():
+    offer = InternshipOfferFactory()
+    pupil = PupilFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: internship_services.placement_create(pupil=pupil, offer=offer, by_user=coordinator),
+        "internships.placement.created",
+        obj=lambda result: result,
+        by_user=coordinator,
+    )
+
+
+@scenario("internships.services.placement_remove")
+def _internship_placement_remove():
+    placement = PlacementFactory()
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: internship_services.placement_remove(placement=placement, by_user=coordinator),
+        "internships.placement.removed",
+        obj=placement,
+        by_user=coordinator,
+    )
+
+
+@scenario("internships.services.placement_lists_send")
+def _internship_placement_lists_send():
+    """One entry for the whole sending, whatever the number of companies."""
+    stay = SchoolStayFactory()
+    PlacementFactory(pupil=PupilFactory(stay=stay))
+    PlacementFactory(pupil=PupilFactory(stay=stay))
+    coordinator = CoordinatorFactory()
+    return Case(
+        lambda: internship_services.placement_lists_send(stay=stay, by_user=coordinator),
+        "internships.stay.lists_sent",
+        obj=stay,
+        by_user=coordinator,
     )
 
 

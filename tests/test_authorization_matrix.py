@@ -289,6 +289,7 @@ MARKER_PAGES = [
     ("meetings:detail", "member", "Teilnehmerin Geheim88d2"),
     ("seal:jury_score", "juror", "Antwort-Geheimnis 51c9"),
     ("admin:members_company_change", "coordinator", "Interne Notiz 7f3a"),
+    ("admin:internships_schoolstay_placements", "coordinator", "Schülerin Geheim2a6f"),
 ]
 
 

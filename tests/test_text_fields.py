@@ -20,11 +20,12 @@ from django.db import models
 from network_portal.text import validate_multi_line, validate_single_line
 from newsletter.models import MailingList
 from seal.models import Answer
-from tests.factories import CompanyFactory, CoordinatorFactory, UserFactory
+from tests.factories import CompanyFactory, CoordinatorFactory, ExpertiseOfferFactory, UserFactory
+from tests.meetings.factories import MeetingFactory
 from tests.newsletter.factories import MailingListFactory
 from tests.seal.factories import AwardCycleFactory, CriterionFactory
 
-APPS = ["accounts", "members", "meetings", "seal", "newsletter"]
+APPS = ["accounts", "members", "meetings", "seal", "newsletter", "internships"]
 RULES = {validate_single_line, validate_multi_line}
 
 MODEL_FIELDS_WITHOUT_THE_RULE = {
@@ -181,6 +182,11 @@ def form_arguments(db):
         "lists": [MailingListFactory()],
         # The answers a seal holder may show on its public page.
         "answers": Answer.objects.none(),
+        # An offer a coordinator asks a company to speak from (meetings.admin.speakers).
+        "offer": ExpertiseOfferFactory(),
+        "with_meeting": True,
+        # The meeting whose experts a question may be addressed to (meetings.forms).
+        "meeting": MeetingFactory(),
     }
 
 

@@ -8,4 +8,12 @@ service, reports the outcome as a message and redirects (the plumbing of the scr
 """
 
 # Importing the screens registers them with the admin site.
-from . import feedback, meetings, participants, registrations, topics  # noqa: F401
+from . import (  # noqa: F401
+    feedback,
+    meetings,
+    participants,
+    questions,
+    registrations,
+    speakers,
+    topics,
+)

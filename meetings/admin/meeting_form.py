@@ -111,6 +111,9 @@ class MeetingFormBase(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out (an older form, a script), the kind stays what it is: see clean_kind().
+        if "kind" in self.fields:
+            self.fields["kind"].required = False
         # Filled from the host company in clean() when left empty.
         for name in VENUE_FROM_HOST:
             if name in self.fields:
@@ -124,6 +127,9 @@ class MeetingFormBase(forms.ModelForm):
                 "Leave venue, street and postcode empty to take the host company's name and "
                 "address."
             )
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or Meeting.Kind.NETWORK_MEETING
 
     def clean(self):
         cleaned = super().clean()

@@ -20,18 +20,24 @@ from ..models import AgendaItem, Material, Meeting, Registration
 from . import changes
 from .changes import MeetingChangesScreen
 from .check_in import CheckInScreen
+from .dossier import DossierScreen
+from .guests import GuestsScreen
 from .meeting_form import AgendaItemForm, MeetingFormBase, speaker_queryset
 from .participants import ParticipantsScreen
 from .publish import PublishScreen
+from .questions import ExpertGuestInline, QuestionsScreen
 from .reminders import RemindersScreen
+from .speakers import MeetingOffersScreen
 
 
 class MeetingAdminForm(MeetingFormBase):
     class Meta:
         model = Meeting
         fields = [
+            "kind",
             "title",
             "topic",
+            "expertise_topics",
             "description",
             "introduction",
             "starts_at",
@@ -47,8 +53,17 @@ class MeetingAdminForm(MeetingFormBase):
             "directions",
             "capacity",
             "per_company_limit",
+            "invited_companies",
+            "is_public",
+            "minutes",
+            "collects_questions",
         ]
         help_texts = {
+            "minutes": _(
+                "What was discussed and agreed, in a few paragraphs; blank lines separate "
+                "them. Written after the meeting for all member companies, those who came "
+                "and those who could not."
+            ),
             "title": _(
                 "What the meeting is about, e.g. “Weiterbildung und Mitarbeiterbindung”. Pages "
                 "and mails say “Netzwerktreffen” themselves."
@@ -124,7 +139,11 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
+    DossierScreen,
+    GuestsScreen,
     PublishScreen,
+    QuestionsScreen,
+    MeetingOffersScreen,
     MeetingChangesScreen,
     CheckInScreen,
     RemindersScreen,
@@ -140,21 +159,38 @@ class MeetingAdmin(
         "status",
         "capacity",
         "seats_taken",
+        "kind",
         "rsvp_deadline",
         "participants_link",
     ]
-    list_filter = ["status", "starts_at", ("host", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "status",
+        "is_public",
+        "starts_at",
+        ("host", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["host"]
     search_fields = ["title", "topic", "venue_name", "host__name"]
     date_hierarchy = "starts_at"
-    autocomplete_fields = ["host"]
+    autocomplete_fields = ["host", "invited_companies"]
     # The short name is made from the title (see MeetingFormBase.save), the calendar revision
     # by the services: nothing for coordinators to type.
-    readonly_fields = ["status", "published_at", "slug", "sequence"]
-    inlines = [AgendaItemInline, MaterialInline]
+    readonly_fields = ["status", "published_at", "slug", "sequence", "dossier_published_at"]
+    inlines = [AgendaItemInline, MaterialInline, ExpertGuestInline]
     actions = ["publish", "cancel", "mark_held"]
     fieldsets = [
-        (None, {"fields": ["title", "topic", "description", "introduction"]}),
+        (None, {"fields": ["kind", "title", "topic", "description", "introduction"]}),
+        (
+            _("Speakers from the member companies"),
+            {
+                "fields": ["expertise_topics"],
+                "description": _(
+                    "The topics of the meeting: “Matching offers” at the top lists the member "
+                    "companies that offered to report on them, and those that offered to host."
+                ),
+            },
+        ),
         (
             _("Date and RSVP"),
             {"fields": ["starts_at", "ends_at", "rsvp_deadline", "reminder_days"]},
@@ -174,7 +210,41 @@ class MeetingAdmin(
             },
         ),
         (_("Seats"), {"fields": ["capacity", "confirm_fewer_seats", "per_company_limit"]}),
+        (
+            _("Guests and public calendar"),
+            {
+                "fields": ["invited_companies", "is_public"],
+                "description": _(
+                    "Only the companies on the guest list are invited and may register; empty, "
+                    "all member companies are. A seal ceremony needs its guests: “Take over "
+                    "guests …” at the top puts the awarded companies of a cycle on the list."
+                ),
+            },
+        ),
         (_("Status"), {"fields": ["status", "published_at"]}),
+        (
+            _("Questions to the experts"),
+            {
+                "fields": ["collects_questions"],
+                "description": _(
+                    "Add the external experts below (section “Experts”). While the meeting is "
+                    "published and has not begun, members submit questions for them; you send "
+                    "them from the page “Questions to the experts”."
+                ),
+            },
+        ),
+        (
+            _("Dossier"),
+            {
+                "fields": ["minutes", "dossier_published_at"],
+                "description": _(
+                    "After the meeting: the short minutes, with the materials below and the "
+                    "answered questions to the experts, make up the dossier. Members read it "
+                    "once you publish it (“Publish the dossier …” at the top); corrections of "
+                    "the minutes after that appear on its page at once, without a new mail."
+                ),
+            },
+        ),
         (
             _("Technical"),
             {
@@ -267,11 +337,22 @@ class MeetingAdmin(
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        # Companies put on the guest list of a published event are invited at once.
+        guests_before = set(form.instance.invited_companies.all()) if change else set()
         # After the agenda is saved too: the update names its changes as well.
         super().save_related(request, form, formsets, change)
         if not change:
             return
         obj = form.instance
+        new_guests = set(form.cleaned_data.get("invited_companies") or []) - guests_before
+        if new_guests and services.meeting_guests_invite(
+            meeting=obj, companies=new_guests, by_user=request.user
+        ):
+            self.message_user(
+                request,
+                gettext("The companies added to the guest list receive the invitation."),
+                messages.INFO,
+            )
         if services.meeting_schedule_changed(
             meeting=obj,
             changed_fields=form.changed_data,

@@ -32,6 +32,7 @@ class PublishScreen(PortalAdminMixin):
         except ValidationError as error:
             self.message_refusal(request, error)
             return self.redirect_to_change(meeting)
+        guests = meeting.invited_companies.count()
         if request.method == "POST":
             self.run_service(
                 request,
@@ -44,7 +45,16 @@ class PublishScreen(PortalAdminMixin):
             Confirmation(
                 title=gettext("Publish “%(meeting)s”?") % {"meeting": meeting.title},
                 consequences=[
-                    gettext(
+                    ngettext(
+                        "The event appears on the portal for all member companies; only the "
+                        "%(n)d invited company can register.",
+                        "The event appears on the portal for all member companies; only the "
+                        "%(n)d invited companies can register.",
+                        guests,
+                    )
+                    % {"n": guests}
+                    if guests
+                    else gettext(
                         "The meeting appears on the portal for all member companies, who can "
                         "register."
                     ),
@@ -53,9 +63,23 @@ class PublishScreen(PortalAdminMixin):
                         "invited an update."
                     ),
                 ],
-                facts=[*meeting_facts(meeting), (gettext("Seats"), str(meeting.capacity))],
+                facts=[
+                    *meeting_facts(meeting),
+                    (gettext("Kind of event"), meeting.get_kind_display()),
+                    (gettext("Seats"), str(meeting.capacity)),
+                    (gettext("Places per company"), str(meeting.per_company_limit)),
+                ],
                 mails=[
                     ngettext(
+                        "%(n)d invitation goes out by email, with the calendar entry, to the "
+                        "contact persons of the invited companies who want invitations.",
+                        "%(n)d invitations go out by email, with the calendar entry, to the "
+                        "contact persons of the invited companies who want invitations.",
+                        invitations,
+                    )
+                    % {"n": invitations}
+                    if guests
+                    else ngettext(
                         "%(n)d invitation goes out by email, with the calendar entry, to the "
                         "contact persons of the active member companies who want invitations.",
                         "%(n)d invitations go out by email, with the calendar entry, to the "

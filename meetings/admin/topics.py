@@ -5,17 +5,26 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from network_portal.admin_views import PortalAdminMixin
+from network_portal.admin_views import PortalAdminMixin, object_link
 
 from .. import services
 from ..models import Meeting, TopicProposal
+from .speakers import TopicOffersScreen
 
 
 @admin.register(TopicProposal)
-class TopicProposalAdmin(PortalAdminMixin, admin.ModelAdmin):
+class TopicProposalAdmin(TopicOffersScreen, PortalAdminMixin, admin.ModelAdmin):
     """Topic wishes ranked by votes; linking one to a meeting tells the proposer."""
 
-    list_display = ["title", "company", "vote_count", "scheduled_meeting", "created_at"]
+    change_form_template = "admin/meetings/topicproposal/change_form.html"
+    list_display = [
+        "title",
+        "company",
+        "vote_count",
+        "scheduled_meeting",
+        "created_at",
+        "offers_link",
+    ]
     list_filter = [("scheduled_meeting", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["company", "scheduled_meeting"]
     search_fields = ["title", "description", "company__name"]
@@ -27,6 +36,7 @@ class TopicProposalAdmin(PortalAdminMixin, admin.ModelAdmin):
         "vote_count",
         "created_at",
         "scheduled_meeting",
+        "expertise_topics",
     ]
     readonly_fields = ["company", "proposed_by", "vote_count", "created_at"]
     # Proposals come from the companies (with the proposer's own vote).
@@ -39,6 +49,12 @@ class TopicProposalAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["-vote_count", "-created_at"]
+
+    @admin.display(description=_("Matching offers"))
+    def offers_link(self, proposal):
+        return object_link(
+            "admin:meetings_topicproposal_offers", proposal, gettext("Matching offers")
+        )
 
     @admin.display(description=_("Votes"), ordering="vote_count")
     def vote_count(self, proposal):

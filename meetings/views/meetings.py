@@ -12,10 +12,10 @@ from django.views.generic import DetailView, TemplateView
 from network_portal.downloads import stored_file_response
 from network_portal.pagination import page_number
 
-from .. import services
+from .. import kinds, services
 from ..forms import ColleagueForm
 from ..models import Feedback, Material, Meeting
-from ..permissions import MeetingsMemberMixin
+from ..permissions import MeetingsMemberMixin, questions_open
 from ..selectors import (
     attendees,
     company_places_left,
@@ -23,6 +23,7 @@ from ..selectors import (
     past_meetings_html,
     upcoming_meetings_html,
     waitlist_position,
+    with_invitation,
 )
 from .feedback import FEEDBACK_LINK_MAX_AGE
 
@@ -50,7 +51,8 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.visible().select_related("host")
+        # Whether the event has a guest list and the user's company is on it: same query.
+        return with_invitation(Meeting.objects.visible().select_related("host"), self.company)
 
     def get_context_data(self, **kwargs):
         meeting = self.object
@@ -62,8 +64,14 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
                 lambda: list(meeting.agenda_items.select_related("speaker_contact__company"))
             ),
             "materials": cache(lambda: list(meeting.materials.all())),
+            "places_per_company": kinds.places_per_company(meeting),
+            # Per user, beside the cache: whether the meeting still takes questions.
+            "questions_open": questions_open(meeting),
         }
-        if self.company is not None:
+        if self.company is not None and not meeting.company_invited:
+            # By invitation, and the company is not invited: the page says so, no answers.
+            context.update(not_invited=True)
+        elif self.company is not None:
             # Only the user's own company's registrations: others stay hidden.
             own = list(
                 meeting.registrations.filter(company=self.company).order_by("status", "name")

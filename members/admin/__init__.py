@@ -8,4 +8,11 @@ Every state change goes through :mod:`members.services`; the plumbing of the scr
 """
 
 # Importing the screens registers them with the admin site.
-from . import companies, contacts, csv_import, invitations, join_requests  # noqa: F401
+from . import (  # noqa: F401
+    companies,
+    contacts,
+    csv_import,
+    expertise,
+    invitations,
+    join_requests,
+)

@@ -103,7 +103,25 @@ ADMIN_MODELS = {
     "meetings_meeting": (lambda w: w.meeting, {"delete": FORBIDDEN}),
     "meetings_registration": (lambda w: w.registration, WORKFLOW_ONLY),
     "meetings_topicproposal": (lambda w: w.proposal, NO_ADD),
+    # Requests to speak are made from „Passende Angebote“ and kept as a record (the change
+    # page shows them read-only).
+    "meetings_speakerrequest": (lambda w: w.speaker_request, WORKFLOW_ONLY),
+    "members_expertisetopic": (lambda w: w.expertise_topic, {}),
+    # The companies keep their offers; coordinators read them and may remove one.
+    "members_expertiseoffer": (lambda w: w.expertise_offer, NO_ADD),
     "meetings_feedback": (lambda w: w.feedback, NO_ADD),
+    # Cooperation board: projects are the coordinators' to create and change; bookings,
+    # interest and the messages sent are records of what the companies and owners did.
+    "cooperation_project": (lambda w: w.coop_project, {}),
+    "cooperation_booking": (lambda w: w.coop_booking, WORKFLOW_ONLY),
+    "cooperation_interest": (lambda w: w.coop_interest, WORKFLOW_ONLY),
+    "cooperation_message": (lambda w: w.coop_message, WORKFLOW_ONLY),
+    # Questions come from the companies, which withdraw them themselves.
+    "meetings_expertquestion": (lambda w: w.question, WORKFLOW_ONLY),
+    # Offers are the companies' own (kept in the portal): the admin shows them read-only.
+    "internships_internshipoffer": (lambda w: w.internship_offer, WORKFLOW_ONLY),
+    "internships_partnerschool": (lambda w: w.partner_school, {}),
+    "internships_schoolstay": (lambda w: w.school_stay, {}),
     "seal_awardcycle": (lambda w: w.cycle, {}),
     # The cycle's catalogue is frozen: an application has been submitted.
     "seal_category": (lambda w: w.category, {"delete": FORBIDDEN}),
@@ -195,6 +213,20 @@ def _walked_in(world, requested):
     return f"{url}#registration-{walk_in.pk}"
 
 
+def _placements(world, requested):
+    return reverse("admin:internships_schoolstay_placements", args=[world.school_stay.pk])
+
+
+def _pupil_row(name):
+    """The placement screen at a pupil's row: ``name``'s, or the placed pupil's (None)."""
+
+    def location(world, requested):
+        pupil = getattr(world, name) if name else world.internship_placement.pupil
+        return f"{_placements(world, requested)}#pupil-{pupil.pk}"
+
+    return location
+
+
 def _this_year(world) -> str:
     return f"year={timezone.localdate().year}"
 
@@ -257,6 +289,21 @@ ADMIN_SITE = {
     # --- Custom views of the ModelAdmins ---------------------------------------------------
     "admin:members_company_import": AdminEntry(coordinators_only()),
     "admin:meetings_meeting_participants": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    # Speakers from the member companies: the matching offers, the request's form and
+    # confirmation (its POST tested in tests/meetings/test_speaker_requests.py), withdrawal.
+    "admin:meetings_meeting_offers": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    "admin:meetings_meeting_ask": AdminEntry(
+        coordinators_only(),
+        kwargs=lambda w: {"pk": w.meeting.pk, "offer_pk": w.expertise_offer.pk},
+    ),
+    "admin:meetings_topicproposal_offers": AdminEntry(coordinators_only(), kwargs=_pk("proposal")),
+    "admin:meetings_topicproposal_ask": AdminEntry(
+        coordinators_only(),
+        kwargs=lambda w: {"pk": w.proposal.pk, "offer_pk": w.expertise_offer.pk},
+    ),
+    "admin:meetings_speakerrequest_withdraw": AdminEntry(
+        coordinators_only(), kwargs=_pk("speaker_request")
+    ),
     "admin:meetings_meeting_participants_csv": AdminEntry(
         coordinators_only(), kwargs=_pk("meeting")
     ),
@@ -285,8 +332,57 @@ ADMIN_SITE = {
     # Confirmations from the participant overview (a GET sends nothing); their POSTs are
     # tested in tests/meetings/test_reminders_by_hand.py.
     "admin:meetings_meeting_remind": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    # The dossier's confirmation (a GET sends nothing); its POST publishes, tested in
+    # tests/meetings/test_dossier.py.
+    "admin:meetings_meeting_dossier": AdminEntry(coordinators_only(), kwargs=_pk("past_meeting")),
+    "admin:meetings_meeting_questions": AdminEntry(coordinators_only(), kwargs=_pk("meeting")),
+    # The groups to take over as guests (a GET changes nothing); the confirmation and its POST
+    # are tested in tests/meetings/test_event_kinds.py.
+    "admin:meetings_meeting_guests": AdminEntry(coordinators_only(), kwargs=_pk("draft_meeting")),
+    # The confirmation (a GET sends nothing); its POST sends, tested in
+    # tests/meetings/test_questions.py.
+    "admin:meetings_meeting_questions_send": AdminEntry(
+        coordinators_only(), kwargs=lambda w: {"pk": w.meeting.pk, "expert_pk": w.expert.pk}
+    ),
     "admin:meetings_meeting_resend_invitation": AdminEntry(
         coordinators_only(), kwargs=lambda w: {"pk": w.meeting.pk, "contact_pk": w.contact.pk}
+    ),
+    # The placement screen of a school stay (tests/internships/test_pages.py) and its steps.
+    "admin:internships_schoolstay_placements": AdminEntry(
+        coordinators_only(), kwargs=_pk("school_stay")
+    ),
+    "admin:internships_schoolstay_place": AdminEntry(
+        coordinators_only(to(_pupil_row("unplaced_pupil"))),
+        kwargs=_pk("school_stay"),
+        method="post",
+        data=lambda w: {"pupil": w.unplaced_pupil.pk, "offer": w.internship_offer.pk},
+    ),
+    "admin:internships_schoolstay_unplace": AdminEntry(
+        coordinators_only(to(_pupil_row(None))),
+        kwargs=lambda w: {"pk": w.school_stay.pk, "placement_pk": w.internship_placement.pk},
+        method="post",
+    ),
+    "admin:internships_schoolstay_list_pdf": AdminEntry(
+        coordinators_only(),
+        kwargs=lambda w: {"pk": w.school_stay.pk, "company_pk": w.company.pk},
+        extras=(
+            Extra(
+                "a company without pupils of the stay",
+                "coordinator",
+                NOT_FOUND,
+                kwargs=lambda w: {"pk": w.school_stay.pk, "company_pk": w.other_company.pk},
+            ),
+        ),
+    ),
+    # GET: the confirmation (N companies, M pupils); the POST sends the lists.
+    "admin:internships_schoolstay_send": AdminEntry(
+        coordinators_only(to(_placements)),
+        kwargs=_pk("school_stay"),
+        method="post",
+        extras=(
+            Extra("confirmation page", "coordinator", OK, method="get"),
+            Extra("confirmation page", "staff", FORBIDDEN, method="get"),
+        ),
     ),
     "admin:seal_awardcycle_copy_catalogue": AdminEntry(coordinators_only(), kwargs=_pk("cycle")),
     "admin:seal_awardcycle_ranking": AdminEntry(coordinators_only(), kwargs=_pk("cycle")),

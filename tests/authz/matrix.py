@@ -105,12 +105,113 @@ def _company_users(outcome):
     return everyone(outcome, anonymous=LOGIN, juror=OK, coordinator=OK)
 
 
+EXPERTISE_WHY = (
+    "what a company shares is kept by any user of an active member company (not only its "
+    "admins); a company awaiting approval is refused (403), users without a company are led "
+    "to the onboarding"
+)
+EXPERTISE_PAGE = everyone(
+    OK, anonymous=LOGIN, pending=FORBIDDEN, juror=ONBOARDING, coordinator=ONBOARDING
+)
+
+
+def _expertise_offer(done):
+    """The owning company's offer: its users get ``done``, another company's admin 404."""
+    return everyone(
+        done,
+        anonymous=LOGIN,
+        other=NOT_FOUND,
+        pending=FORBIDDEN,
+        juror=ONBOARDING,
+        coordinator=ONBOARDING,
+    )
+
+
+INTERNSHIPS_WHY = (
+    "internship places are offered by the users of active member companies (any user of one, "
+    "not only its admins); a company awaiting approval, a juror and a coordinator have none "
+    "(403)"
+)
+# The company side of internships: the users of an active member company, each for their own.
+INTERNSHIP_COMPANY_PAGE = everyone(
+    OK, anonymous=LOGIN, pending=FORBIDDEN, juror=FORBIDDEN, coordinator=FORBIDDEN
+)
+
+
+def _internship_offer(done):
+    """The owning company's offer: its users get ``done``, another company's admin 404."""
+    return everyone(
+        done,
+        anonymous=LOGIN,
+        other=NOT_FOUND,
+        pending=FORBIDDEN,
+        juror=FORBIDDEN,
+        coordinator=FORBIDDEN,
+    )
+
+
+def _coop_project(world):
+    return {"pk": world.coop_project.pk}
+
+
+def _coop_booking(world):
+    return {"pk": world.coop_project.pk, "booking_pk": world.coop_booking.pk}
+
+
+def _coop_detail(world, requested):
+    return reverse("cooperation:detail", args=[world.coop_project.pk])
+
+
+# The cooperation board: pages and actions that speak for a company (users of active member
+# companies); coordinators without a company may look and manage, not take part.
+COOP_COMPANY = everyone(
+    OK, anonymous=LOGIN, pending=FORBIDDEN, juror=FORBIDDEN, coordinator=FORBIDDEN
+)
+COOP_COMPANY_ACTION = everyone(
+    to(_coop_detail), anonymous=LOGIN, pending=FORBIDDEN, juror=FORBIDDEN, coordinator=FORBIDDEN
+)
+# The project's owner (the owning company's users) and the coordinators manage it; another
+# company sees the project on the board but may not change it.
+COOP_MANAGER = everyone(OK, anonymous=LOGIN, other=FORBIDDEN, pending=FORBIDDEN, juror=FORBIDDEN)
+COOP_WHY = "taking part speaks for a company: coordinators without one may only look and manage"
+
+
 def _meeting(world):
     return {"slug": world.meeting.slug}
 
 
 def _detail(world, requested):
     return reverse("meetings:detail", args=[world.meeting.slug])
+
+
+def _question(world):
+    return {"slug": world.meeting.slug, "pk": world.question.pk}
+
+
+def _question_anchor(world, requested):
+    url = reverse("meetings:questions", args=[world.meeting.slug])
+    return f"{url}#question-{world.question.pk}"
+
+
+def _questions_posted(world, requested):
+    from meetings.models import ExpertQuestion
+
+    question = ExpertQuestion.objects.filter(meeting=world.meeting).latest("pk")
+    return f"{reverse('meetings:questions', args=[world.meeting.slug])}#question-{question.pk}"
+
+
+def _own_question(done):
+    """A question of the owning company: its users change or withdraw it; another company's
+    user does not find it; coordinators and jurors act for no company."""
+    return by_role(
+        anonymous=LOGIN,
+        other=NOT_FOUND,
+        member=done,
+        company_admin=done,
+        pending=FORBIDDEN,
+        juror=FORBIDDEN,
+        coordinator=FORBIDDEN,
+    )
 
 
 def _jury_score(world, requested):
@@ -287,6 +388,15 @@ SITE = {
     "members:contact_delete": Entry(
         _company_action(OK), kwargs=lambda w: {"pk": w.contact.pk}, why=NO_COMPANY_WHY
     ),
+    # „Was wir teilen“: any user of an active member company, for its own offers.
+    "members:expertise": Entry(EXPERTISE_PAGE, why=EXPERTISE_WHY),
+    "members:expertise_add": Entry(EXPERTISE_PAGE, why=EXPERTISE_WHY),
+    "members:expertise_edit": Entry(
+        _expertise_offer(OK), kwargs=lambda w: {"pk": w.expertise_offer.pk}, why=EXPERTISE_WHY
+    ),
+    "members:expertise_delete": Entry(
+        _expertise_offer(OK), kwargs=lambda w: {"pk": w.expertise_offer.pk}, why=EXPERTISE_WHY
+    ),
     "members:invitation_add": Entry(COMPANY_ADMIN_PAGE, why=NO_COMPANY_WHY),
     "members:invitation_revoke": Entry(
         _company_action(HOME),
@@ -356,12 +466,22 @@ SITE = {
         token=True,
         extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
     ),
+    "meetings:speaker_answer": Entry(
+        PUBLIC,
+        kwargs=lambda w: {"token": w.tokens["speaker"]},
+        token=True,
+        extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
+    ),
     "meetings:feedback": Entry(
         PUBLIC,
         kwargs=lambda w: {"token": w.tokens["feedback"]},
         token=True,
         extras=(Extra("bogus token", "anonymous", GONE, kwargs={"token": BOGUS}),),
     ),
+    # The public calendar of public events (title, kind, time, venue and city): for everyone.
+    "meetings:public_events": Entry(PUBLIC),
+    "meetings:public_ics": Entry(PUBLIC),
+    "meetings:public_json": Entry(PUBLIC),
     "meetings:detail": Entry(NETWORK, kwargs=_meeting, why=PENDING_WHY),
     "meetings:ics": Entry(NETWORK, kwargs=_meeting, why=PENDING_WHY),
     "meetings:answer": Entry(
@@ -409,6 +529,151 @@ SITE = {
         NETWORK,
         kwargs=lambda w: {"slug": w.meeting.slug, "pk": w.material.pk},
         why=PENDING_WHY,
+    ),
+    "meetings:dossier": Entry(
+        NETWORK,
+        kwargs=lambda w: {"slug": w.dossier_meeting.slug},
+        why=PENDING_WHY,
+        extras=(
+            Extra(
+                "a meeting whose dossier is not published",
+                "member",
+                NOT_FOUND,
+                kwargs=lambda w: {"slug": w.past_meeting.slug},
+            ),
+        ),
+    ),
+    "meetings:questions": Entry(
+        NETWORK,
+        kwargs=_meeting,
+        extras=(
+            Extra(
+                "ask a question",
+                "other",
+                to(_questions_posted),
+                method="post",
+                data={"text": "Gibt es Förderung?", "show_company": "on"},
+            ),
+            Extra(
+                "ask a question",
+                "coordinator",
+                FORBIDDEN,
+                method="post",
+                data={"text": "Gibt es Förderung?"},
+            ),
+            Extra(
+                "ask a question",
+                "pending",
+                FORBIDDEN,
+                method="post",
+                data={"text": "Gibt es Förderung?"},
+            ),
+        ),
+        why=PENDING_WHY + "; asking speaks for a company: coordinators without one may only look",
+    ),
+    "meetings:question_edit": Entry(
+        _own_question(OK),
+        kwargs=_question,
+        extras=(
+            Extra(
+                "save",
+                "member",
+                to(_question_anchor),
+                method="post",
+                data={"text": "Wie lange genau?", "show_company": "on"},
+            ),
+            Extra("save", "other", NOT_FOUND, method="post", data={"text": "Übernommen"}),
+        ),
+        why="another company's question does not exist for a user; coordinators may only look",
+    ),
+    "meetings:question_withdraw": Entry(
+        _own_question(to(lambda w, r: reverse("meetings:questions", args=[w.meeting.slug]))),
+        kwargs=_question,
+        method="post",
+        extras=_confirmation_page(_own_question(OK)),
+        why="another company's question does not exist for a user; coordinators may only look",
+    ),
+    # --- Internships -----------------------------------------------------------------------
+    "internships:public": Entry(PUBLIC),
+    "internships:offers": Entry(INTERNSHIP_COMPANY_PAGE, why=INTERNSHIPS_WHY),
+    "internships:offer_create": Entry(INTERNSHIP_COMPANY_PAGE, why=INTERNSHIPS_WHY),
+    "internships:offer_edit": Entry(
+        _internship_offer(OK),
+        kwargs=lambda w: {"pk": w.internship_offer.pk},
+        why=INTERNSHIPS_WHY,
+    ),
+    "internships:offer_withdraw": Entry(
+        _internship_offer(to("internships:offers")),
+        kwargs=lambda w: {"pk": w.internship_offer.pk},
+        method="post",
+        extras=_confirmation_page(_internship_offer(OK)),
+        why=INTERNSHIPS_WHY
+        + "; the world's offer has a pupil placed, so the POST is refused with a message",
+    ),
+    # --- Cooperation board -----------------------------------------------------------------
+    "cooperation:board": Entry(NETWORK, why=PENDING_WHY),
+    "cooperation:mine": Entry(COOP_COMPANY, why=COOP_WHY),
+    "cooperation:propose": Entry(COOP_COMPANY, why=COOP_WHY),
+    "cooperation:detail": Entry(NETWORK, kwargs=_coop_project, why=PENDING_WHY),
+    "cooperation:edit": Entry(
+        COOP_MANAGER,
+        kwargs=_coop_project,
+        why="another company sees the project on the board but may not change it (403)",
+    ),
+    "cooperation:status": Entry(
+        everyone(
+            to(_coop_detail), anonymous=LOGIN, other=FORBIDDEN, pending=FORBIDDEN, juror=FORBIDDEN
+        ),
+        kwargs=_coop_project,
+        query="status=running",
+        method="post",
+        extras=_confirmation_page(
+            {"member": OK, "company_admin": OK, "coordinator": OK, "other": FORBIDDEN}
+        ),
+        why="another company sees the project on the board but may not change it (403)",
+    ),
+    "cooperation:interest": Entry(
+        COOP_COMPANY_ACTION,
+        kwargs=_coop_project,
+        method="post",
+        data={"interested": "yes"},
+        why=COOP_WHY,
+    ),
+    "cooperation:message": Entry(
+        COOP_MANAGER,
+        kwargs=_coop_project,
+        why="another company sees the project on the board but may not write for it (403)",
+    ),
+    "cooperation:book": Entry(
+        COOP_COMPANY_ACTION,
+        kwargs=_coop_project,
+        method="post",
+        data={"places": "1"},
+        why=COOP_WHY,
+    ),
+    "cooperation:cancel": Entry(
+        by_role(
+            anonymous=LOGIN,
+            other=NOT_FOUND,
+            member=to(_coop_detail),
+            company_admin=to(_coop_detail),
+            pending=FORBIDDEN,
+            juror=FORBIDDEN,
+            coordinator=FORBIDDEN,
+        ),
+        kwargs=_coop_booking,
+        query="places=1",
+        method="post",
+        extras=_confirmation_page(
+            {"member": OK, "company_admin": OK, "other": NOT_FOUND, "coordinator": FORBIDDEN}
+        ),
+        why=COOP_WHY,
+    ),
+    "cooperation:attendance": Entry(
+        COOP_MANAGER,
+        kwargs=_coop_booking,
+        why="the project's owner and the coordinators record attendance; another company "
+        "may not (403)",
     ),
     # --- Newsletter ------------------------------------------------------------------------
     "newsletter:subscribe": Entry(PUBLIC),

@@ -30,8 +30,10 @@ from django_celery_beat.models import (
 )
 
 from accounts.roles import COORDINATOR_GROUP, ensure_role_groups
+from cooperation.models import Message as CooperationMessage
+from cooperation.models import Participant
 from meetings import services as meeting_services
-from meetings.models import Material, Meeting, Registration
+from meetings.models import ExpertGuest, ExpertQuestion, Material, Meeting, Registration
 from members import services as member_services
 from members.models import Company, CompanyInvitation, JoinRequest
 from network_portal.activity import log_activity
@@ -40,12 +42,21 @@ from network_portal.signing import make_token
 from newsletter import rendering
 from newsletter.models import IssueAttachment, Subscription
 from seal.models import Application, HolderProfile
+from tests.cooperation.factories import BookingFactory, InterestFactory, LanguageCourseFactory
 from tests.factories import (
     CompanyAdminFactory,
     CompanyFactory,
     ContactPersonFactory,
+    ExpertiseOfferFactory,
+    ExpertiseTopicFactory,
     MembershipFactory,
     UserFactory,
+)
+from tests.internships.factories import (
+    InternshipOfferFactory,
+    PlacementFactory,
+    PupilFactory,
+    SchoolStayFactory,
 )
 from tests.meetings.factories import (
     FeedbackFactory,
@@ -92,6 +103,11 @@ MARKERS = {
     # Who asked to join the owning company, and whom it invited: its admins, the coordinators.
     "antrag-3b1e@example.org": {"company_admin", "coordinator"},
     "einladung-9c4d@example.org": {"company_admin", "coordinator"},
+    # A participant the owning company sent on a language course: its users, the coordinators.
+    "Kursteilnehmer Geheim4e21": {"member", "company_admin", "coordinator"},
+    # A pupil placed on the owning company's offer, its list not sent yet: the coordinators only
+    # (pupils are mostly minors; the public page never names one).
+    "Schülerin Geheim2a6f": {"coordinator"},
 }
 
 
@@ -188,7 +204,17 @@ def build_world() -> World:
     )
 
     # --- Meetings ------------------------------------------------------------------------
-    meeting = MeetingFactory(host=company, slug="netzwerktreffen-pflege")
+    meeting = MeetingFactory(host=company, slug="netzwerktreffen-pflege", collects_questions=True)
+    # An expert guest of the meeting and the owning company's question to them.
+    expert = ExpertGuest.objects.create(
+        meeting=meeting,
+        name="Petra Amtmann",
+        organisation="Ausländerbehörde",
+        email="pa@example.org",
+    )
+    question = ExpertQuestion.objects.create(
+        meeting=meeting, expert=expert, company=company, asked_by=member, text="Wie lange?"
+    )
     draft_meeting = MeetingFactory(
         host=company, slug="netzwerktreffen-entwurf", status=Meeting.Status.DRAFT
     )
@@ -207,6 +233,17 @@ def build_world() -> World:
         ends_at=now - timedelta(days=10) + timedelta(hours=2),
         rsvp_deadline=now - timedelta(days=17),
         status=Meeting.Status.HELD,
+        minutes="Kurzprotokoll: Sprachkurse im Verbund verabredet.",
+    )
+    # A past meeting whose dossier the coordinators published (the members' page).
+    dossier_meeting = MeetingFactory(
+        slug="netzwerktreffen-nachlese",
+        starts_at=now - timedelta(days=40),
+        ends_at=now - timedelta(days=40) + timedelta(hours=2),
+        rsvp_deadline=now - timedelta(days=47),
+        status=Meeting.Status.HELD,
+        minutes="Kurzprotokoll der Nachlese.",
+        dossier_published_at=now - timedelta(days=30),
     )
     past_registration = RegistrationFactory(
         meeting=past_meeting, company=company, status=Registration.Status.CONFIRMED
@@ -215,7 +252,40 @@ def build_world() -> World:
         registration=RegistrationFactory(meeting=past_meeting, company=other_company)
     )
     proposal = TopicProposalFactory(company=company, proposed_by=member)
+    expertise_topic = ExpertiseTopicFactory(name="Ausbildung in Teilzeit")
+    expertise_offer = ExpertiseOfferFactory(
+        company=company, contact=contact, topics=[expertise_topic]
+    )
+    speaker_request = meeting_services.speaker_request_create(
+        meeting=meeting,
+        contact=contact,
+        talk_title="Ausbildung in Teilzeit",
+        offer=expertise_offer,
+        by_user=coordinator,
+    )
     calendar_feed = meeting_services.calendar_feed_renew(user=member)
+
+    # --- Internships ---------------------------------------------------------------------
+    internship_offer = InternshipOfferFactory(company=company, contact=contact, places=3)
+    school_stay = SchoolStayFactory()
+    internship_placement = PlacementFactory(
+        offer=internship_offer,
+        pupil=PupilFactory(stay=school_stay, first_name="Schülerin", last_name="Geheim2a6f"),
+    )
+    unplaced_pupil = PupilFactory(stay=school_stay, first_name="Jon", last_name="Garay")
+
+    # --- Cooperation board ---------------------------------------------------------------
+    # The owning company's language course (3 places, 2 per company), its booking of one
+    # place with a participant, and its interest.
+    coop_project = LanguageCourseFactory(
+        company=company, title="Deutschkurs B1 Pflege", total_places=3, max_places_per_company=2
+    )
+    coop_booking = BookingFactory(project=coop_project, company=company, places=1)
+    Participant.objects.create(booking=coop_booking, name="Kursteilnehmer Geheim4e21")
+    coop_interest = InterestFactory(project=coop_project, company=company)
+    coop_message = CooperationMessage.objects.create(
+        project=coop_project, subject="Erster Termin", text="Am Montag.", recipients=1
+    )
 
     # --- Newsletter ----------------------------------------------------------------------
     public_list = MailingListFactory(slug="fachkraefte")
@@ -315,13 +385,29 @@ def build_world() -> World:
         "other_company": other_company,
         "pending_company": pending_company,
         "meeting": meeting,
+        "expert": expert,
+        "question": question,
         "draft_meeting": draft_meeting,
         "door_meeting": door_meeting,
         "material": material,
         "registration": registration,
         "past_registration": past_registration,
         "feedback": feedback,
+        "past_meeting": past_meeting,
+        "dossier_meeting": dossier_meeting,
         "proposal": proposal,
+        "expertise_topic": expertise_topic,
+        "expertise_offer": expertise_offer,
+        "speaker_request": speaker_request,
+        "coop_project": coop_project,
+        "coop_booking": coop_booking,
+        "coop_interest": coop_interest,
+        "coop_message": coop_message,
+        "internship_offer": internship_offer,
+        "partner_school": school_stay.school,
+        "school_stay": school_stay,
+        "internship_placement": internship_placement,
+        "unplaced_pupil": unplaced_pupil,
         "public_list": public_list,
         "members_list": members_list,
         "subscriber": subscriber,
@@ -362,6 +448,7 @@ def build_world() -> World:
         "invitation": member_services.invitation_token(invitation),
         "rsvp": meeting_services.rsvp_token(meeting=meeting, attending=True, contact=contact),
         "feedback": _token_in(meeting_services.feedback_url(past_registration)),
+        "speaker": meeting_services.speaker_request_token(speaker_request, accept=True),
         "feed": calendar_feed.token,
         "confirm": make_token(
             purpose=rendering.CONFIRM_PURPOSE,

@@ -5,7 +5,14 @@ from datetime import datetime, timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import Feedback, Meeting, Registration, TopicProposal
+from meetings.models import (
+    ExpertGuest,
+    ExpertQuestion,
+    Feedback,
+    Meeting,
+    Registration,
+    TopicProposal,
+)
 from tests.factories import CompanyFactory
 
 
@@ -76,6 +83,31 @@ class FeedbackFactory(factory.django.DjangoModelFactory):
     comment = ""
 
 
+class ExpertGuestFactory(factory.django.DjangoModelFactory):
+    """An external expert at a meeting."""
+
+    class Meta:
+        model = ExpertGuest
+
+    meeting = factory.SubFactory(MeetingFactory, collects_questions=True)
+    name = factory.Sequence(lambda n: f"Petra Fachfrau {n}")
+    organisation = "Ausländerbehörde Trier"
+    email = factory.Sequence(lambda n: f"fachperson{n}@trier.example")
+
+
+class ExpertQuestionFactory(factory.django.DjangoModelFactory):
+    """A member company's question to one expert of the meeting (``expert=None``: to all)."""
+
+    class Meta:
+        model = ExpertQuestion
+
+    meeting = factory.SubFactory(MeetingFactory, collects_questions=True)
+    expert = None
+    company = factory.SubFactory(CompanyFactory)
+    text = factory.Sequence(lambda n: f"Frage {n}: Wie lange dauert die Vorabzustimmung?")
+    show_company = True
+
+
 def meeting_form_post(values: dict) -> dict:
     """What the meeting's admin form posts for the field ``values``: dates and times split in
     two, no new agenda items or materials, saved with „Sichern“ (unless ``values`` says
@@ -88,7 +120,7 @@ def meeting_form_post(values: dict) -> dict:
             data[f"{name}_1"] = local.strftime("%H:%M:%S")
         else:
             data[name] = "" if value is None else value
-    for prefix in ("agenda_items", "materials"):
+    for prefix in ("agenda_items", "materials", "experts"):
         data.setdefault(f"{prefix}-TOTAL_FORMS", "0")
         data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
         data[f"{prefix}-MIN_NUM_FORMS"] = "0"

@@ -126,6 +126,7 @@ SAMPLE = {
     "registered_by": "Jonas Becker",
     "lists": ["Allgemein"],
     "days": 3,
+    "question_count": 2,
     "email": "anna@example.org",
     "code": "",
     "status": "registered",

@@ -10,6 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
+from demo import cooperation as cooperation_demo
+from demo import events as events_demo
+from demo import expertise as expertise_demo
+from demo import internships as internships_demo
 from demo import legal as legal_demo
 from demo import meetings as meetings_demo
 from demo import members as members_demo
@@ -36,14 +40,22 @@ class Command(BaseCommand):
         with transaction.atomic():
             companies = members_demo.seed()
             meetings_demo.seed(companies)
+            expertise_demo.seed(companies)
             newsletter_demo.seed()
             seal_demo.seed(companies)
+            events_demo.seed(companies)  # the ceremony's guests: the seal's holders
+            internships_demo.seed(companies)
+            cooperation_demo.seed(companies)
             legal_demo.seed()
         lines = [
             *members_demo.summary(),
             *meetings_demo.summary(),
+            *expertise_demo.summary(),
             *newsletter_demo.summary(),
             *seal_demo.summary(),
+            *events_demo.summary(),
+            *internships_demo.summary(),
+            *cooperation_demo.summary(),
             *legal_demo.summary(),
         ]
         if dev_mailbox.is_available():
