@@ -36,6 +36,7 @@ register_actions(
     {
         "cooperation.booking.booked": _("Places booked"),
         "cooperation.booking.cancelled": _("Places cancelled"),
+        "cooperation.booking.promoted": _("Places moved up from the waitlist"),
         "cooperation.booking.attendance_recorded": _("Attendance recorded"),
     },
     details={

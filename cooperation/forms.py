@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -6,13 +7,17 @@ from network_portal.text import validate_multi_line, validate_single_line
 
 from .models import Project
 from .selectors import booked_places
-from .services import PROJECT_FIELDS
+from .services import PROJECT_FIELDS, check_fixed_once_running
 
 
 def check_places(form) -> None:
-    """The places must hold the bookings made; a limit per company needs places (the
-    service refuses the same)."""
+    """The places must hold the bookings made; a limit per company needs places; places and
+    cost stay once the project runs (the service refuses the same)."""
     data = form.cleaned_data
+    try:
+        check_fixed_once_running(project=form.instance, values=data)
+    except ValidationError as error:
+        form.add_error(None, error)
     if data.get("max_places_per_company") and not data.get("total_places"):
         form.add_error("max_places_per_company", _("A limit per company needs a number of places."))
     if form.instance.pk is not None and "total_places" in data:

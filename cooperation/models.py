@@ -133,14 +133,15 @@ class Project(models.Model):
 
     @property
     def cost_per_place(self) -> Decimal | None:
-        if self.total_cost is None or not self.total_places:
-            return None
-        return (self.total_cost / self.total_places).quantize(CENT, rounding=ROUND_HALF_UP)
+        return self.cost_for(1)
 
     def cost_for(self, places: int) -> Decimal | None:
-        """A company's share for ``places`` booked places."""
-        per_place = self.cost_per_place
-        return None if per_place is None else per_place * places
+        """A company's share for ``places`` booked places: the total cost times its part of
+        the places, rounded once (so the shares of all places add up to the total cost)."""
+        if self.total_cost is None or not self.total_places:
+            return None
+        share = self.total_cost * places / self.total_places
+        return share.quantize(CENT, rounding=ROUND_HALF_UP)
 
     @property
     def next_statuses(self) -> tuple:
@@ -274,6 +275,10 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent on"), default=timezone.now)
     companies = models.PositiveIntegerField(_("Companies"), default=0)
     recipients = models.PositiveIntegerField(_("Recipients"), default=0)
+    # The confirmation form's one-time token: a second POST of the same form sends nothing.
+    token = models.UUIDField(
+        _("one-time token"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("Message to interested companies")

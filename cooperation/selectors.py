@@ -5,7 +5,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from members.models import Company, CompanyMembership, ContactPerson
@@ -59,7 +71,13 @@ def board(*, company: Company | None = None, kind: str = "", status: str = ""):
         queryset = queryset.filter(kind=kind)
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.order_by("-created_at", "-pk")
+    rank = Case(
+        When(status__in=[Project.Status.OPEN, Project.Status.RUNNING], then=Value(0)),
+        When(status=Project.Status.PLANNING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return queryset.order_by(rank, "-created_at", "-pk")
 
 
 def my_projects(*, company: Company):

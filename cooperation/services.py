@@ -4,14 +4,18 @@ Bookings lock the project row (``SELECT … FOR UPDATE``), so two companies book
 places at the same moment are served one after the other: what is free is booked, the rest
 waits. Cancelled places go to the waitlist in its order, with a mail to each company that
 moves up. Mails go through the outbox with one key per project, purpose and recipient; every
-change leaves one activity log entry (actions in ``cooperation/activity.py``).
+change leaves one activity log entry, and each booking moved up from the waitlist one more
+(actions in ``cooperation/activity.py``).
 """
+
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Company
 from network_portal.activity import log_activity
@@ -35,6 +39,11 @@ PROJECT_FIELDS = (
     "starts_on",
     "schedule",
 )
+# What may no longer change once a project runs or is completed: the companies have
+# booked and pay by these figures.
+FIXED_ONCE_RUNNING = ("total_places", "total_cost")
+# While a project is planned or open, places freed move the waitlist up.
+PROMOTING_STATUSES = (Project.Status.PLANNING, Project.Status.OPEN)
 
 
 def _require_active(company: Company | None) -> None:
@@ -60,6 +69,22 @@ def _check_places(project: Project) -> None:
         )
 
 
+def check_fixed_once_running(*, project: Project, values: dict) -> None:
+    """Refuse new places or a new cost for a project that runs or is completed (``project``
+    as stored, ``values`` the new ones by field name)."""
+    if project.pk is None or project.status in PROMOTING_STATUSES:
+        return
+    if any(
+        name in values and values[name] != getattr(project, name) for name in FIXED_ONCE_RUNNING
+    ):
+        raise ValidationError(
+            _(
+                "The project is running or completed: its places and its total cost can no "
+                "longer be changed."
+            )
+        )
+
+
 @transaction.atomic
 def project_propose(*, company: Company, by_user, **fields) -> Project:
     """A member company proposes a project; it owns it, and it starts in planning."""
@@ -75,17 +100,22 @@ def project_propose(*, company: Company, by_user, **fields) -> Project:
     return project
 
 
-def _promote_waitlist(project: Project) -> list[tuple[Booking, int]]:
+def _promote_waitlist(project: Project, *, by_user) -> list[tuple[Booking, int]]:
     """Move waiting places up in the waitlist's order while places are free, with a mail to
-    each company that gets places. The project row must be locked. Returns (booking, places
-    moved up) pairs."""
-    if not project.has_places:
+    each company that gets places and a log entry for each booking. Companies that are no
+    longer active members get no places; they keep waiting. The project row must be locked.
+    Returns (booking, places moved up) pairs."""
+    if not project.has_places or project.status not in PROMOTING_STATUSES:
         return []
     free = free_places(project)
     promoted = []
-    for booking in project.bookings.waiting().select_for_update():
+    waiting = project.bookings.waiting().select_related("company").select_for_update(of=("self",))
+    for booking in waiting:
         if free <= 0:
             break
+        if not booking.company.is_active_member:
+            continue
+        old = (booking.places, booking.waiting_places)
         moved = min(free, booking.waiting_places)
         booking.places += moved
         booking.waiting_places -= moved
@@ -94,18 +124,25 @@ def _promote_waitlist(project: Project) -> list[tuple[Booking, int]]:
         booking.save(update_fields=["places", "waiting_places", "waitlisted_at", "updated_at"])
         free -= moved
         promoted.append((booking, moved))
-        _mail_promoted(booking, moved)
+        entry = log_activity(
+            action="cooperation.booking.promoted",
+            obj=booking,
+            by_user=by_user,
+            details={
+                "places": [old[0], booking.places],
+                "waiting_places": [old[1], booking.waiting_places],
+            },
+        )
+        _mail_promoted(booking, moved, event=entry.pk)
     return promoted
 
 
-def _mail_promoted(booking: Booking, moved: int) -> None:
+def _mail_promoted(booking: Booking, moved: int, *, event: int) -> None:
+    """``event``: the promotion's log entry, which makes the key one per promotion."""
     project = booking.project
     mail_users(
         users=company_users(booking.company),
-        key=(
-            f"cooperation:project:{project.pk}:booking:{booking.pk}:promoted:"
-            f"{timezone.now().timestamp():.6f}"
-        ),
+        key=f"cooperation:project:{project.pk}:booking:{booking.pk}:promoted:{event}",
         template="cooperation/emails/promoted",
         context={
             "project_title": project.title,
@@ -120,20 +157,31 @@ def _mail_promoted(booking: Booking, moved: int) -> None:
 
 
 @transaction.atomic
-def project_save(*, project: Project, by_user, changed=()) -> Project:
+def project_save(
+    *, project: Project, by_user, changed=(), fields: tuple[str, ...] = PROJECT_FIELDS
+) -> Project:
     """Save a new project of the coordinators or a change of the owner or the coordinators
-    (their forms have set the fields). More places move the waitlist up."""
-    creating = project.pk is None
-    if not creating:
-        Project.objects.select_for_update().get(pk=project.pk)
-    _check_places(project)
-    project.full_clean()
-    project.save()
-    if creating:
+    (their forms have set ``fields`` on ``project``). A change takes only those fields onto
+    the stored project, so what changed meanwhile (its status) stays. Places and cost stay
+    fixed once the project runs; more places move the waitlist up while it is planned or
+    open."""
+    if project.pk is None:
+        _check_places(project)
+        project.full_clean()
+        project.save()
         log_activity(action="cooperation.project.created", obj=project, by_user=by_user)
         return project
+    stored = Project.objects.select_for_update().get(pk=project.pk)
+    values = {name: getattr(project, name) for name in fields}
+    check_fixed_once_running(project=stored, values=values)
+    for name, value in values.items():
+        setattr(stored, name, value)
+    project = stored
+    _check_places(project)
+    project.full_clean()
+    project.save(update_fields=[*fields, "updated_at"])
     details = {"changed": sorted(changed)}
-    promoted = _promote_waitlist(project)
+    promoted = _promote_waitlist(project, by_user=by_user)
     if promoted:
         details["promoted"] = sum(moved for _booking, moved in promoted)
     log_activity(
@@ -195,7 +243,9 @@ def interest_withdraw(*, project: Project, company: Company, by_user) -> None:
 def booking_book(*, project: Project, company: Company, places: int, by_user) -> Booking:
     """Book ``places`` more places for ``company``. What is free is booked; the rest goes on
     the waitlist behind those already waiting. A company holds at most the project's limit
-    per company, booked and waiting together."""
+    per company, booked and waiting together; a company already waiting asks for more only
+    once its waiting places have moved up or are given back (so it never passes the
+    companies that started waiting after it)."""
     _require_active(company)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.takes_bookings:
@@ -215,16 +265,29 @@ def booking_book(*, project: Project, company: Company, places: int, by_user) ->
             )
             % {"limit": limit, "held": held}
         )
+    if booking.waiting_places:
+        # More places would keep the company's early place in the waitlist's order and pass
+        # the companies that started waiting since.
+        raise ValidationError(
+            ngettext(
+                "Your company is waiting for %(n)d place already. You can ask for more places "
+                "once it has moved up or you have given it back.",
+                "Your company is waiting for %(n)d places already. You can ask for more places "
+                "once they have moved up or you have given them back.",
+                booking.waiting_places,
+            )
+            % {"n": booking.waiting_places}
+        )
     old = (booking.places, booking.waiting_places)
     # Nobody jumps the waitlist: with companies waiting, no place is free for newcomers.
-    free = 0 if project.bookings.waiting().exclude(pk=booking.pk).exists() else free_places(project)
-    if booking.waiting_places:
-        free = 0  # the company's own waiting places come first
+    # (Companies no longer active wait without moving up: they hold back nobody.)
+    waiting = project.bookings.waiting().filter(company__status=Company.Status.ACTIVE)
+    free = 0 if waiting.exists() else free_places(project)
     seated = min(free, places)
     booking.places += seated
     if places - seated:
         booking.waiting_places += places - seated
-        booking.waitlisted_at = booking.waitlisted_at or timezone.now()
+        booking.waitlisted_at = timezone.now()
     booking.booked_by = by_user
     booking.save()
     log_activity(
@@ -264,7 +327,7 @@ def booking_cancel(*, booking: Booking, places: int, by_user) -> Booking:
     if surplus > 0:
         extra = booking.participants.order_by("-pk").values_list("pk", flat=True)[:surplus]
         Participant.objects.filter(pk__in=list(extra)).delete()
-    promoted = _promote_waitlist(project) if booking.places < old[0] else []
+    promoted = _promote_waitlist(project, by_user=by_user) if booking.places < old[0] else []
     details = {
         "places": [old[0], booking.places],
         "waiting_places": [old[1], booking.waiting_places],
@@ -307,10 +370,18 @@ def attendance_record(*, booking: Booking, participants: list[tuple[str, bool]],
 
 
 @transaction.atomic
-def message_send(*, project: Project, subject: str, text: str, by_user) -> Message:
+def message_send(
+    *, project: Project, subject: str, text: str, by_user, token: uuid.UUID | None = None
+) -> Message:
     """Write to the companies interested in the project: one mail per address of their users
-    and contact persons, each once per message."""
+    and contact persons, each once per message. ``token``: the confirmation form's one-time
+    token; a message already sent with it is returned and nothing is sent again (a double
+    click)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if token is not None:
+        sent = Message.objects.filter(project=project, token=token).first()
+        if sent is not None:
+            return sent
     recipients = message_recipients(project)
     if not recipients:
         raise ValidationError(_("No company has said it is interested yet."))
@@ -319,6 +390,7 @@ def message_send(*, project: Project, subject: str, text: str, by_user) -> Messa
         subject=subject,
         text=text,
         sent_by=by_user,
+        token=token,
         companies=len({recipient.company_id for recipient in recipients}),
         recipients=len(recipients),
     )

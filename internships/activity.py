@@ -40,5 +40,6 @@ register_actions(
         "recipients": RECIPIENTS,
         "companies": Detail(_("Companies")),
         "pupils": Detail(_("Pupils")),
+        "left_out": Detail(_("Left out (no longer active members)")),
     },
 )

@@ -84,8 +84,9 @@ class InternshipOffer(models.Model):
         _("Show on the public page “Internship places”"),
         default=False,
         help_text=_(
-            "Schools see the company's name, the field, the number of places, the periods and "
-            "the city; enquiries go to the coordination office. No contact person is shown."
+            "Schools see the company's name, city and website, the field with its detail, the "
+            "number of places, the periods and the description; enquiries go to the "
+            "coordination office. No contact person is shown."
         ),
     )
     status = models.CharField(
@@ -279,4 +280,10 @@ class Placement(models.Model):
         ordering = ["pupil__last_name", "pupil__first_name", "pk"]
 
     def __str__(self):
-        return f"{self.pupil} → {self.offer}"
+        # Without the pupil's name (a minor's): the activity log keeps this label, the name
+        # only in its details marked personal.
+        return _("Placement #%(id)s: %(offer)s, %(stay)s") % {
+            "id": self.pk,
+            "offer": self.offer,
+            "stay": self.pupil.stay,
+        }

@@ -150,13 +150,20 @@ class CompanyList:
     language: str = "de"
 
 
+def _stay_placements(stay: SchoolStay):
+    return Placement.objects.filter(pupil__stay=stay).select_related("offer__company")
+
+
 def stay_placement_lists(stay: SchoolStay) -> list[CompanyList]:
-    """The stay's placements per company (by company name), each with the address its list
-    goes to: the contact person of the company's first placed offer, else its first company
-    admin. A fixed number of queries."""
+    """The stay's placements per active member company (by company name), each with the
+    address its list goes to: the contact person (with an active login, if any) of the
+    company's first placed offer, else its first active company admin. Companies that are no
+    longer active members get no list (the pupils' names are not theirs to see any more):
+    :func:`stay_left_out_companies`. A fixed number of queries."""
     placements = list(
-        Placement.objects.filter(pupil__stay=stay)
-        .select_related("pupil", "offer__company", "offer__contact__user")
+        _stay_placements(stay)
+        .filter(offer__company__status=Company.Status.ACTIVE)
+        .select_related("pupil", "offer__contact__user")
         .order_by("offer__company__name", "pupil__last_name", "pupil__first_name", "pk")
     )
     lists: dict[int, CompanyList] = {}
@@ -167,14 +174,14 @@ def stay_placement_lists(stay: SchoolStay) -> list[CompanyList]:
     admins = {
         m.company_id: m.user
         for m in CompanyMembership.objects.filter(
-            company_id__in=lists, role=CompanyMembership.Role.ADMIN
+            company_id__in=lists, role=CompanyMembership.Role.ADMIN, user__is_active=True
         )
         .select_related("user")
         .order_by("-pk")
     }
     for entry in lists.values():
         contact = _first_contact(entry.placements)
-        if contact is not None:
+        if contact is not None and (contact.user is None or contact.user.is_active):
             entry.recipient, entry.recipient_name = contact.email, contact.full_name
             if contact.user is not None:
                 entry.language = contact.user.language
@@ -183,6 +190,16 @@ def stay_placement_lists(stay: SchoolStay) -> list[CompanyList]:
             entry.recipient, entry.recipient_name = user.email, user.get_full_name()
             entry.language = user.language
     return list(lists.values())
+
+
+def stay_left_out_companies(stay: SchoolStay) -> list[Company]:
+    """Companies with pupils of the stay placed on their offers that are no longer active
+    members: they get no placement list. One query."""
+    companies = {
+        p.offer.company.pk: p.offer.company
+        for p in _stay_placements(stay).exclude(offer__company__status=Company.Status.ACTIVE)
+    }
+    return sorted(companies.values(), key=lambda company: company.name)
 
 
 def _first_contact(placements) -> ContactPerson | None:

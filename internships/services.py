@@ -19,7 +19,7 @@ from network_portal.signing import absolute_url
 
 from .documents import placement_list_filename, placement_list_pdf
 from .models import InternshipOffer, OfferPeriod, Placement, Pupil, SchoolStay
-from .selectors import occupied_at_most, stay_placement_lists
+from .selectors import occupied_at_most, stay_left_out_companies, stay_placement_lists
 
 OFFER_FIELDS = ("field", "field_detail", "places", "description", "contact", "public_consent")
 
@@ -200,9 +200,11 @@ def placement_create(*, pupil: Pupil, offer: InternshipOffer, by_user) -> Placem
 @transaction.atomic
 def placement_remove(*, placement: Placement, by_user) -> None:
     """Take a pupil off an offer (the place is free again)."""
+    # The placement's row only: locking the stay too would cross placement_lists_send, which
+    # locks the stay first and then its placements.
     placement = (
-        Placement.objects.select_for_update()
-        .select_related("pupil", "offer__company")
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("pupil__stay__school", "offer__company")
         .get(pk=placement.pk)
     )
     log_activity(
@@ -218,9 +220,11 @@ def placement_remove(*, placement: Placement, by_user) -> None:
 def placement_lists_send(*, stay: SchoolStay, by_user) -> int:
     """Send each company with pupils of the stay one mail with its placement list as PDF;
     from then on the company sees these placements in the portal. Returns the number of
-    mails. Sending again (after changes) writes new mails."""
+    mails. Sending again (after changes) writes new mails. Companies that are no longer
+    active members get no list (``stay_left_out_companies``)."""
     stay = SchoolStay.objects.select_for_update().select_related("school").get(pk=stay.pk)
     lists = stay_placement_lists(stay)
+    left_out = [company.name for company in stay_left_out_companies(stay)]
     if not lists:
         raise ValidationError(_("No pupil of this stay is placed yet."))
     missing = [entry.company.name for entry in lists if not entry.recipient]
@@ -277,6 +281,7 @@ def placement_lists_send(*, stay: SchoolStay, by_user) -> int:
             "recipients": len(lists),
             "companies": len(lists),
             "pupils": len(placement_ids),
+            **({"left_out": ", ".join(left_out)} if left_out else {}),
         },
     )
     send_outbox()

@@ -125,11 +125,12 @@ register_actions(
 register_actions(
     {
         "meetings.meeting.guests_taken": _("Guests taken over from a group of companies"),
-        "meetings.meeting.guests_invited": _("Invitations written to new guests"),
     },
     details={
         "group": Detail(_("Group of companies")),
         "companies": Detail(_("Companies")),
         "recipients": RECIPIENTS,
+        "dropped": Detail(_("Companies no longer invited")),
+        "dropped_registered": Detail(_("Their people registered (keep their places)")),
     },
 )

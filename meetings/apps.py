@@ -9,11 +9,14 @@ SEATS_TOPIC = "meetings.seats"
 
 
 def home_next_meeting(request):
-    """The start page's next published meeting (or None); cached until a meeting or a company
-    changes, or the meeting starts."""
+    """The start page's next published meeting (or None): for visitors only a network meeting
+    or a public event; cached until a meeting or a company changes, or the meeting starts."""
+    from members.permissions import is_network_member
+
     from .selectors import next_published_meeting_cached
 
-    return {"next_meeting": next_published_meeting_cached()}
+    members = request.user.is_authenticated and is_network_member(request.user)
+    return {"next_meeting": next_published_meeting_cached(members=members)}
 
 
 class MeetingsConfig(AppConfig):

@@ -107,14 +107,14 @@ def public_location(meeting: Meeting) -> str:
 def public_feed_ics(meetings, *, url_of) -> str:
     """The public calendar of the network's public events (``Meeting.is_public``): title, kind,
     time, venue and city, and the public page (``url_of(meeting)``); nothing for members only
-    (no room, no agenda, no seats)."""
+    (no topic, no room, no agenda, no seats)."""
     cal = _calendar(_("Public events Attraktive Unternehmen Trier"))
     for meeting in meetings:
         event = _event(meeting, location=public_location(meeting))
         url = url_of(meeting)
         event.add("url", url)
         event.add("categories", [str(meeting.get_kind_display())])
-        event.add("description", "\n\n".join(p for p in (meeting.topic, url) if p))
+        event.add("description", url)
         event.add("status", "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical().decode()

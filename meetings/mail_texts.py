@@ -161,7 +161,7 @@ register_mail_kind(
         "the changes follow the text."
     ),
     subject=_("Changed: {{ titel }} on {{ datum }}"),
-    body=_("Something has changed for the network meeting “{{ titel }}”. This is what is new:"),
+    body=_("Something has changed for “{{ titel }}”. This is what is new:"),
     placeholders=MEETING,
     sample=_update_sample,
 )
@@ -237,8 +237,8 @@ register_mail_kind(
     where=_("Before the RSVP deadline, to the contacts of companies that have not answered."),
     subject=_("Please answer by {{ anmeldeschluss }}: {{ titel }}"),
     body=_(
-        "We have not yet heard from your company about the network meeting “{{ titel }}”. "
-        "Registration closes on {{ anmeldeschluss }}."
+        "We have not yet heard from your company about “{{ titel }}”. Registration closes on "
+        "{{ anmeldeschluss }}."
     ),
     placeholders=MEETING,
     sample=sample_context,
@@ -250,8 +250,8 @@ register_mail_kind(
     where=_("When coordinators remind everyone who has not answered yet."),
     subject=_("Will you come? Please answer by {{ anmeldeschluss }}: {{ titel }}"),
     body=_(
-        "We have not yet heard from you whether you will come to the network meeting "
-        "“{{ titel }}”. Registration closes on {{ anmeldeschluss }}."
+        "We have not yet heard from you whether you will come to “{{ titel }}”. Registration "
+        "closes on {{ anmeldeschluss }}."
     ),
     placeholders=MEETING,
     sample=sample_context,
@@ -307,8 +307,8 @@ register_mail_kind(
     ),
     subject=_("Dossier: {{ titel }}"),
     body=_(
-        "Thank you for coming to the network meeting “{{ titel }}” on {{ datum }}. The dossier "
-        "is now in the portal – to read again and to pass on to your colleagues:"
+        "Thank you for being with us at “{{ titel }}” on {{ datum }}. The dossier is now in "
+        "the portal – to read again and to pass on to your colleagues:"
     ),
     placeholders=MEETING,
     sample=_dossier_sample(attended=True),
@@ -324,8 +324,8 @@ register_mail_kind(
     ),
     subject=_("What you missed: {{ titel }}"),
     body=_(
-        "You could not be there at the network meeting “{{ titel }}” on {{ datum }}? Here is "
-        "what you missed: the dossier is now in the portal."
+        "You could not be with us at “{{ titel }}” on {{ datum }}? Here is what you missed: "
+        "the dossier is now in the portal."
     ),
     placeholders=MEETING,
     sample=_dossier_sample(attended=False),

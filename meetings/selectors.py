@@ -41,24 +41,46 @@ def invited_companies(meeting: Meeting):
     return Company.objects.active().filter(invited_q(meeting, "pk"))
 
 
-def next_published_meeting() -> Meeting | None:
-    """The next published meeting that has not started yet, with its host."""
-    return (
-        Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gte=timezone.now())
-        .select_related("host")
-        .order_by("starts_at")
-        .first()
+def companies_dropped_by_guest_list(*, meeting: Meeting, guests) -> list[Company]:
+    """The active member companies that lose their invitation to ``meeting`` when ``guests``
+    are put on its guest list: none if it has one already (those on it stay), else every
+    company but ``guests``; none for a draft (nobody was invited yet). Each with
+    ``registered``: how many of its people are registered or waiting (they keep their places).
+    Two queries."""
+    if meeting.status == Meeting.Status.DRAFT or meeting.invited_companies.exists():
+        return []
+    answering = Q(
+        registrations__meeting=meeting,
+        registrations__status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+    )
+    return list(
+        Company.objects.active()
+        .exclude(pk__in=[company.pk for company in guests])
+        .annotate(registered=Count("registrations", filter=answering))
+        .order_by("name")
     )
 
 
-def next_published_meeting_cached() -> Meeting | None:
-    """:func:`next_published_meeting` from the cache, until a meeting or a company changes or
-    the meeting starts."""
+def next_published_meeting(*, members: bool = True) -> Meeting | None:
+    """The next published meeting that has not started yet, with its host. For visitors
+    (``members`` False) only a network meeting or an event in the public calendar: an event
+    by invitation that is not public (the seal ceremony) is not announced to them."""
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.PUBLISHED, starts_at__gte=timezone.now()
+    )
+    if not members:
+        meetings = meetings.filter(Q(kind=Meeting.Kind.NETWORK_MEETING) | Q(is_public=True))
+    return meetings.select_related("host").order_by("starts_at").first()
+
+
+def next_published_meeting_cached(*, members: bool = True) -> Meeting | None:
+    """:func:`next_published_meeting` from the cache (one entry for members, one for
+    visitors), until a meeting or a company changes or the meeting starts."""
     from .apps import MEETINGS_TOPIC
 
     return cached(
-        "meetings.next",
-        next_published_meeting,
+        "meetings.next.members" if members else "meetings.next.visitors",
+        lambda: next_published_meeting(members=members),
         topics=[MEETINGS_TOPIC],
         valid_until=lambda meeting: meeting.starts_at if meeting else None,
     )
@@ -422,26 +444,44 @@ def dossier_of(meeting: Meeting) -> dict:
 
 
 class DossierRecipient:
-    """A contact person who gets the dossier's mail, and whether they (``attended``) and their
-    company (``company_attended``) were at the meeting."""
+    """Someone who gets the dossier's mail: a contact person (``contact``), or a colleague
+    registered by address or a walk-in with an address (``registration``) who came; whether
+    they (``attended``) and their company (``company_attended``) were at the meeting."""
 
-    def __init__(self, contact, *, attended: bool, company_attended: bool):
-        self.contact = contact
-        self.attended = attended
-        self.company_attended = company_attended
+    def __init__(self, *, email, name, attended, company_attended, contact=None, registration=None):
+        self.email, self.name = email, name
+        self.contact, self.registration = contact, registration
+        self.attended, self.company_attended = attended, company_attended
+
+    @property
+    def company_id(self):
+        if self.contact is not None:
+            return self.contact.company_id
+        return self.registration.company_id
+
+    @property
+    def key(self) -> str:
+        """The outbox key's end: per contact person, else per registration."""
+        if self.contact is not None:
+            return f"contact:{self.contact.pk}"
+        return f"registration:{self.registration.pk}"
 
 
 def dossier_recipients(meeting: Meeting) -> list[DossierRecipient]:
-    """Who gets the mail of ``meeting``'s dossier: the contact persons of every active member
-    company who want meeting mails (``wants_meeting_invitations``), those who came and those
-    who did not, each address once. Three queries."""
-    came = list(attendees(meeting).values_list("company_id", "contact_id", "email"))
-    companies = {company_id for company_id, _contact, _email in came if company_id}
-    contacts = {contact_id for _company, contact_id, _email in came if contact_id}
-    addresses = {email.lower() for _company, _contact, email in came if email}
+    """Who gets the mail of ``meeting``'s dossier: the contact persons who want meeting mails
+    (``wants_meeting_invitations``) of every active member company (of the guest companies
+    only when the event is by invitation), those who came and those who did not, and every
+    attendee without contact entry who has an address (a colleague registered by address, a
+    walk-in); each
+    address once. Three queries."""
+    came = list(attendees(meeting).select_related("company").order_by("pk"))
+    companies = {r.company_id for r in came if r.company_id}
+    contacts = {r.contact_id for r in came if r.contact_id}
+    addresses = {r.email.lower() for r in came if r.email}
     recipients, seen = [], set()
     for contact in (
         eligible_contacts(wants_meeting_invitations=True)
+        .filter(invited_q(meeting))
         .select_related("company", "user")
         .order_by("pk")
     ):
@@ -451,9 +491,29 @@ def dossier_recipients(meeting: Meeting) -> list[DossierRecipient]:
         seen.add(address)
         recipients.append(
             DossierRecipient(
-                contact,
+                email=contact.email,
+                name=contact.letter_name,
+                contact=contact,
                 attended=contact.pk in contacts or address in addresses,
                 company_attended=contact.company_id in companies,
+            )
+        )
+    for registration in came:
+        address = registration.email.strip().lower()
+        # A contact person's own choice (no meeting mails) stands; the others who came get it.
+        if registration.contact_id or not address or address in seen:
+            continue
+        # The dossier page is for members: a guest of a company that is none gets no link.
+        if registration.company is None or not registration.company.is_active_member:
+            continue
+        seen.add(address)
+        recipients.append(
+            DossierRecipient(
+                email=registration.email,
+                name=registration.name,
+                registration=registration,
+                attended=True,
+                company_attended=True,
             )
         )
     return recipients
@@ -464,8 +524,8 @@ def dossier_reach(meeting: Meeting) -> dict:
     per recipient of :func:`dossier_recipients`), ``companies`` (their member companies) and
     ``companies_absent`` (of these, the companies nobody came from)."""
     recipients = dossier_recipients(meeting)
-    companies = {r.contact.company_id for r in recipients}
-    absent = {r.contact.company_id for r in recipients if not r.company_attended}
+    companies = {r.company_id for r in recipients if r.company_id}
+    absent = {r.company_id for r in recipients if r.company_id and not r.company_attended}
     return {"mails": len(recipients), "companies": len(companies), "companies_absent": len(absent)}
 
 

@@ -49,6 +49,7 @@ from .permissions import questions_open
 from .selectors import (
     answered_questions,
     attendees,
+    companies_dropped_by_guest_list,
     company_is_invited,
     company_places_left,
     dossier_reach,
@@ -475,7 +476,10 @@ def _promote_waitlist(meeting: Meeting) -> list[Registration]:
     """Seat waiting people in order while seats are free. The meeting row must be locked."""
     promoted = []
     free = free_seats(meeting)
-    for registration in meeting.registrations.waiting().select_for_update():
+    # Only people of companies still invited: one dropped from the guest list keeps what it
+    # has, but moves up no more.
+    waiting = meeting.registrations.waiting().filter(invited_q(meeting))
+    for registration in waiting.select_for_update():
         if free <= 0:
             break
         registration.status = Registration.Status.CONFIRMED
@@ -484,6 +488,17 @@ def _promote_waitlist(meeting: Meeting) -> list[Registration]:
         promoted.append(registration)
         _mail_registration(registration, event="promoted", template="meetings/emails/promoted")
     return promoted
+
+
+def _not_invited(company: Company) -> ValidationError:
+    """Why a company not on the guest list neither registers nor asks questions."""
+    return ValidationError(
+        _(
+            "This event is by invitation only, and %(company)s is not among the invited "
+            "companies. Please contact the coordinators if you think this is a mistake."
+        )
+        % {"company": company.name}
+    )
 
 
 def _check_open(meeting: Meeting) -> None:
@@ -549,13 +564,7 @@ def rsvp_answer(
     # By invitation only: a company not on the guest list neither registers nor answers; an
     # answer given before it left the list can still be taken back.
     if (attending or registration is None) and not company_is_invited(meeting, company):
-        raise ValidationError(
-            _(
-                "This event is by invitation only, and %(company)s is not among the invited "
-                "companies. Please contact the coordinators if you think this is a mistake."
-            )
-            % {"company": company.name}
-        )
+        raise _not_invited(company)
     if attending and _belongs_elsewhere(email, company):
         raise ValidationError(
             _("This address belongs to another member company; that company registers it.")
@@ -1180,9 +1189,12 @@ def question_submit(
     show_company: bool = True,
 ) -> ExpertQuestion:
     """A member company's question to one expert of ``meeting`` (or to all of them, ``expert``
-    None), while the meeting collects questions and has not started."""
+    None), while the meeting collects questions and has not started; only a company invited
+    to it (on its guest list, or it has none) asks."""
     _require_active(company)
     _check_questions_open(meeting)
+    if not company_is_invited(meeting, company):
+        raise _not_invited(company)
     _check_expert(meeting, expert)
     question = ExpertQuestion.objects.create(
         meeting=meeting,
@@ -1201,15 +1213,20 @@ def question_submit(
     return question
 
 
+def _lock_question(question: ExpertQuestion) -> ExpertQuestion:
+    """Lock the question's meeting first (as :func:`questions_send` does), then the question:
+    a change cannot slip in between the PDF to the expert and marking the questions sent."""
+    list(Meeting.objects.select_for_update().filter(pk=question.meeting_id).values_list("pk"))
+    return ExpertQuestion.objects.select_for_update().select_related("meeting").get(pk=question.pk)
+
+
 @transaction.atomic
 def question_update(
     *, question: ExpertQuestion, by_user, text: str, expert: ExpertGuest | None, show_company: bool
 ) -> ExpertQuestion:
     """The asking company changes its question (text, addressee, whether its name is shown)
     until it is sent to the expert."""
-    question = (
-        ExpertQuestion.objects.select_for_update().select_related("meeting").get(pk=question.pk)
-    )
+    question = _lock_question(question)
     _check_own_question(question, by_user)
     _check_questions_open(question.meeting)
     _check_expert(question.meeting, expert)
@@ -1238,9 +1255,7 @@ def question_update(
 @transaction.atomic
 def question_withdraw(*, question: ExpertQuestion, by_user) -> None:
     """The asking company takes its question back (deleted) until it is sent to the expert."""
-    question = (
-        ExpertQuestion.objects.select_for_update().select_related("meeting").get(pk=question.pk)
-    )
+    question = _lock_question(question)
     _check_own_question(question, by_user)
     _check_questions_open(question.meeting)
     log_activity(
@@ -1279,7 +1294,9 @@ def questions_send(*, meeting: Meeting, expert: ExpertGuest, by_user) -> list[Ex
     expert = ExpertGuest.objects.select_for_update().get(pk=expert.pk, meeting=meeting)
     if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
         raise ValidationError(_("Questions are only sent for a published meeting."))
-    questions = list(questions_to_send(meeting, expert).select_related("company"))
+    questions = list(
+        questions_to_send(meeting, expert).select_related("company").select_for_update(of=("self",))
+    )
     if not questions:
         raise ValidationError(
             _("%(expert)s has received every question already.") % {"expert": expert.name}
@@ -1392,10 +1409,11 @@ def dossier_url(meeting: Meeting) -> str:
 @transaction.atomic
 def dossier_publish(*, meeting: Meeting, by_user=None) -> list[int]:
     """Publish the dossier of a meeting that took place (short minutes, materials, the answered
-    questions to the experts): members see it on its page, and every contact person of an
-    active member company who wants meeting mails gets one mail with the link, whether they
+    questions to the experts): members see it on its page, and everyone of
+    :func:`meetings.selectors.dossier_recipients` gets one mail with the link, whether they
     came or not (the mail says which). Once only: a second call is refused, and the outbox
-    keys (``meeting:<pk>:dossier:contact:<pk>``) write nobody's mail twice. Corrections of
+    keys (``meeting:<pk>:dossier:contact:<pk>`` or ``…:registration:<pk>``) write nobody's
+    mail twice. Corrections of
     the minutes afterwards are saved with the meeting (the admin's change, in its history)
     and send nothing. Returns the ids of the mails written."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -1415,21 +1433,20 @@ def dossier_publish(*, meeting: Meeting, by_user=None) -> list[int]:
     mail_ids = []
     with mail_texts.batch():
         for recipient in recipients:
-            contact = recipient.contact
-            key = f"{prefix}contact:{contact.pk}"
+            key = f"{prefix}{recipient.key}"
             if key in written:
                 continue
             mail = mail_enqueue(
                 key=key,
-                to=contact.email,
+                to=recipient.email,
                 template="meetings/emails/dossier",
                 context={
                     **context,
-                    "recipient_name": contact.letter_name,
+                    "recipient_name": recipient.name,
                     "attended": recipient.attended,
                     "company_attended": recipient.company_attended,
                 },
-                language=_language_of(contact),
+                language=_language_of(recipient.contact),
                 send=False,
             )
             if mail is not None:
@@ -1442,7 +1459,7 @@ def dossier_publish(*, meeting: Meeting, by_user=None) -> list[int]:
         details={
             "recipients": len(mail_ids),
             "companies_absent": len(
-                {r.contact.company_id for r in recipients if not r.company_attended}
+                {r.company_id for r in recipients if r.company_id and not r.company_attended}
             ),
             "minutes": "yes" if content["minutes"] else "no",
             "materials": content["materials"],
@@ -1535,9 +1552,18 @@ def speaker_request_create(
         raise ValidationError(_("Only contact persons of active member companies can be asked."))
     if offer is not None and offer.company_id != company.pk:
         raise ValidationError(_("The contact person does not belong to the offering company."))
-    if SpeakerRequest.objects.filter(
-        meeting=meeting, contact=contact, status=SpeakerRequest.Status.PENDING
-    ).exists():
+    earlier = set(
+        SpeakerRequest.objects.filter(
+            meeting=meeting,
+            contact=contact,
+            status__in=[SpeakerRequest.Status.PENDING, SpeakerRequest.Status.ACCEPTED],
+        ).values_list("status", flat=True)
+    )
+    if SpeakerRequest.Status.ACCEPTED in earlier:
+        raise ValidationError(
+            _("%(name)s has already agreed to speak at this meeting.") % {"name": contact.full_name}
+        )
+    if earlier:
         raise ValidationError(
             _("%(name)s has already been asked for this meeting and has not answered yet.")
             % {"name": contact.full_name}
@@ -1594,7 +1620,13 @@ def _tell_coordinators(speaker_request: SpeakerRequest, *, event: str, template:
     if requester is not None and requester.is_active:
         mail_users(users=[requester], key=key, template=template, context=context)
     else:
-        mail_enqueue(key=f"{key}:office", to=office().email, template=template, context=context)
+        mail_enqueue(
+            key=f"{key}:office",
+            to=office().email,
+            template=template,
+            context=context,
+            language=settings.LANGUAGE_CODE,
+        )
 
 
 @transaction.atomic
@@ -1605,7 +1637,13 @@ def speaker_request_answer(
     records the answer given otherwise. Accepting puts the contribution on the meeting's
     agenda (after its last item; coordinators adjust the time) with the person as speaker;
     either way the coordinator who asked is told by mail. Refused once answered, withdrawn,
-    or when the meeting has begun (:func:`speaker_request_refusal`)."""
+    or when the meeting has begun (:func:`speaker_request_refusal`). The meeting is locked
+    first: two accepting at once get one agenda time each."""
+    list(
+        Meeting.objects.select_for_update()
+        .filter(pk__in=SpeakerRequest.objects.filter(pk=speaker_request.pk).values("meeting_id"))
+        .values_list("pk")
+    )
     speaker_request = (
         SpeakerRequest.objects.select_for_update(of=("self",))
         .select_related("meeting", "contact", "company", "requested_by")
@@ -1703,7 +1741,7 @@ def guests_to_take(*, meeting: Meeting, group_key: str) -> tuple[CompanyGroup, l
 def meeting_guests_take(*, meeting: Meeting, group_key: str, by_user) -> list[Company]:
     """Put the companies of a group (the seal holders of a cycle for their award ceremony) on
     the guest list of ``meeting``; those on it stay. A published meeting still open for answers
-    invites the new guests' contacts at once (:func:`meeting_guests_invite`). One log entry
+    invites the new guests' contacts at once (the keys publishing uses). One log entry
     naming the group and the companies. Returns the companies added."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
@@ -1713,41 +1751,22 @@ def meeting_guests_take(*, meeting: Meeting, group_key: str, by_user) -> list[Co
         raise ValidationError(
             _("Every company of “%(group)s” is on the guest list already.") % {"group": group.label}
         )
+    # An event open to all member companies until now invites only its guests from now on.
+    dropped = companies_dropped_by_guest_list(meeting=meeting, guests=companies)
     meeting.invited_companies.add(*companies)
     mail_ids = _invite_guests(meeting, companies)
+    details = {
+        "group": str(group.label),
+        "companies": [company.name for company in companies],
+        "recipients": len(mail_ids),
+    }
+    if dropped:
+        details["dropped"] = len(dropped)
+        details["dropped_registered"] = sum(company.registered for company in dropped)
     log_activity(
-        action="meetings.meeting.guests_taken",
-        obj=meeting,
-        by_user=by_user,
-        details={
-            "group": str(group.label),
-            "companies": [company.name for company in companies],
-            "recipients": len(mail_ids),
-        },
+        action="meetings.meeting.guests_taken", obj=meeting, by_user=by_user, details=details
     )
     return companies
-
-
-@transaction.atomic
-def meeting_guests_invite(*, meeting: Meeting, companies, by_user) -> list[int]:
-    """Invite the contacts of ``companies``, just put on the guest list of a published event in
-    its form, as publishing would have (the same keys: nobody gets it twice). Nothing for a
-    draft (publishing invites) or an event closed for answers. One log entry if any mail was
-    written; returns the mails' ids."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    companies = list(companies)
-    mail_ids = _invite_guests(meeting, companies)
-    if mail_ids:
-        log_activity(
-            action="meetings.meeting.guests_invited",
-            obj=meeting,
-            by_user=by_user,
-            details={
-                "companies": [company.name for company in companies],
-                "recipients": len(mail_ids),
-            },
-        )
-    return mail_ids
 
 
 def _invite_guests(meeting: Meeting, companies) -> list[int]:

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from . import mail_texts, sending
@@ -49,15 +49,20 @@ def render_mail(
             ctx.update(opening=opening.text, opening_html=opening.html)
             subject = SUBJECT_PREFIX + opening.subject
         else:
-            subject = SUBJECT_PREFIX + " ".join(
-                render_to_string(f"{template}_subject.txt", ctx).split()
-            )
+            subject = SUBJECT_PREFIX + _render_subject(f"{template}_subject.txt", ctx)
         text = _tidy(render_to_string(f"{template}.txt", ctx))
         try:
             html = render_to_string(f"{template}.html", {**ctx, "subject": subject})
         except TemplateDoesNotExist:
             html = None
     return compose_mail(subject=subject, text=text, html=html, language=language)
+
+
+def _render_subject(name: str, context: dict) -> str:
+    """A subject is plain text on one line: a title typed as "Deutsch & Pflege" stays so, never
+    "Deutsch &amp; Pflege" (HTML escaping is for the HTML part only)."""
+    template = get_template(name).template  # the engine's own Template: takes a Context
+    return " ".join(template.render(Context(context, autoescape=False)).split())
 
 
 def _tidy(text: str) -> str:

@@ -2,6 +2,7 @@
 promotion); the participants and their attendance are shown with each booking."""
 
 from django.contrib import admin
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from network_portal.admin_views import PortalAdminMixin
@@ -47,4 +48,6 @@ class BookingAdmin(PortalAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Share of the cost"))
     def cost(self, booking):
         share = booking.cost_share
-        return "–" if share is None else f"{share:.2f} €".replace(".", ",")
+        if share is None:
+            return "–"
+        return f"{number_format(share, decimal_pos=2, force_grouping=True)} €"

@@ -97,7 +97,15 @@ class ProjectAdmin(PortalAdminMixin, admin.ModelAdmin):
         return project.interest_count
 
     def save_model(self, request, obj, form, change):
-        services.project_save(project=obj, by_user=request.user, changed=form.changed_data)
+        # The form has checked the service's rules (forms.check_places).
+        services.project_save(
+            project=obj,
+            by_user=request.user,
+            changed=form.changed_data,
+            # Only what the form edits: the read-only fields (the status among them) stay as
+            # the locked row has them, whatever the page showed when it was loaded.
+            fields=tuple(form.fields),
+        )
 
     open_project = _status_action(
         Project.Status.OPEN,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -103,7 +104,7 @@ def _cancel_confirmation(booking: Booking, places: int) -> Confirmation:
         if share is not None:
             consequences.append(
                 _("Your company's share of the cost becomes %(share)s EUR.")
-                % {"share": f"{share:.2f}".replace(".", ",")}
+                % {"share": number_format(share, decimal_pos=2, force_grouping=True)}
             )
     mails = []
     if booked and project.bookings.waiting().exists():

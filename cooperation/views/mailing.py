@@ -1,6 +1,8 @@
 """The owner or the coordinators write to the companies interested in a project: the form,
 then a confirmation with the count, then one mail per address."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +32,8 @@ class MessageView(CooperationMemberMixin, View):
         form = MessageForm(request.POST)
         if not form.is_valid():
             return self._render(project, form)
-        if request.POST.get("confirmed") != "yes":
+        token = _token(request.POST.get("token", ""))
+        if request.POST.get("confirmed") != "yes" or token is None:
             return self._render(project, form, confirm=True)
         try:
             message = services.message_send(
@@ -38,6 +41,7 @@ class MessageView(CooperationMemberMixin, View):
                 subject=form.cleaned_data["subject"],
                 text=form.cleaned_data["text"],
                 by_user=request.user,
+                token=token,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -62,7 +66,16 @@ class MessageView(CooperationMemberMixin, View):
                 "project": project,
                 "form": form,
                 "confirm": confirm,
+                # One token per confirmation page: a double click sends the message once.
+                "token": uuid.uuid4() if confirm else None,
                 "recipient_count": len(recipients),
                 "company_count": len({recipient.company_id for recipient in recipients}),
             },
         )
+
+
+def _token(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

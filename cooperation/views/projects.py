@@ -124,7 +124,8 @@ class ProjectDetailView(_ProjectMixin, View):
             held = booking.places + booking.waiting_places if booking else 0
             left = project.company_limit - held
             context["places_left_for_company"] = left
-            if left > 0:
+            # A company on the waitlist asks for more once its waiting places are settled.
+            if left > 0 and not (booking and booking.waiting_places):
                 context["booking_form"] = BookingForm(limit=left)
             if booking:
                 context["cancel_form"] = CancelForm(initial={"places": 1})

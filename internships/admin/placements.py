@@ -80,9 +80,13 @@ class PlacementsScreen(PortalAdminMixin):
     def unplace_view(self, request, pk, placement_pk):
         stay = self._stay(request, pk, require=("change",))
         placement = get_object_or_404(
-            Placement.objects.select_related("pupil"), pk=placement_pk, pupil__stay=stay
+            Placement.objects.select_related("pupil", "offer__company"),
+            pk=placement_pk,
+            pupil__stay=stay,
         )
-        self.run_service(
+        if placement.sent_at is not None and request.POST.get("confirmed") != "yes":
+            return self._confirm_unplace_sent(request, stay, placement)
+        removed = self.run_service(
             request,
             lambda: services.placement_remove(placement=placement, by_user=request.user),
             done_message=lambda _result: (
@@ -90,7 +94,65 @@ class PlacementsScreen(PortalAdminMixin):
                 % {"pupil": placement.pupil.full_name}
             ),
         )
+        company_pk = placement.offer.company.pk
+        if (
+            removed
+            and placement.sent_at is not None
+            and any(e.company.pk == company_pk for e in selectors.stay_placement_lists(stay))
+        ):
+            # The company has the old list: offer sending the updated lists right away.
+            return HttpResponseRedirect(
+                reverse("admin:internships_schoolstay_send", args=[stay.pk])
+            )
         return self._to_placements(stay, f"pupil-{placement.pupil.pk}")
+
+    def _confirm_unplace_sent(self, request, stay, placement):
+        """A placement the company already got with its list: say so before removing it."""
+        company = placement.offer.company
+        sent_on = formats.date_format(placement.sent_at, "SHORT_DATE_FORMAT")
+        consequences = [
+            gettext("%(company)s already received the placement list with %(pupil)s on %(date)s.")
+            % {"company": company.name, "pupil": placement.pupil.full_name, "date": sent_on},
+            gettext("The place at %(company)s is free again.") % {"company": company.name},
+        ]
+        others = Placement.objects.filter(
+            pupil__stay=stay, offer__company=company, sent_at__isnull=False
+        ).exclude(pk=placement.pk)
+        if others.exists():
+            consequences.append(
+                gettext(
+                    "%(company)s should get an updated list: after the removal the page for "
+                    "sending the lists opens, so that you can send them again."
+                )
+                % {"company": company.name}
+            )
+        else:
+            consequences.append(
+                gettext(
+                    "%(company)s has no other pupil of this stay and therefore gets no new "
+                    "list: please tell the company yourself that %(pupil)s will not come."
+                )
+                % {"company": company.name, "pupil": placement.pupil.full_name}
+            )
+        confirmation = Confirmation(
+            title=gettext("Remove a placement the company already received?"),
+            consequences=consequences,
+            facts=[
+                (gettext("Pupil"), placement.pupil.full_name),
+                (gettext("Company"), company.name),
+                (gettext("School"), stay.school.name),
+                (gettext("Period"), _period(stay)),
+            ],
+            submit_label=gettext("Remove the placement"),
+            cancel_url=reverse("admin:internships_schoolstay_placements", args=[stay.pk]),
+        )
+        return self.render_confirmation(
+            request,
+            confirmation,
+            original=stay,
+            crumb=gettext("Remove placement"),
+            hidden=[("confirmed", "yes")],
+        )
 
     @admin_url(
         "<int:pk>/placements/company/<int:company_pk>/pdf/",
@@ -130,21 +192,30 @@ class PlacementsScreen(PortalAdminMixin):
             return HttpResponseRedirect(back)
         companies = len(lists)
         pupils = sum(len(entry.placements) for entry in lists)
+        left_out = selectors.stay_left_out_companies(stay)
+        consequences = [
+            ngettext(
+                "%(companies)d company gets its placement list: %(pupils)d pupils in all.",
+                "%(companies)d companies get their placement lists: %(pupils)d pupils in all.",
+                companies,
+            )
+            % {"companies": companies, "pupils": pupils},
+            gettext("The companies then see these placements in the portal too."),
+            gettext(
+                "Placements changed later reach the companies only when you send the lists again."
+            ),
+        ]
+        if left_out:
+            consequences.append(
+                gettext(
+                    "No list goes to these companies, as they are no longer active members: "
+                    "%(companies)s. Please place their pupils elsewhere."
+                )
+                % {"companies": ", ".join(company.name for company in left_out)}
+            )
         confirmation = Confirmation(
             title=gettext("Send the placements to the companies?"),
-            consequences=[
-                ngettext(
-                    "%(companies)d company gets its placement list: %(pupils)d pupils in all.",
-                    "%(companies)d companies get their placement lists: %(pupils)d pupils in all.",
-                    companies,
-                )
-                % {"companies": companies, "pupils": pupils},
-                gettext("The companies then see these placements in the portal too."),
-                gettext(
-                    "Placements changed later reach the companies only when you send the lists "
-                    "again."
-                ),
-            ],
+            consequences=consequences,
             facts=[
                 (gettext("School"), stay.school.name),
                 (gettext("Period"), _period(stay)),

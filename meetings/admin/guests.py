@@ -12,7 +12,7 @@ from network_portal.admin_views import PortalAdminMixin, admin_url, dry_run_mail
 from network_portal.company_groups import company_groups
 from network_portal.confirmation import Confirmation
 
-from .. import services
+from .. import selectors, services
 from ..models import Meeting
 from .facts import meeting_facts
 
@@ -58,6 +58,31 @@ class GuestsScreen(PortalAdminMixin):
             )
             return self.redirect_to_change(meeting)
         back = reverse("admin:meetings_meeting_guests", args=[meeting.pk])
+        # Open to all member companies until now: the others lose their invitation.
+        dropped = selectors.companies_dropped_by_guest_list(meeting=meeting, guests=companies)
+        dropped_registered = sum(company.registered for company in dropped)
+        dropped_lines = (
+            [
+                ngettext(
+                    "The event has been open to all member companies until now: %(n)d company "
+                    "loses its invitation and can no longer register.",
+                    "The event has been open to all member companies until now: %(n)d companies "
+                    "lose their invitation and can no longer register.",
+                    len(dropped),
+                )
+                % {"n": len(dropped)},
+                ngettext(
+                    "%(n)d of their people is registered or on the waitlist and keeps the "
+                    "place; nobody is written to.",
+                    "%(n)d of their people are registered or on the waitlist and keep their "
+                    "places; nobody is written to.",
+                    dropped_registered,
+                )
+                % {"n": dropped_registered},
+            ]
+            if dropped
+            else []
+        )
         confirmation = Confirmation(
             title=gettext("Take over the guests “%(group)s”?") % {"group": group.label},
             consequences=[
@@ -74,6 +99,7 @@ class GuestsScreen(PortalAdminMixin):
                     "with %(n)d places."
                 )
                 % {"n": meeting.per_company_limit},
+                *dropped_lines,
             ],
             facts=[
                 *meeting_facts(meeting),
@@ -81,6 +107,22 @@ class GuestsScreen(PortalAdminMixin):
                 (
                     gettext("Companies added"),
                     ", ".join(company.name for company in companies) or "–",
+                ),
+                *(
+                    [
+                        (
+                            gettext("Companies no longer invited"),
+                            ", ".join(
+                                gettext("%(company)s (%(n)d registered)")
+                                % {"company": company.name, "n": company.registered}
+                                if company.registered
+                                else company.name
+                                for company in dropped
+                            ),
+                        )
+                    ]
+                    if dropped
+                    else []
                 ),
             ],
             mails=dry_run_mail_lines(

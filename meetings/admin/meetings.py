@@ -217,7 +217,9 @@ class MeetingAdmin(
                 "description": _(
                     "Only the companies on the guest list are invited and may register; empty, "
                     "all member companies are. A seal ceremony needs its guests: “Take over "
-                    "guests …” at the top puts the awarded companies of a cycle on the list."
+                    "guests …” at the top puts the awarded companies of a cycle on the list. "
+                    "Once the event is published, the list changes only there, after a "
+                    "confirmation."
                 ),
             },
         ),
@@ -288,6 +290,15 @@ class MeetingAdmin(
             "admin:meetings_meeting_participants", meeting, gettext("Participant overview")
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # The guest list is edited here only while the meeting is a draft (nobody is invited
+        # yet; the admin history records the change). Once published, "Take over guests …"
+        # changes it, after a confirmation naming who is added, who drops out and the mails.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Meeting.Status.DRAFT:
+            fields.append("invited_companies")
+        return fields
+
     # Only drafts may be deleted; a published meeting is cancelled, so everyone is told.
     mass_delete = False
 
@@ -337,22 +348,13 @@ class MeetingAdmin(
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        # Companies put on the guest list of a published event are invited at once.
-        guests_before = set(form.instance.invited_companies.all()) if change else set()
+        # The guest list is in the form only for a draft (get_readonly_fields): nobody is
+        # invited yet, publishing invites the guests.
         # After the agenda is saved too: the update names its changes as well.
         super().save_related(request, form, formsets, change)
         if not change:
             return
         obj = form.instance
-        new_guests = set(form.cleaned_data.get("invited_companies") or []) - guests_before
-        if new_guests and services.meeting_guests_invite(
-            meeting=obj, companies=new_guests, by_user=request.user
-        ):
-            self.message_user(
-                request,
-                gettext("The companies added to the guest list receive the invitation."),
-                messages.INFO,
-            )
         if services.meeting_schedule_changed(
             meeting=obj,
             changed_fields=form.changed_data,

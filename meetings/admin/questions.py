@@ -25,10 +25,38 @@ from ..selectors import question_groups, questions_to_send
 from .facts import meeting_facts
 
 
+class ExpertGuestFormSet(forms.BaseInlineFormSet):
+    """Refuses deleting an expert who has questions: their questions would turn into
+    questions to all experts."""
+
+    def clean(self):
+        super().clean()
+        doomed = [
+            form.instance
+            for form in self.deleted_forms
+            if form.instance.pk is not None and form.instance.questions.exists()
+        ]
+        if doomed:
+            raise forms.ValidationError(
+                ngettext(
+                    "%(names)s cannot be deleted: members have asked this expert questions, "
+                    "which would then go to all experts. Please first give their questions "
+                    "to another expert or delete them in the list of questions.",
+                    "%(names)s cannot be deleted: members have asked these experts questions, "
+                    "which would then go to all experts. Please first give their questions "
+                    "to another expert or delete them in the list of questions.",
+                    len(doomed),
+                )
+                % {"names": ", ".join(expert.name for expert in doomed)}
+            )
+
+
 class ExpertGuestInline(admin.TabularInline):
-    """The external experts of a meeting, who get the members' questions beforehand."""
+    """The external experts of a meeting, who get the members' questions beforehand; one who
+    has questions is not deleted (:class:`ExpertGuestFormSet`)."""
 
     model = ExpertGuest
+    formset = ExpertGuestFormSet
     extra = 0
     fields = ["name", "organisation", "email", "questions_sent_at"]
     readonly_fields = ["questions_sent_at"]

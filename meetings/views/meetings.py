@@ -68,14 +68,19 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
             # Per user, beside the cache: whether the meeting still takes questions.
             "questions_open": questions_open(meeting),
         }
-        if self.company is not None and not meeting.company_invited:
+        own = (
+            # Only the user's own company's registrations: others stay hidden.
+            list(meeting.registrations.filter(company=self.company).order_by("status", "name"))
+            if self.company is not None
+            else []
+        )
+        if self.company is not None and not meeting.company_invited and not own:
             # By invitation, and the company is not invited: the page says so, no answers.
             context.update(not_invited=True)
         elif self.company is not None:
-            # Only the user's own company's registrations: others stay hidden.
-            own = list(
-                meeting.registrations.filter(company=self.company).order_by("status", "name")
-            )
+            # Taken off the guest list after answering: it sees and may cancel its answers,
+            # but registers nobody more.
+            context.update(no_longer_invited=not meeting.company_invited)
             mine = next(
                 (r for r in own if r.email.lower() == self.request.user.email.lower()), None
             )
@@ -84,7 +89,9 @@ class MeetingDetailView(MeetingsMemberMixin, DetailView):
                 context.update(past_participation(meeting, own, mine))
             else:
                 context.update(
-                    places_left_for_company=company_places_left(
+                    places_left_for_company=0
+                    if not meeting.company_invited
+                    else company_places_left(
                         meeting, self.company, holding=sum(1 for r in own if r.is_attending)
                     ),
                     colleague_form=ColleagueForm(company=self.company),

@@ -22,16 +22,21 @@ from ..permissions import (
     can_change_question,
     questions_open,
 )
-from ..selectors import meeting_questions
+from ..selectors import meeting_questions, with_invitation
 
 TEMPLATE = "meetings/questions.html"
 
 
-def _meeting(slug: str) -> Meeting:
-    """A published (or held) meeting that collects questions; any other is no such page."""
+def _meeting(slug: str, company=None) -> Meeting:
+    """A published (or held) meeting that collects questions; any other is no such page.
+    With ``company``: whether it is invited (``company_invited``), in the same query."""
     return get_object_or_404(
-        Meeting.objects.filter(
-            status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD], collects_questions=True
+        with_invitation(
+            Meeting.objects.filter(
+                status__in=[Meeting.Status.PUBLISHED, Meeting.Status.HELD],
+                collects_questions=True,
+            ),
+            company,
         ),
         slug=slug,
     )
@@ -64,11 +69,11 @@ class QuestionsView(MeetingsMemberMixin, View):
     asked so far."""
 
     def get(self, request, slug):
-        meeting = _meeting(slug)
+        meeting = _meeting(slug, self.company)
         return self._page(request, meeting)
 
     def post(self, request, slug):
-        meeting = _meeting(slug)
+        meeting = _meeting(slug, self.company)
         if self.company is None:
             raise PermissionDenied(_("Only users of active member companies can ask questions."))
         form = ExpertQuestionForm(request.POST, meeting=meeting)
@@ -97,7 +102,10 @@ class QuestionsView(MeetingsMemberMixin, View):
 
     def _page(self, request, meeting, *, form=None):
         is_open = questions_open(meeting)
-        if form is None and is_open and self.company is not None:
+        # A company not on the guest list of an event by invitation asks nothing (the service
+        # refuses it too).
+        invited = self.company is not None and meeting.company_invited
+        if form is None and is_open and invited:
             form = ExpertQuestionForm(meeting=meeting)
         return render(
             request,
@@ -106,9 +114,10 @@ class QuestionsView(MeetingsMemberMixin, View):
                 "meeting": meeting,
                 "experts": list(meeting.experts.all()),
                 "rows": question_rows(meeting_questions(meeting), self.company),
-                "form": form if is_open else None,
+                "form": form if is_open and invited else None,
                 "is_open": is_open,
                 "has_company": self.company is not None,
+                "not_invited": self.company is not None and not invited,
             },
         )
 

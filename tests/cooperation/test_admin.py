@@ -1,8 +1,11 @@
 """The coordinators' screens: projects with their filters, the status steps as actions with a
 confirmation page, a project of the coordinators created in the admin, read-only bookings."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cooperation.models import Booking, Project
 from network_portal.models import ActivityEntry
@@ -118,3 +121,15 @@ def test_bookings_and_interest_are_records(coordinator_client):
         == 403
     )
     assert Booking.objects.count() == 1
+
+
+def test_the_share_in_the_booking_list_follows_the_language():
+    from django.contrib import admin
+
+    course = LanguageCourseFactory(total_places=3, total_cost=Decimal("3000.00"))
+    booking = BookingFactory(project=course, places=2)
+    booking_admin = admin.site._registry[Booking]
+    with translation.override("en"):
+        assert booking_admin.cost(booking) == "2,000.00 €"
+    with translation.override("de"):
+        assert booking_admin.cost(booking) == "2.000,00 €"

@@ -134,11 +134,13 @@ def test_cancelling_more_than_held_or_after_the_start_is_refused():
         services.booking_cancel(booking=booking, places=1, by_user=None)
 
 
-def test_cost_share_is_cost_per_place_times_booked_places():
+def test_cost_shares_are_the_cost_by_places_rounded_once_and_add_up():
     course = LanguageCourseFactory(total_places=3, total_cost=Decimal("1000.00"))
     booking = BookingFactory(project=course, places=2)
+    other = BookingFactory(project=course, places=1)
     assert course.cost_per_place == Decimal("333.33")
-    assert booking.cost_share == Decimal("666.66")
+    assert booking.cost_share == Decimal("666.67")
+    assert booking.cost_share + other.cost_share == course.total_cost
     assert ProjectFactory().cost_for(2) is None
 
 

@@ -4,14 +4,17 @@ interest, proposals, the owner's message with its confirmation, attendance; anot
 company's booking does not exist for a user (404), another company's project is not theirs
 to change (403)."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from cooperation import services
 from cooperation.models import Booking, Interest, Participant, Project
+from network_portal.models import ActivityEntry
 from tests.cooperation.factories import (
     BookingFactory,
     InterestFactory,
@@ -27,6 +30,11 @@ BOARD = reverse("cooperation:board")
 
 def detail(project):
     return reverse("cooperation:detail", args=[project.pk])
+
+
+def _token(page):
+    """The one-time token of a confirmation page."""
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
 
 
 def test_the_board_lists_projects_with_filters_and_pagination(client, company_user):
@@ -57,7 +65,9 @@ def test_an_empty_board_invites_the_first_proposal(client, company_user):
     client.force_login(company_user)
     page = client.get(BOARD).content.decode()
     assert "Es gibt noch keine Kooperationsprojekte. Schlagen Sie das erste vor!" in page
-    assert "Kooperationsbörse" in client.get(reverse("home")).content.decode()
+    # The main menu leads there (short: „Kooperationen“).
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{BOARD}">Kooperationen</a>' in home
 
 
 def test_a_company_proposes_a_project_and_owns_it(client, company_user, company):
@@ -205,7 +215,7 @@ def test_the_owner_writes_to_the_interested_companies_after_a_confirmation(
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {**data, "confirmed": "yes"})
+        response = client.post(url, {**data, "confirmed": "yes", "token": _token(page)})
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == [
         "interessiert0@example.org",
@@ -287,3 +297,73 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, n):
         response = client.get(detail(course))
     assert response.context["project"].booked == 2 * n + 1
     assert response.context["project"].cost_per_place == Decimal("45.00")
+
+
+def test_a_second_post_of_the_confirmed_message_sends_nothing(
+    client, company_user, company, django_capture_on_commit_callbacks
+):
+    project = ProjectFactory(company=company)
+    interested = CompanyFactory()
+    MembershipFactory(company=interested, user__email="interessiert@example.org")
+    InterestFactory(project=project, company=interested)
+    client.force_login(company_user)
+    url = reverse("cooperation:message", args=[project.pk])
+    data = {"subject": "Erstes Treffen", "text": "Wir treffen uns am Montag."}
+    confirmed = {
+        **data,
+        "confirmed": "yes",
+        "token": _token(client.post(url, data).content.decode()),
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, confirmed)
+        second = client.post(url, confirmed)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert project.messages.count() == 1
+    assert [message.to for message in mail.outbox] == [["interessiert@example.org"]]
+    assert ActivityEntry.objects.filter(action="cooperation.project.message_sent").count() == 1
+    # Without a token the confirmation page comes again; nothing is sent.
+    page = client.post(url, {**data, "confirmed": "yes"}).content.decode()
+    assert "Diese Nachricht senden?" in page
+    assert project.messages.count() == 1
+
+
+def test_the_board_shows_open_and_running_first_then_planning_then_completed(client, company_user):
+    titles = [
+        ("Abgeschlossen alt", Project.Status.COMPLETED),
+        ("Laufend alt", Project.Status.RUNNING),
+        ("Geplante Fahrgemeinschaft", Project.Status.PLANNING),
+        ("Offen neu", Project.Status.OPEN),
+        ("Abgeschlossen neu", Project.Status.COMPLETED),
+    ]
+    for title, status in titles:
+        ProjectFactory(title=title, status=status)
+    client.force_login(company_user)
+
+    page = client.get(BOARD).content.decode()
+
+    positions = [
+        page.index(title)
+        for title in (
+            "Offen neu",
+            "Laufend alt",
+            "Geplante Fahrgemeinschaft",
+            "Abgeschlossen neu",
+            "Abgeschlossen alt",
+        )
+    ]
+    assert positions == sorted(positions)
+
+
+def test_the_share_on_the_cancel_page_follows_the_language():
+    from cooperation.views.bookings import _cancel_confirmation
+
+    course = LanguageCourseFactory(total_places=2, total_cost=Decimal("4000.00"))
+    booking = BookingFactory(project=course, places=2)
+    with translation.override("en"):
+        english = " ".join(str(text) for text in _cancel_confirmation(booking, 1).consequences)
+    with translation.override("de"):
+        german = " ".join(str(text) for text in _cancel_confirmation(booking, 1).consequences)
+    assert "2,000.00 EUR" in english
+    assert "2.000,00 EUR" in german

@@ -67,7 +67,9 @@ def test_offer_public_page_placement_and_list(browser, live_server, settings, wi
     # The company offers two places and agrees to the public page.
     context, page = new_page(browser, live_server, width)
     browser_log_in(page, user.email, PASSWORD)
-    open_menu_link(page, "Praktika", width)
+    # From „Mein Unternehmen“, where the company's offers to the network are.
+    open_menu_link(page, "Mein Unternehmen", width)
+    page.get_by_role("link", name="Praktikumsplätze für Schülerinnen und Schüler anbieten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Praktikumsplätze für Schülerinnen und Schüler"
     )

@@ -262,7 +262,8 @@ def test_the_coordinator_places_a_pupil_and_sends_the_lists(coordinator_client):
         reverse(
             "admin:internships_schoolstay_unplace",
             args=[stay.pk, Placement.objects.get().pk],
-        )
+        ),
+        {"confirmed": "yes"},  # already sent: confirmed on its own page first
     )
     assert not Placement.objects.exists()
 

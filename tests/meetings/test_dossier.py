@@ -117,7 +117,7 @@ def test_the_mail_says_whether_one_came_and_links_the_dossier(
 
     anna, jonas = mails["anna@moselblick.example"], mails["jonas@olewig.example"]
     assert anna.subject.endswith("] Nachlese: Sprachkurse im Verbund")
-    assert "vielen Dank, dass Sie beim Netzwerktreffen „Sprachkurse im Verbund“" in anna.body
+    assert "vielen Dank, dass Sie bei „Sprachkurse im Verbund“ am" in anna.body
     assert "Bitte geben Sie den Link an Kolleginnen und Kollegen weiter" in anna.body
     assert jonas.subject.endswith("] Das haben Sie verpasst: Sprachkurse im Verbund")
     assert "Hier ist, was Sie verpasst haben" in jonas.body
@@ -144,6 +144,83 @@ def test_an_address_of_two_contact_entries_gets_one_mail(
     ContactPersonFactory(company=CompanyFactory(), email="JONAS@olewig.example")
     publish(held, django_capture_on_commit_callbacks)
     assert sorted(m.to[0].lower() for m in mail.outbox).count("jonas@olewig.example") == 1
+
+
+def test_colleagues_and_walk_ins_who_came_get_the_mail_once_and_the_count_matches(
+    held, network, coordinator_client, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(
+        meeting=held,
+        company=network["olewig"],
+        contact=None,
+        name="Eva Kollegin",
+        email="eva@olewig.example",
+        checked_in_at=held.starts_at,
+    )
+    RegistrationFactory(
+        meeting=held,
+        company=network["moselblick"],
+        contact=None,
+        name="Max Spontan",
+        email="LUKAS@moselblick.example",
+        walk_in=True,
+        checked_in_at=held.starts_at,
+    )
+    confirmation = coordinator_client.get(
+        reverse("admin:meetings_meeting_dossier", args=[held.pk])
+    ).content.decode()
+    assert "Nachlese veröffentlichen und 4 E-Mails senden" in confirmation
+
+    publish(held, django_capture_on_commit_callbacks)
+
+    assert sorted(m.to[0].lower() for m in mail.outbox) == [
+        "anna@moselblick.example",
+        "eva@olewig.example",
+        "jonas@olewig.example",
+        "lukas@moselblick.example",
+    ]
+    (eva,) = [m for m in mail.outbox if m.to == ["eva@olewig.example"]]
+    assert "vielen Dank, dass Sie bei „Sprachkurse im Verbund“" in eva.body
+    assert OutboxMail.objects.filter(key__contains=":dossier:registration:").count() == 1
+
+
+def test_a_reception_dossier_does_not_speak_of_a_network_meeting(
+    network, client, django_capture_on_commit_callbacks
+):
+    meeting = past_meeting(kind=Meeting.Kind.RECEPTION, venue_name="Hotel Porta Nigra")
+    publish(meeting, django_capture_on_commit_callbacks)
+    bodies = [m.body for m in mail.outbox]
+    assert bodies and not any("Netzwerktreffen" in b or "nächsten Treffen" in b for b in bodies)
+    assert "Sie konnten bei „Sprachkurse im Verbund“" in bodies[0]
+
+    user = UserFactory()
+    MembershipFactory(user=user, company=network["olewig"])
+    client.force_login(user)
+    html = client.get(reverse("meetings:dossier", args=[meeting.slug])).content.decode()
+    assert "in Hotel Porta Nigra" in html
+    assert "Netzwerktreffen fand" not in html and "bei Hotel Porta Nigra" not in html
+
+
+def test_the_dossier_of_a_meeting_at_a_host_says_at_whose_premises(
+    network, client, django_capture_on_commit_callbacks
+):
+    host = network["moselblick"]
+    meeting = past_meeting(host=host, venue_name=host.name)
+    publish(meeting, django_capture_on_commit_callbacks)
+    user = UserFactory()
+    MembershipFactory(user=user, company=network["olewig"])
+    client.force_login(user)
+    html = client.get(reverse("meetings:dossier", args=[meeting.slug])).content.decode()
+    assert "bei Moselblick Pflege GmbH" in html
+
+
+def test_the_dossier_of_an_event_by_invitation_goes_to_the_guests_only(
+    network, django_capture_on_commit_callbacks
+):
+    meeting = past_meeting(kind=Meeting.Kind.WORKSHOP)
+    meeting.invited_companies.add(network["olewig"])
+    publish(meeting, django_capture_on_commit_callbacks)
+    assert [m.to[0] for m in mail.outbox] == ["jonas@olewig.example"]
 
 
 def test_publishing_twice_sends_nothing_twice(held, django_capture_on_commit_callbacks):

@@ -324,7 +324,7 @@ def test_the_admin_confirms_the_guests_first_naming_them(coordinator_client, net
     assert set(meeting.invited_companies.all()) == set(awarded["companies"])
 
 
-def test_a_guest_added_in_the_form_of_a_published_event_is_invited(
+def test_the_form_of_a_published_event_does_not_change_its_guest_list(
     coordinator_client, network, django_capture_on_commit_callbacks
 ):
     from tests.meetings.factories import meeting_form_post
@@ -332,19 +332,42 @@ def test_a_guest_added_in_the_form_of_a_published_event_is_invited(
 
     meeting = MeetingFactory(kind=Meeting.Kind.WORKSHOP)
     meeting.invited_companies.add(network["olewig"])
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    page = coordinator_client.get(url).content.decode()
+    assert 'name="invited_companies"' not in page  # read-only once published
+    assert "ändert sich die Liste nur noch dort, nach einer Bestätigung" in page
+
     data = form_data(meeting)
-    data["invited_companies"] = [network["olewig"].pk, network["moselblick"].pk]
+    data["invited_companies"] = [network["moselblick"].pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(url, meeting_form_post(data))
+    assert response.status_code == 302
+    assert list(meeting.invited_companies.all()) == [network["olewig"]]
+    assert mail.outbox == []
+    assert not ActivityEntry.objects.filter(action__startswith="meetings.meeting.guests").exists()
+
+
+def test_the_form_of_a_draft_edits_its_guest_list_without_mail(
+    coordinator_client, network, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.models import LogEntry
+
+    from tests.meetings.factories import meeting_form_post
+    from tests.meetings.test_meeting_form import form_data
+
+    meeting = MeetingFactory(kind=Meeting.Kind.WORKSHOP, status=Meeting.Status.DRAFT)
+    meeting.invited_companies.add(network["olewig"])
+    data = form_data(meeting)
+    data["invited_companies"] = [network["moselblick"].pk]
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
             reverse("admin:meetings_meeting_change", args=[meeting.pk]), meeting_form_post(data)
         )
     assert response.status_code == 302
-    assert sorted(m.to[0] for m in mail.outbox) == [
-        "anna@moselblick.example",
-        "lukas@moselblick.example",
-    ]
-    entry = ActivityEntry.objects.get(action="meetings.meeting.guests_invited")
-    assert entry.details == {"companies": ["Moselblick Pflege GmbH"], "recipients": 2}
+    assert list(meeting.invited_companies.all()) == [network["moselblick"]]
+    assert mail.outbox == []  # a draft: publishing invites
+    change = LogEntry.objects.get(object_id=str(meeting.pk))
+    assert "Eingeladene Unternehmen" in change.get_change_message()  # the admin history
 
 
 def test_the_admin_list_filters_by_kind(coordinator_client):

@@ -150,3 +150,16 @@ def test_the_page_and_feeds_run_a_constant_number_of_queries(client, django_asse
             response = client.get(url)
         assert response.status_code == 200
         assert "Workshop 0" in response.content.decode()
+
+
+def test_the_topic_stays_among_members(client):
+    MeetingFactory(
+        kind=Meeting.Kind.RECEPTION,
+        title="Weihnachtsempfang 2026",
+        topic="Interne Sparrunde bei der Mitgliedsfirma",
+        is_public=True,
+    )
+    for url in (PAGE, ICS, JSON):
+        text = client.get(url).content.decode()
+        assert "Weihnachtsempfang 2026" in text
+        assert "Sparrunde" not in text, url

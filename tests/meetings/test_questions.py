@@ -535,3 +535,129 @@ def test_the_meeting_form_switches_questions_on_and_adds_experts(coordinator_cli
     meeting.refresh_from_db()
     assert meeting.collects_questions
     assert [str(e) for e in meeting.experts.all()] == ["Petra Amtmann (Ausländerbehörde Trier)"]
+
+
+@pytest.mark.parametrize("has_question", [True, False])
+def test_an_expert_with_questions_is_not_deleted_in_the_meeting_form(
+    coordinator_client, has_question
+):
+    from html import unescape
+
+    from tests.meetings.factories import meeting_form_post
+
+    meeting = MeetingFactory(title="Arbeitsmarkt", collects_questions=True)
+    expert = ExpertGuestFactory(meeting=meeting, name="Petra Amtmann")
+    if has_question:
+        ExpertQuestionFactory(meeting=meeting, expert=expert, text="Wie lange dauert es?")
+    values = {
+        name: getattr(meeting, name)
+        for name in (
+            "title",
+            "topic",
+            "description",
+            "introduction",
+            "starts_at",
+            "ends_at",
+            "rsvp_deadline",
+            "venue_name",
+            "venue_street",
+            "venue_postcode",
+            "venue_city",
+            "room",
+            "directions",
+            "capacity",
+            "per_company_limit",
+        )
+    }
+    values.update(reminder_days="7, 1", host=meeting.host_id, collects_questions="on")
+    data = meeting_form_post(values)
+    data.update(
+        {
+            "experts-TOTAL_FORMS": "1",
+            "experts-INITIAL_FORMS": "1",
+            "experts-0-id": str(expert.pk),
+            "experts-0-meeting": str(meeting.pk),
+            "experts-0-name": expert.name,
+            "experts-0-organisation": expert.organisation,
+            "experts-0-email": expert.email,
+            "experts-0-DELETE": "on",
+        }
+    )
+    response = coordinator_client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]), data
+    )
+    if has_question:
+        assert response.status_code == 200
+        assert "Petra Amtmann kann nicht gelöscht werden" in unescape(response.content.decode())
+        assert ExpertQuestion.objects.get().expert_id == expert.pk
+    else:
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert not meeting.experts.exists()
+
+
+# --- A change racing the mail to the expert -----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_while_the_questions_go_out_waits_and_is_then_refused(
+    monkeypatch, coordinator, company, company_user
+):
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.utils import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("the race needs PostgreSQL's row locks (DATABASE_URL=postgres://…)")
+    meeting = MeetingFactory(collects_questions=True, status=Meeting.Status.PUBLISHED)
+    expert = ExpertGuestFactory(meeting=meeting, email="amtmann@trier.example")
+    question = ExpertQuestionFactory(
+        meeting=meeting, expert=expert, company=company, asked_by=company_user, text="Alt?"
+    )
+    rendering, go = threading.Event(), threading.Event()
+
+    def slow_pdf(**kwargs):
+        rendering.set()
+        go.wait(10)
+        return b"%PDF-1.4"
+
+    monkeypatch.setattr(services, "questions_pdf", slow_pdf)
+    outcome = {}
+
+    def send():
+        try:
+            services.questions_send(meeting=meeting, expert=expert, by_user=coordinator)
+        finally:
+            connections.close_all()
+
+    def change():
+        try:
+            services.question_update(
+                question=question,
+                by_user=company_user,
+                text="Neu?",
+                expert=expert,
+                show_company=True,
+            )
+            outcome["changed"] = True
+        except ValidationError as error:
+            outcome["refused"] = error.messages
+        finally:
+            connections.close_all()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    assert rendering.wait(10)
+    changer = threading.Thread(target=change)
+    changer.start()
+    changer.join(timeout=1.5)
+    waited = changer.is_alive()
+    go.set()
+    sender.join(timeout=30)
+    changer.join(timeout=30)
+
+    assert waited, "the change must wait for the mail to the expert"
+    assert "refused" in outcome
+    question.refresh_from_db()
+    assert question.text == "Alt?" and question.sent_at is not None

@@ -102,7 +102,7 @@ def test_remind_all_confirms_the_count_and_writes_exactly_those_mails(
     sent = {message.to[0]: message for message in mail.outbox}
     assert set(sent) == {"jonas@olewig.example", "lukas@moselblick.example"}
     body = sent["jonas@olewig.example"].body
-    assert "ob Sie zum Netzwerktreffen „Fachkräfte halten“ kommen" in body
+    assert "ob Sie zu „Fachkräfte halten“ kommen" in body
     assert "Ich nehme teil:" in body and "Ich nehme nicht teil:" in body
     entry = ActivityEntry.objects.get(action="meetings.meeting.answer_reminders_sent")
     assert entry.details == {"recipients": 2}

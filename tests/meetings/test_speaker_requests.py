@@ -27,6 +27,8 @@ from tests.utils import message_texts
 
 pytestmark = pytest.mark.django_db
 
+QUERIES_OFFERS = 10
+
 
 @pytest.fixture
 def setting():
@@ -106,6 +108,25 @@ def test_the_meeting_lists_the_matching_offers_and_the_hosts(coordinator_client,
     assert "Um einen Beitrag bitten" in html
 
 
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_offers_page_runs_a_constant_number_of_queries(
+    coordinator_client, setting, django_assert_num_queries, n
+):
+    meeting, topic = setting["meeting"], setting["topic"]
+    for number in range(n):
+        company = CompanyFactory(name=f"Gefragt {number} GmbH")
+        contact = ContactPersonFactory(company=company, email=f"gefragt{number}@example.org")
+        offer = ExpertiseOfferFactory(company=company, contact=contact, topics=[topic])
+        SpeakerRequest.objects.create(
+            meeting=meeting, offer=offer, company=company, contact=contact, talk_title="Bericht"
+        )
+    url = offers_url(meeting)
+    coordinator_client.get(url)  # the session and permissions cached as on any later visit
+    with django_assert_num_queries(QUERIES_OFFERS):
+        html = coordinator_client.get(url).content.decode()
+    assert html.count("angefragt (") == n
+
+
 def test_a_meeting_without_topics_says_so(coordinator_client):
     meeting = MeetingFactory()
     html = coordinator_client.get(offers_url(meeting)).content.decode()
@@ -145,9 +166,7 @@ def test_asking_shows_a_form_then_a_confirmation_and_only_then_mails(
     )
     (message,) = mail.outbox
     assert message.to == ["anna@moselblick.example"]
-    assert message.subject.endswith(
-        "Möchten Sie beim Netzwerktreffen „Ausbildung neu denken“ berichten?"
-    )
+    assert message.subject.endswith("Möchten Sie bei „Ausbildung neu denken“ berichten?")
     assert "Ihr Unternehmen „Moselblick Pflege GmbH“ hat angeboten" in message.body
     assert "wir würden uns sehr freuen." in message.body
     accept, decline = links_in(message)
@@ -357,7 +376,7 @@ def test_a_topic_wish_asks_for_a_chosen_planned_meeting(
         setting["meeting"],
         proposal,
     )
-    assert "Themenwunsch der Mitglieder: Teilzeitausbildung für Alleinerziehende" in (
+    assert "Themenvorschlag der Mitglieder: Teilzeitausbildung für Alleinerziehende" in (
         mail.outbox[-1].body
     )
 
@@ -370,3 +389,92 @@ def test_staff_without_permissions_cannot_open_the_offers(client, setting):
     login_with_second_factor(client, staff)
     assert client.get(offers_url(setting["meeting"])).status_code == 403
     assert client.get(ask_url(setting["meeting"], setting["report"])).status_code == 403
+
+
+# --- Answers: once per speaker, one agenda time each, the office's mail in German ------------
+
+
+def test_a_contact_who_already_accepted_is_not_asked_again(coordinator, asked):
+    services.speaker_request_answer(speaker_request=asked["request"], accept=True)
+    with pytest.raises(ValidationError) as refused:
+        ask(coordinator, asked, talk_title="Noch ein Beitrag")
+    assert "hat bereits zugesagt" in " ".join(refused.value.messages)
+    assert SpeakerRequest.objects.count() == 1
+
+
+def test_the_office_hears_of_an_answer_in_german_whatever_the_speaker_page_spoke(
+    coordinator, asked, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    SpeakerRequest.objects.filter(pk=asked["request"].pk).update(requested_by=None)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.speaker_request_answer(speaker_request=asked["request"], accept=True)
+    (message,) = mail.outbox
+    assert coordinator.email not in message.to
+    assert "Zusage: Anna Schmitt berichtet" in message.subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accepting_at_once_get_one_agenda_time_each(monkeypatch, coordinator, setting):
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.utils import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("the race needs PostgreSQL's row locks (DATABASE_URL=postgres://…)")
+    meeting = setting["meeting"]
+    AgendaItem.objects.create(meeting=meeting, starts_at=time(16, 0), title="Begrüßung")
+    ben = ContactPersonFactory(company=setting["anna"].company, email="ben@moselblick.example")
+    first = ask(coordinator, setting)
+    second = services.speaker_request_create(
+        meeting=meeting, contact=ben, talk_title="Zweiter Bericht", by_user=coordinator
+    )
+    computing, go = threading.Event(), threading.Event()
+    real = services._next_agenda_time
+
+    def slow_next_time(meeting):
+        value = real(meeting)
+        if not computing.is_set():
+            computing.set()
+            go.wait(10)
+        return value
+
+    monkeypatch.setattr(services, "_next_agenda_time", slow_next_time)
+
+    def accept(speaker_request):
+        try:
+            services.speaker_request_answer(speaker_request=speaker_request, accept=True)
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=accept, args=(first,))
+    one.start()
+    assert computing.wait(10)
+    two = threading.Thread(target=accept, args=(second,))
+    two.start()
+    two.join(timeout=1.5)
+    go.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+
+    times = sorted(
+        AgendaItem.objects.filter(meeting=meeting, speaker_contact__isnull=False).values_list(
+            "starts_at", flat=True
+        )
+    )
+    assert times == [time(16, 30), time(17, 0)]
+
+
+def test_asking_for_a_workshop_does_not_speak_of_a_network_meeting(
+    coordinator, setting, django_capture_on_commit_callbacks
+):
+    Meeting.objects.filter(pk=setting["meeting"].pk).update(kind=Meeting.Kind.WORKSHOP)
+    setting["meeting"].refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(coordinator, setting)
+    (message,) = mail.outbox
+    assert "bei „Ausbildung neu denken“" in message.subject
+    assert "Netzwerktreffen" not in message.subject + message.body

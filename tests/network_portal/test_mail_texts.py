@@ -311,3 +311,15 @@ def test_every_kind_renders_in_both_languages():
             )
             assert "{{" not in subject + text + html, (kind.key, language)
             assert subject.startswith(PREFIX) and len(subject) > len(PREFIX) + 5
+
+
+@pytest.mark.django_db
+def test_a_subject_keeps_ampersands_and_quotes_as_typed():
+    """The subject line is plain text: no "&amp;" or "&quot;" in the recipient's inbox."""
+    subject, text, _html = render_mail(
+        template="members/emails/invitation",
+        context={"company_name": 'Müller & Söhne "Holzbau"', "inviter_name": "Jonas Becker"},
+        language="de",
+    )
+    assert subject.endswith('für „Müller & Söhne "Holzbau"“ im Netzwerkportal handeln')
+    assert "&amp;" not in subject and "&quot;" not in subject
